@@ -1,0 +1,182 @@
+"""95598 work orders and their taxonomy.
+
+The taxonomy is data (seeded by a migration from domain.md, editable in the
+admin). An import that names a value the taxonomy does not know is an error
+naming the row; it never creates a category silently.
+"""
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from scorecard.grid.models import Department, District, Feeder, OrgUnit
+
+
+class BusinessType(models.Model):
+    name = models.CharField(_("业务类型"), max_length=20, unique=True)
+    # Only 投诉 counts in complaint figures; stored as data so the rule is visible.
+    counts_as_complaint = models.BooleanField(_("计入投诉"), default=False)
+    sla_working_days = models.PositiveSmallIntegerField(_("办结时限(工作日)"), default=4)
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("业务类型")
+        verbose_name_plural = _("业务类型")
+        ordering = ["sort_order"]
+
+    def __str__(self):
+        return self.name
+
+
+class Category(models.Model):
+    name = models.CharField(_("一级分类"), max_length=30, unique=True)
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("一级分类")
+        verbose_name_plural = _("一级分类")
+        ordering = ["sort_order"]
+
+    def __str__(self):
+        return self.name
+
+
+class SubCategory(models.Model):
+    category = models.ForeignKey(Category, verbose_name=_("一级分类"), on_delete=models.PROTECT,
+                                 related_name="subcategories")
+    name = models.CharField(_("二级分类"), max_length=30)
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("二级分类")
+        verbose_name_plural = _("二级分类")
+        ordering = ["category__sort_order", "sort_order"]
+        constraints = [models.UniqueConstraint(fields=["category", "name"], name="subcategory_unique_in_category")]
+
+    def __str__(self):
+        return f"{self.category.name}/{self.name}"
+
+
+class Detail(models.Model):
+    subcategory = models.ForeignKey(SubCategory, verbose_name=_("二级分类"), on_delete=models.PROTECT,
+                                    related_name="details")
+    name = models.CharField(_("三级分类"), max_length=30)
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("三级分类")
+        verbose_name_plural = _("三级分类")
+        ordering = ["subcategory__category__sort_order", "subcategory__sort_order", "sort_order"]
+        constraints = [models.UniqueConstraint(fields=["subcategory", "name"], name="detail_unique_in_subcategory")]
+
+    def __str__(self):
+        return f"{self.subcategory}/{self.name}"
+
+
+class Customer(models.Model):
+    customer_no = models.CharField(_("客户编号"), max_length=40, unique=True)
+    name = models.CharField(_("客户名称"), max_length=100, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=40, blank=True)
+    district = models.ForeignKey(District, to_field="code", db_column="district_code", null=True, blank=True,
+                                 verbose_name=_("台区"), on_delete=models.SET_NULL, related_name="+")
+    # An analyst flags a sensitive customer; their new orders are highlighted.
+    sensitive = models.BooleanField(_("敏感客户"), default=False)
+    sensitive_note = models.CharField(_("敏感说明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("客户")
+        verbose_name_plural = _("客户")
+
+    def __str__(self):
+        return self.customer_no
+
+
+class WorkOrder(models.Model):
+    class Satisfaction(models.TextChoices):
+        SATISFIED = "满意", _("满意")
+        BASICALLY = "基本满意", _("基本满意")
+        DISSATISFIED = "不满意", _("不满意")
+
+    order_no = models.CharField(_("工单编号"), max_length=40, unique=True)
+    accepted_at = models.DateTimeField(_("受理时间"))
+    business_type = models.ForeignKey(BusinessType, verbose_name=_("业务类型"), on_delete=models.PROTECT)
+    # Copied from the business type on import: every complaint figure filters
+    # on it, and a boolean in the (is_complaint, accepted_at) index keeps the
+    # month's complaints one index range scan away.
+    is_complaint = models.BooleanField(_("投诉"), default=False, editable=False)
+    category = models.ForeignKey(Category, verbose_name=_("一级分类"), null=True, blank=True, on_delete=models.PROTECT)
+    subcategory = models.ForeignKey(SubCategory, verbose_name=_("二级分类"), null=True, blank=True,
+                                    on_delete=models.PROTECT)
+    detail = models.ForeignKey(Detail, verbose_name=_("三级分类"), null=True, blank=True, on_delete=models.PROTECT)
+    customer = models.ForeignKey(Customer, to_field="customer_no", db_column="customer_no", null=True, blank=True,
+                                 verbose_name=_("客户"), on_delete=models.PROTECT, related_name="orders")
+    customer_name = models.CharField(_("客户名称"), max_length=100, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=40, blank=True)
+    city = models.ForeignKey(OrgUnit, verbose_name=_("地市单位"), on_delete=models.PROTECT, related_name="+")
+    county = models.ForeignKey(OrgUnit, verbose_name=_("县级单位"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
+    station = models.ForeignKey(OrgUnit, verbose_name=_("供电所"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="+")
+    district = models.ForeignKey(District, to_field="code", db_column="district_code", null=True, blank=True,
+                                 verbose_name=_("台区"), on_delete=models.PROTECT, related_name="orders")
+    feeder = models.ForeignKey(Feeder, verbose_name=_("线路"), null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+")
+    responsible_dept = models.ForeignKey(Department, verbose_name=_("责任部门(导入)"), null=True, blank=True,
+                                         on_delete=models.PROTECT, related_name="+")
+    dispatched_at = models.DateTimeField(_("派单时间"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("接单时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    satisfaction = models.CharField(_("回访满意度"), max_length=10, choices=Satisfaction.choices, blank=True)
+    content = models.TextField(_("受理内容"), blank=True)
+    imported_at = models.DateTimeField(_("导入时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("95598工单")
+        verbose_name_plural = _("95598工单")
+        constraints = [
+            models.CheckConstraint(condition=Q(closed_at__isnull=True) | Q(closed_at__gte=F("accepted_at")),
+                                   name="workorder_closed_after_accepted"),
+            models.CheckConstraint(condition=Q(satisfaction__in=["", "满意", "基本满意", "不满意"]),
+                                   name="workorder_satisfaction_valid"),
+        ]
+        indexes = [
+            models.Index(fields=["is_complaint", "accepted_at"], name="wo_complaint_accepted_idx"),
+            models.Index(fields=["city", "accepted_at"], name="wo_city_accepted_idx"),
+            models.Index(fields=["district", "accepted_at"], name="wo_district_accepted_idx"),
+            models.Index(fields=["customer", "accepted_at"], name="wo_customer_accepted_idx"),
+            models.Index(fields=["subcategory", "accepted_at"], name="wo_subcat_accepted_idx"),
+        ]
+
+    def __str__(self):
+        return self.order_no
+
+
+class ImportJob(models.Model):
+    """One file import: a row first, then the work (web uploads run in Celery)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("排队中")
+        RUNNING = "running", _("导入中")
+        SUCCEEDED = "succeeded", _("成功")
+        FAILED = "failed", _("失败")
+
+    kind = models.CharField(_("数据类型"), max_length=20)
+    file = models.FileField(_("文件"), upload_to="imports/%Y/%m/", max_length=300)
+    original_name = models.CharField(_("原文件名"), max_length=255, blank=True)
+    dry_run = models.BooleanField(_("仅校验"), default=False)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    rows_total = models.PositiveIntegerField(_("总行数"), default=0)
+    rows_done = models.PositiveIntegerField(_("已处理行数"), default=0)
+    created = models.PositiveIntegerField(_("新增"), default=0)
+    updated = models.PositiveIntegerField(_("更新"), default=0)
+    errors = models.JSONField(_("错误"), default=list, blank=True)
+    message = models.TextField(_("说明"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   verbose_name=_("上传人"))
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("导入任务")
+        verbose_name_plural = _("导入任务")
+        ordering = ["-created_at"]

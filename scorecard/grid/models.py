@@ -1,0 +1,178 @@
+"""Organisation and grid: who is ranked, and the network complaints come from.
+
+Org units form a tree (省 → 地市 → 县 → 供电所). Each unit carries a
+materialised ``path`` of primary keys ("/1/4/17/") so that "everything in this
+company's subtree" is one indexed prefix filter, the query every scoped page
+and every figure of a city company runs.
+"""
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class OrgUnit(models.Model):
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("省公司")
+        CITY = "city", _("地市公司")
+        COUNTY = "county", _("县公司")
+        STATION = "station", _("供电所")
+
+    name = models.CharField(_("名称"), max_length=100)
+    level = models.CharField(_("层级"), max_length=10, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级单位"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="children",
+    )
+    # The city company a unit belongs to (itself for a city): complaints and
+    # scores are always rolled up to this level, so store it rather than walk.
+    city = models.ForeignKey(
+        "self", verbose_name=_("地市公司"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("组织单位")
+        verbose_name_plural = _("组织单位")
+        ordering = ["path"]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="orgunit_unique_name_in_parent"),
+            # Imports name city companies by name alone, so a name must be unambiguous.
+            models.UniqueConstraint(fields=["name"], condition=Q(level="city"), name="orgunit_unique_city_name"),
+            models.UniqueConstraint(fields=["level"], condition=Q(level="province"), name="orgunit_single_province"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        path = (self.parent.path if self.parent_id else "/") + f"{self.pk}/"
+        city_id = self.pk if self.level == self.Level.CITY else (self.parent.city_id if self.parent_id else None)
+        if path != self.path or city_id != self.city_id:
+            self.path, self.city_id = path, city_id
+            OrgUnit.objects.filter(pk=self.pk).update(path=path, city_id=city_id)
+
+    def subtree(self):
+        return OrgUnit.objects.filter(path__startswith=self.path)
+
+
+class Department(models.Model):
+    """The five departments whose service duties are ranked (seeded, stable codes)."""
+
+    code = models.SlugField(_("代码"), max_length=10, unique=True)
+    name = models.CharField(_("名称"), max_length=20, unique=True)
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("专业部门")
+        verbose_name_plural = _("专业部门")
+        ordering = ["sort_order"]
+
+    def __str__(self):
+        return self.name
+
+
+class Feeder(models.Model):
+    """A 10 kV line (线路). Outage exports name feeders without a unit, so names are unique."""
+
+    name = models.CharField(_("线路名称"), max_length=100, unique=True)
+    city = models.ForeignKey(OrgUnit, verbose_name=_("地市公司"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="feeders")
+
+    class Meta:
+        verbose_name = _("线路")
+        verbose_name_plural = _("线路")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class District(models.Model):
+    """A 台区: the transformer area a customer is supplied from."""
+
+    code = models.CharField(_("台区编号"), max_length=40, unique=True)
+    name = models.CharField(_("台区名称"), max_length=100, blank=True)
+    city = models.ForeignKey(OrgUnit, verbose_name=_("地市公司"), on_delete=models.PROTECT, related_name="districts")
+    county = models.ForeignKey(OrgUnit, verbose_name=_("县公司"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
+    station = models.ForeignKey(OrgUnit, verbose_name=_("供电所"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="+")
+    feeder = models.ForeignKey(Feeder, verbose_name=_("线路"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="districts")
+    capacity_kva = models.PositiveIntegerField(_("配变容量(kVA)"), null=True, blank=True)
+    customers = models.PositiveIntegerField(_("用户数"), default=0)
+
+    class Meta:
+        verbose_name = _("台区")
+        verbose_name_plural = _("台区")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} {self.name}".strip()
+
+
+class LoadReading(models.Model):
+    """Monthly maximum load rate and voltage extremes of a 台区."""
+
+    district = models.ForeignKey(District, to_field="code", db_column="district_code",
+                                 verbose_name=_("台区"), on_delete=models.CASCADE, related_name="readings")
+    month = models.DateField(_("月份"), help_text=_("该月第一天"))
+    max_load_pct = models.DecimalField(_("最大负载率(%)"), max_digits=7, decimal_places=2, null=True, blank=True)
+    min_voltage = models.DecimalField(_("最低电压(V)"), max_digits=6, decimal_places=1, null=True, blank=True)
+    max_voltage = models.DecimalField(_("最高电压(V)"), max_digits=6, decimal_places=1, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("负载电压月数据")
+        verbose_name_plural = _("负载电压月数据")
+        constraints = [
+            models.UniqueConstraint(fields=["district", "month"], name="reading_unique_district_month"),
+            models.CheckConstraint(condition=Q(month__day=1), name="reading_month_first_day"),
+        ]
+        indexes = [models.Index(fields=["month"], name="reading_month_idx")]
+
+
+class Outage(models.Model):
+    class Kind(models.TextChoices):
+        PLANNED = "planned", _("计划")
+        TEMPORARY = "temporary", _("临时")
+        FAULT = "fault", _("故障")
+
+    outage_no = models.CharField(_("停电编号"), max_length=40, unique=True)
+    feeder = models.ForeignKey(Feeder, verbose_name=_("线路"), on_delete=models.PROTECT, related_name="outages")
+    # Blank district = the whole feeder was out (every 台区 on it is affected).
+    district = models.ForeignKey(District, to_field="code", db_column="district_code", null=True, blank=True,
+                                 verbose_name=_("台区"), on_delete=models.PROTECT, related_name="outages")
+    kind = models.CharField(_("停电类型"), max_length=10, choices=Kind.choices)
+    start_at = models.DateTimeField(_("开始时间"))
+    end_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    in_plan = models.BooleanField(_("纳入月度计划"), default=False)
+
+    class Meta:
+        verbose_name = _("停电记录")
+        verbose_name_plural = _("停电记录")
+        constraints = [
+            models.CheckConstraint(condition=Q(end_at__isnull=True) | Q(end_at__gte=F("start_at")),
+                                   name="outage_end_after_start"),
+        ]
+        indexes = [
+            models.Index(fields=["feeder", "start_at"], name="outage_feeder_start_idx"),
+            models.Index(fields=["district", "start_at"], name="outage_district_start_idx"),
+            models.Index(fields=["start_at"], name="outage_start_idx"),
+        ]
+
+
+class GridProject(models.Model):
+    project_no = models.CharField(_("项目编号"), max_length=40, unique=True)
+    district = models.ForeignKey(District, to_field="code", db_column="district_code",
+                                 verbose_name=_("台区"), on_delete=models.PROTECT, related_name="projects")
+    kind = models.CharField(_("项目类型"), max_length=50, blank=True)
+    planned_on = models.DateField(_("计划投运日期"))
+    commissioned_on = models.DateField(_("实际投运日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("电网项目")
+        verbose_name_plural = _("电网项目")
+        indexes = [models.Index(fields=["district", "planned_on"], name="project_district_plan_idx")]
