@@ -1,1 +1,339 @@
-from django.db import models  # noqa: F401  (models arrive with their issue)
+"""Attribution, bottleneck tracing, scoring rules, snapshots and appeals.
+
+Everything domain.md marks *configurable* lives here as data (thresholds,
+the default attribution table, KPI definitions with bands, working-day
+overrides), edited in the admin and read by the same services that the pages,
+the commands and the PDF notice use.
+"""
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from scorecard.complaints.models import Category, SubCategory, WorkOrder
+from scorecard.grid.models import Department, District, OrgUnit
+
+
+class RuleSettings(models.Model):
+    """The thresholds of the tracing rules and the windows of the workflow (one row)."""
+
+    overload_pct = models.DecimalField(_("过载阈值(负载率%)"), max_digits=6, decimal_places=2, default=Decimal("100"))
+    heavy_load_pct = models.DecimalField(_("重载阈值(负载率%)"), max_digits=6, decimal_places=2, default=Decimal("80"))
+    low_voltage_v = models.DecimalField(_("低电压阈值(V, 低于)"), max_digits=6, decimal_places=1,
+                                        default=Decimal("198.0"))
+    over_voltage_v = models.DecimalField(_("过电压阈值(V, 高于)"), max_digits=6, decimal_places=1,
+                                         default=Decimal("235.4"))
+    frequent_outage_count = models.PositiveSmallIntegerField(_("频繁停电次数(不少于)"), default=3)
+    frequent_outage_days = models.PositiveSmallIntegerField(_("频繁停电统计天数"), default=60)
+    rectification_days = models.PositiveSmallIntegerField(_("整改期限(月末后天数)"), default=30)
+    appeal_working_days = models.PositiveSmallIntegerField(_("申诉期限(通报草稿后工作日)"), default=5)
+    ack_hours = models.PositiveSmallIntegerField(_("接单时限(小时)"), default=2)
+    repeat_days = models.PositiveSmallIntegerField(_("重复投诉回溯天数"), default=30)
+    fallback_department = models.ForeignKey(Department, verbose_name=_("未匹配时的默认责任部门"),
+                                            on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("规则参数")
+        verbose_name_plural = _("规则参数")
+
+    def __str__(self):
+        return str(_("规则参数"))
+
+    @classmethod
+    def current(cls) -> "RuleSettings":
+        obj = cls.objects.order_by("pk").first()
+        if obj is None:
+            obj = cls.objects.create(fallback_department=Department.objects.get(code="yx"))
+        return obj
+
+
+class DefaultAttribution(models.Model):
+    """Rule 3 of attribution: the default department by (sub-)category.
+
+    A row names a category and optionally a sub-category, either exactly or as
+    a prefix ending in ``*`` (domain.md's "抢修*"). The most specific row wins:
+    exact sub-category, then prefix, then the category alone; anything still
+    unmatched goes to RuleSettings.fallback_department.
+    """
+
+    category = models.ForeignKey(Category, verbose_name=_("一级分类"), null=True, blank=True, on_delete=models.CASCADE)
+    subcategory_pattern = models.CharField(_("二级分类(可用*结尾表示前缀)"), max_length=30, blank=True)
+    department = models.ForeignKey(Department, verbose_name=_("责任部门"), on_delete=models.PROTECT)
+
+    class Meta:
+        verbose_name = _("默认归因规则")
+        verbose_name_plural = _("默认归因规则")
+        constraints = [
+            models.UniqueConstraint(fields=["category", "subcategory_pattern"], name="default_attr_unique"),
+            models.CheckConstraint(condition=Q(category__isnull=False) | ~Q(subcategory_pattern=""),
+                                   name="default_attr_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"{self.category or '*'} / {self.subcategory_pattern or '*'} → {self.department}"
+
+
+class KpiDefinition(models.Model):
+    """One scored KPI: polarity, weight and the four cut-offs of the five bands A–E."""
+
+    class Level(models.TextChoices):
+        DEPARTMENT = "department", _("责任单位(地市×部门)")
+        UNIT = "unit", _("地市公司")
+
+    class Polarity(models.TextChoices):
+        LOWER = "lower", _("越低越好")
+        HIGHER = "higher", _("越高越好")
+
+    level = models.CharField(_("考核层级"), max_length=12, choices=Level.choices)
+    code = models.SlugField(_("指标代码"), max_length=40)
+    name = models.CharField(_("指标名称"), max_length=40)
+    polarity = models.CharField(_("方向"), max_length=6, choices=Polarity.choices)
+    weight = models.DecimalField(_("权重"), max_digits=6, decimal_places=2)
+    # Values at least this good earn the band: A ≥/≤ band_a, B ≥/≤ band_b ... else E.
+    band_a = models.DecimalField(_("A档界值"), max_digits=10, decimal_places=2)
+    band_b = models.DecimalField(_("B档界值"), max_digits=10, decimal_places=2)
+    band_c = models.DecimalField(_("C档界值"), max_digits=10, decimal_places=2)
+    band_d = models.DecimalField(_("D档界值"), max_digits=10, decimal_places=2)
+    active = models.BooleanField(_("启用"), default=True)
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+
+    BAND_POINTS = {"A": 100, "B": 80, "C": 60, "D": 40, "E": 20}
+    CODES = ("per_10k", "repeat_rate", "on_time_rate", "avg_resolution_hours", "median_resolution_hours",
+             "satisfaction_rate", "ack_rate", "rectification_on_time_rate", "complaints")
+
+    class Meta:
+        verbose_name = _("考核指标")
+        verbose_name_plural = _("考核指标")
+        ordering = ["level", "sort_order"]
+        constraints = [
+            models.UniqueConstraint(fields=["level", "code"], name="kpi_unique_code_per_level"),
+            models.CheckConstraint(condition=Q(weight__gte=0), name="kpi_weight_non_negative"),
+            # Cut-offs must run in the direction of the polarity, or bands overlap.
+            models.CheckConstraint(
+                condition=(Q(polarity="lower") & Q(band_a__lte=models.F("band_b")) & Q(band_b__lte=models.F("band_c"))
+                           & Q(band_c__lte=models.F("band_d")))
+                | (Q(polarity="higher") & Q(band_a__gte=models.F("band_b")) & Q(band_b__gte=models.F("band_c"))
+                   & Q(band_c__gte=models.F("band_d"))),
+                name="kpi_bands_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_level_display()} · {self.name}"
+
+    def band(self, value) -> str | None:
+        if value is None:
+            return None
+        value = Decimal(str(value))
+        cutoffs = [("A", self.band_a), ("B", self.band_b), ("C", self.band_c), ("D", self.band_d)]
+        for letter, cut in cutoffs:
+            if (self.polarity == self.Polarity.LOWER and value <= cut) or (
+                self.polarity == self.Polarity.HIGHER and value >= cut
+            ):
+                return letter
+        return "E"
+
+
+class WorkingDayOverride(models.Model):
+    """Corrections to chinese-calendar (or years it does not cover yet)."""
+
+    date = models.DateField(_("日期"), unique=True)
+    is_working_day = models.BooleanField(_("是否工作日"))
+    note = models.CharField(_("说明"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("工作日调整")
+        verbose_name_plural = _("工作日调整")
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date} {'工作日' if self.is_working_day else '休息日'}"
+
+
+class ReportingMonth(models.Model):
+    """The state of one month in the monthly cycle: draft → appeal window → published."""
+
+    month = models.DateField(_("月份"), unique=True)
+    draft_at = models.DateTimeField(_("首份草稿时间"), null=True, blank=True)
+    appeal_deadline = models.DateTimeField(_("申诉截止时间"), null=True, blank=True)
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name=_("发布人"))
+    # The frozen read-outs of a published month (scorecard, trace), exactly as published.
+    scorecard = models.JSONField(_("考核快照"), null=True, blank=True, editable=False)
+    trace = models.JSONField(_("溯源快照"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("考核月份")
+        verbose_name_plural = _("考核月份")
+        ordering = ["-month"]
+        constraints = [models.CheckConstraint(condition=Q(month__day=1), name="reporting_month_first_day")]
+
+    def __str__(self):
+        return self.month.strftime("%Y-%m")
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
+class Incident(models.Model):
+    class Kind(models.TextChoices):
+        FREQUENT_OUTAGE = "frequent_outage", _("频繁停电")
+        OVERLOAD = "overload", _("过载")
+        HEAVY_LOAD = "heavy_load", _("重载")
+        LOW_VOLTAGE = "low_voltage", _("低电压")
+        OVER_VOLTAGE = "over_voltage", _("过电压")
+
+    # The order in which a complaint is linked when its 台区 has several incidents.
+    LINK_PRIORITY = ["frequent_outage", "overload", "heavy_load", "low_voltage", "over_voltage"]
+
+    district = models.ForeignKey(District, to_field="code", db_column="district_code", on_delete=models.PROTECT,
+                                 related_name="incidents", verbose_name=_("台区"))
+    month = models.DateField(_("月份"))
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
+    city = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("地市单位"))
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="incidents",
+                                   verbose_name=_("责任部门"))
+    rule = models.CharField(_("判定规则"), max_length=40)
+    evidence = models.JSONField(_("证据"), default=dict)
+    detected_at = models.DateTimeField(_("识别时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("供电瓶颈事件")
+        verbose_name_plural = _("供电瓶颈事件")
+        ordering = ["month", "district_id", "kind"]
+        constraints = [models.UniqueConstraint(fields=["district", "month", "kind"], name="incident_unique")]
+        indexes = [models.Index(fields=["month", "city", "department"], name="incident_month_unit_idx")]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.district_id} {self.get_kind_display()}"
+
+
+class IncidentComplaint(models.Model):
+    """A complaint linked to the incident that explains it (at most one per complaint)."""
+
+    work_order = models.OneToOneField(WorkOrder, on_delete=models.CASCADE, related_name="incident_link")
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="links")
+
+    class Meta:
+        verbose_name = _("事件关联投诉")
+        verbose_name_plural = _("事件关联投诉")
+
+
+class Rectification(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("待整改")
+        IN_PROGRESS = "in_progress", _("整改中")
+        DONE = "done", _("已完成")
+
+    incident = models.OneToOneField(Incident, on_delete=models.CASCADE, related_name="rectification")
+    city = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("地市单位"))
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("责任部门"))
+    due_on = models.DateField(_("整改期限"))
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.OPEN)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+", verbose_name=_("负责人"))
+    closed_on = models.DateField(_("完成日期"), null=True, blank=True)
+    closing_evidence = models.TextField(_("整改说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("整改事项")
+        verbose_name_plural = _("整改事项")
+        ordering = ["due_on"]
+        indexes = [models.Index(fields=["due_on", "city", "department"], name="rect_due_unit_idx")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(status="done") | Q(closed_on__isnull=False),
+                                   name="rect_done_has_date"),
+        ]
+
+
+class AttributionOverride(models.Model):
+    """The outcome of an accepted appeal: the complaint answers to another department."""
+
+    work_order = models.OneToOneField(WorkOrder, on_delete=models.CASCADE, related_name="override")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    appeal = models.OneToOneField("Appeal", on_delete=models.PROTECT, related_name="override")
+
+    class Meta:
+        verbose_name = _("申诉改判")
+        verbose_name_plural = _("申诉改判")
+
+
+class Appeal(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待处理")
+        ACCEPTED = "accepted", _("已采纳")
+        REJECTED = "rejected", _("已驳回")
+
+    work_order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="appeals",
+                                   verbose_name=_("工单"))
+    month = models.DateField(_("月份"))
+    city = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("地市单位"))
+    from_department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+",
+                                        verbose_name=_("原责任部门"))
+    to_department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+",
+                                      verbose_name=_("建议责任部门"))
+    reason = models.TextField(_("申诉理由"))
+    attachment = models.FileField(_("附件"), upload_to="appeals/%Y/%m/", blank=True, max_length=300)
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("申诉人"))
+    filed_at = models.DateTimeField(_("申诉时间"), auto_now_add=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("处理人"))
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    decision_reason = models.TextField(_("处理意见"), blank=True)
+
+    class Meta:
+        verbose_name = _("归因申诉")
+        verbose_name_plural = _("归因申诉")
+        ordering = ["-filed_at"]
+        constraints = [
+            # One open appeal per complaint: a second would race the first decision.
+            models.UniqueConstraint(fields=["work_order"], condition=Q(status="pending"),
+                                    name="appeal_one_pending_per_order"),
+            models.CheckConstraint(condition=Q(status="pending") | ~Q(decision_reason=""),
+                                   name="appeal_decision_has_reason"),
+        ]
+        indexes = [models.Index(fields=["month", "status"], name="appeal_month_status_idx")]
+
+    def __str__(self):
+        return f"{self.work_order_id} {self.get_status_display()}"
+
+
+class SnapshotAttribution(models.Model):
+    """The attribution of every complaint of a published month, frozen at publication."""
+
+    reporting_month = models.ForeignKey(ReportingMonth, on_delete=models.PROTECT, related_name="attributions")
+    work_order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="+")
+    city = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    rule = models.CharField(max_length=10)
+    incident = models.ForeignKey(Incident, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["reporting_month", "work_order"], name="snapshot_attr_unique")]
+        indexes = [models.Index(fields=["reporting_month", "city", "department"], name="snapshot_attr_unit_idx")]
+
+
+class WorkCalendar(models.Model):
+    """The working-day calendar as a table, so SLA deadlines are computed in SQL.
+
+    ``seq`` counts the working days up to and including ``date``; a non-working
+    day carries the count of the working day before it. The Nth working day
+    after any date d is then the working day whose seq is seq(d) + N. Rebuilt
+    from chinese-calendar plus WorkingDayOverride whenever an override changes.
+    """
+
+    date = models.DateField(primary_key=True)
+    is_working_day = models.BooleanField()
+    seq = models.PositiveIntegerField(db_index=True)
+
+    class Meta:
+        verbose_name = _("工作日历")
+        verbose_name_plural = _("工作日历")
+        ordering = ["date"]
