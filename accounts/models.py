@@ -49,3 +49,34 @@ class User(AbstractUser):
     @property
     def is_auditor(self):
         return self.role == self.Role.AUDITOR
+
+
+class AuditLog(models.Model):
+    """Who did what, when, with the state before and after. Append-only:
+    the admin shows it read-only and nothing in the code updates or deletes it."""
+
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                             verbose_name=_("用户"))
+    username = models.CharField(_("用户名"), max_length=150, blank=True)  # kept if the user is deleted
+    action = models.CharField(_("操作"), max_length=40, db_index=True)
+    object_type = models.CharField(_("对象类型"), max_length=40, blank=True)
+    object_id = models.CharField(_("对象"), max_length=64, blank=True)
+    summary = models.CharField(_("摘要"), max_length=300, blank=True)
+    before = models.JSONField(_("变更前"), null=True, blank=True)
+    after = models.JSONField(_("变更后"), null=True, blank=True)
+    ip = models.GenericIPAddressField(_("IP"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("审计日志")
+        verbose_name_plural = _("审计日志")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+
+    def save(self, *args, **kwargs):
+        if self.pk:
+            raise ValueError("audit log entries are immutable")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("audit log entries are immutable")

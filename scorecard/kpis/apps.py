@@ -6,3 +6,6 @@ class KpisConfig(AppConfig):
     name = "scorecard.kpis"
     label = "kpis"
     verbose_name = _("归因与考核")
+
+    def ready(self):
+        from . import expressions, signals  # noqa: F401  (register SQLite MEDIAN and the calendar signal)

@@ -309,14 +309,14 @@ class SnapshotAttribution(models.Model):
     """The attribution of every complaint of a published month, frozen at publication."""
 
     reporting_month = models.ForeignKey(ReportingMonth, on_delete=models.PROTECT, related_name="attributions")
-    work_order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="+")
+    # One row per complaint: a complaint belongs to exactly one month.
+    work_order = models.OneToOneField(WorkOrder, on_delete=models.PROTECT, related_name="frozen")
     city = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
     rule = models.CharField(max_length=10)
     incident = models.ForeignKey(Incident, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["reporting_month", "work_order"], name="snapshot_attr_unique")]
         indexes = [models.Index(fields=["reporting_month", "city", "department"], name="snapshot_attr_unit_idx")]
 
 

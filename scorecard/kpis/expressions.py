@@ -1,0 +1,138 @@
+"""Query expressions shared by attribution, KPIs and the SQL they run on.
+
+Each works on PostgreSQL and SQLite: the KPIs are aggregated in the database
+on both (the embedded default and production must give the same figures).
+"""
+import datetime as dt
+import statistics
+
+from django.db.backends.signals import connection_created
+from django.db.models import (
+    Aggregate, BooleanField, Case, DateTimeField, Exists, ExpressionWrapper, F, FloatField, Func, IntegerField, OuterRef, Q,
+    Subquery, Value, When,
+)
+from django.db.models.functions import Coalesce, TruncDate, TruncTime
+from django.dispatch import receiver
+
+from scorecard.months import local_tz
+
+
+class DurationSeconds(Func):
+    """end - start in seconds, as a float (NULL if either is NULL)."""
+
+    output_field = FloatField()
+    arity = 2
+
+    def as_sql(self, compiler, connection, **extra):
+        end, start = (compiler.compile(e) for e in self.source_expressions)
+        return f"EXTRACT(EPOCH FROM ({end[0]} - {start[0]}))", end[1] + start[1]
+
+    def as_sqlite(self, compiler, connection, **extra):
+        end, start = (compiler.compile(e) for e in self.source_expressions)
+        return f"((julianday({end[0]}) - julianday({start[0]})) * 86400.0)", end[1] + start[1]
+
+
+class Median(Aggregate):
+    """The median: percentile_cont on PostgreSQL, a registered aggregate on SQLite."""
+
+    function = "MEDIAN"
+    name = "Median"
+    output_field = FloatField()
+    allow_distinct = False
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler, connection,
+            template="percentile_cont(0.5) WITHIN GROUP (ORDER BY %(expressions)s)%(filter)s", **extra)
+
+    def as_sql(self, compiler, connection, **extra):
+        # PostgreSQL's ordered-set aggregate takes FILTER after WITHIN GROUP.
+        extra.setdefault("filter", "")
+        return super().as_sql(compiler, connection, **extra)
+
+
+class _SQLiteMedian:
+    def __init__(self):
+        self.values = []
+
+    def step(self, value):
+        if value is not None:
+            self.values.append(value)
+
+    def finalize(self):
+        return statistics.median(self.values) if self.values else None
+
+
+@receiver(connection_created)
+def _register_sqlite_functions(sender, connection, **kwargs):
+    if connection.vendor == "sqlite":
+        connection.connection.create_aggregate("MEDIAN", 1, _SQLiteMedian)
+
+
+def is_repeat(days: int) -> Exists:
+    """True when the customer filed another complaint in the `days` days before this one."""
+    from scorecard.complaints.models import WorkOrder
+
+    window_start = ExpressionWrapper(OuterRef("accepted_at") - dt.timedelta(days=days), output_field=DateTimeField())
+
+    return Exists(
+        WorkOrder.objects.filter(
+            is_complaint=True,
+            customer_id=OuterRef("customer_id"),
+            accepted_at__lt=OuterRef("accepted_at"),
+            accepted_at__gte=window_start,
+        )
+    )
+
+
+def with_deadline(queryset):
+    """Annotate work orders with the SLA deadline, computed in SQL from WorkCalendar.
+
+    ``deadline_date`` is the Nth working day after the local acceptance date
+    (N = the business type's SLA); a complaint is on time if closed before
+    that date, or on it no later than the acceptance clock time — any time
+    that day when it was accepted on a non-working day (24:00 rule).
+    """
+    from scorecard.kpis.models import WorkCalendar
+
+    tz = local_tz()
+    day = WorkCalendar.objects.filter(date=OuterRef("acc_date"))
+    return queryset.annotate(
+        acc_date=TruncDate("accepted_at", tzinfo=tz),
+        acc_seq=Subquery(day.values("seq")[:1], output_field=IntegerField()),
+        acc_working=Subquery(day.values("is_working_day")[:1], output_field=BooleanField()),
+        deadline_date=Subquery(
+            WorkCalendar.objects.filter(
+                is_working_day=True, seq=OuterRef("acc_seq") + OuterRef("business_type__sla_working_days")
+            ).values("date")[:1]
+        ),
+        closed_date=TruncDate("closed_at", tzinfo=tz),
+    )
+
+
+def on_time_q() -> Q:
+    """Condition over a with_deadline() + clock_annotations() queryset; open complaints are never on time."""
+    same_day_in_time = Q(closed_date=F("deadline_date")) & (
+        Q(acc_working=False) | Q(closed_clock__lte=F("acc_clock"))
+    )
+    return Q(closed_at__isnull=False) & (Q(closed_date__lt=F("deadline_date")) | same_day_in_time)
+
+
+def clock_annotations():
+    tz = local_tz()
+    return {"acc_clock": TruncTime("accepted_at", tzinfo=tz), "closed_clock": TruncTime("closed_at", tzinfo=tz)}
+
+
+def acknowledged_in_time_q(hours: int) -> Q:
+    base = Coalesce(F("dispatched_at"), F("accepted_at"))
+    return Q(acknowledged_at__isnull=False) & Q(acknowledged_at__lte=base + dt.timedelta(hours=hours))
+
+
+def rule_case() -> Case:
+    """Which rule decided the attribution, in the order of domain.md (an accepted appeal first)."""
+    return Case(
+        When(override__isnull=False, then=Value("appeal")),
+        When(responsible_dept__isnull=False, then=Value("explicit")),
+        When(incident_link__isnull=False, then=Value("traced")),
+        default=Value("default"),
+    )

@@ -1,0 +1,223 @@
+"""Reads of the kpis app: the scorecard and the trace read-outs of a month.
+
+An unpublished month is always computed from current data (the month is
+re-traced first so that rule 2 of attribution sees current grid data); a
+published month is read from its frozen snapshot, so later imports never move
+a published figure.
+"""
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Avg, Count, F, Q, Sum
+
+from scorecard.grid.models import Department, District, OrgUnit
+from scorecard.months import label, last_day
+
+from .attribution import RULES, attributed, default_table, month_complaints
+from .expressions import DurationSeconds, Median, acknowledged_in_time_q, clock_annotations, is_repeat, on_time_q, \
+    with_deadline
+from .models import Incident, IncidentComplaint, KpiDefinition, Rectification, ReportingMonth, RuleSettings
+
+
+def _round(value, places: str = "0.01"):
+    if value is None:
+        return None
+    return float(Decimal(str(value)).quantize(Decimal(places), rounding=ROUND_HALF_UP))
+
+
+def rate(part, whole):
+    """Percentage rounded half-up to 2 decimals; None without a denominator."""
+    if not whole:
+        return None
+    return float((Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def published_month(month: dt.date) -> ReportingMonth | None:
+    return ReportingMonth.objects.filter(month=month, published_at__isnull=False).first()
+
+
+def _complaint_rows(month: dt.date, group_by: list[str]):
+    """The month's complaints, attributed, aggregated in SQL by ``group_by``."""
+    rs = RuleSettings.current()
+    qs = with_deadline(month_attributed(month)).annotate(**clock_annotations(), repeat=is_repeat(rs.repeat_days))
+    fields = {"city": "city_id", "department": "attr_department_id"}
+    aggregates = {
+        "complaints": Count("pk"),
+        "repeat_complaints": Count("pk", filter=Q(repeat=True)),
+        "closed": Count("pk", filter=Q(closed_at__isnull=False)),
+        "on_time": Count("pk", filter=on_time_q()),
+        "avg_resolution_seconds": Avg(DurationSeconds("closed_at", "accepted_at")),
+        "median_resolution_seconds": Median(DurationSeconds("closed_at", "accepted_at")),
+        "satisfied": Count("pk", filter=Q(satisfaction__in=["满意", "基本满意"])),
+        "callbacks": Count("pk", filter=Q(satisfaction__in=["满意", "基本满意", "不满意"])),
+        "ack_known": Count("pk", filter=Q(acknowledged_at__isnull=False)),
+        "ack_in_time": Count("pk", filter=acknowledged_in_time_q(rs.ack_hours)),
+    }
+    aggregates.update({f"rule_{r}": Count("pk", filter=Q(attr_rule=r)) for r in RULES})
+    return qs.order_by().values(*[fields[g] for g in group_by]).annotate(**aggregates)
+
+
+def month_attributed(month: dt.date):
+    """The month's complaints with ``attr_department_id`` and ``attr_rule``:
+    frozen for a published month (appeals and re-traces cannot move it), live otherwise."""
+    qs = month_complaints(month)
+    if published_month(month) is not None:
+        return qs.filter(frozen__isnull=False).annotate(
+            attr_department_id=F("frozen__department_id"), attr_rule=F("frozen__rule"))
+    return attributed(qs, default_table())
+
+
+def _rectification_rows(month: dt.date, group_by: list[str]):
+    fields = {"city": "city_id", "department": "department_id"}
+    return (Rectification.objects.filter(due_on__gte=month, due_on__lte=last_day(month)).order_by()
+            .values(*[fields[g] for g in group_by])
+            .annotate(items=Count("pk"),
+                      items_on_time=Count("pk", filter=Q(status=Rectification.Status.DONE,
+                                                         closed_on__lte=F("due_on")))))
+
+
+def _kpis(row: dict, customers: int, rect: dict | None) -> dict:
+    hours = lambda s: _round(s / 3600) if s is not None else None  # noqa: E731
+    return {
+        "complaints": row["complaints"],
+        "customers": customers,
+        "per_10k": _round(Decimal(row["complaints"]) * 10000 / customers, "0.0001") if customers else None,
+        "repeat_complaints": row["repeat_complaints"],
+        "repeat_rate": rate(row["repeat_complaints"], row["complaints"]),
+        "closed": row["closed"],
+        "on_time": row["on_time"],
+        "on_time_rate": rate(row["on_time"], row["complaints"]),
+        "avg_resolution_hours": hours(row["avg_resolution_seconds"]),
+        "median_resolution_hours": hours(row["median_resolution_seconds"]),
+        "satisfaction_rate": rate(row["satisfied"], row["callbacks"]),
+        "ack_rate": rate(row["ack_in_time"], row["ack_known"]),
+        "rectification_items": rect["items"] if rect else 0,
+        "rectification_on_time_rate": rate(rect["items_on_time"], rect["items"]) if rect else None,
+    }
+
+
+_EMPTY = {"complaints": 0, "repeat_complaints": 0, "closed": 0, "on_time": 0, "avg_resolution_seconds": None,
+          "median_resolution_seconds": None, "satisfied": 0, "callbacks": 0, "ack_known": 0, "ack_in_time": 0,
+          **{f"rule_{r}": 0 for r in RULES}}
+
+
+def score(figures: dict, definitions: list[KpiDefinition]) -> tuple[float, dict]:
+    """Weighted score of the bands; a KPI without a value is left out and the
+    remaining weights renormalised, so no data neither helps nor hurts."""
+    total_weight, points, bands = Decimal(0), Decimal(0), {}
+    for d in definitions:
+        band = d.band(figures.get(d.code))
+        bands[d.code] = band
+        if band is None or not d.weight:
+            continue
+        total_weight += d.weight
+        points += d.weight * KpiDefinition.BAND_POINTS[band]
+    value = (points / total_weight) if total_weight else Decimal(0)
+    return float(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)), bands
+
+
+def competition_ranks(items: list[dict], key: str = "score") -> None:
+    """Rank in place by descending score, ties sharing a rank (1, 2, 2, 4)."""
+    ordered = sorted(items, key=lambda i: -i[key])
+    previous, rank = None, 0
+    for position, item in enumerate(ordered, start=1):
+        if item[key] != previous:
+            rank, previous = position, item[key]
+        item["rank"] = rank
+
+
+def compute_scorecard(month: dt.date) -> dict:
+    """The scorecard of a month from current data (or the snapshot's attributions)."""
+    cities = list(OrgUnit.objects.filter(level=OrgUnit.Level.CITY).order_by("sort_order", "name"))
+    departments = list(Department.objects.order_by("sort_order"))
+    customers = dict(District.objects.order_by().values("city_id").annotate(n=Sum("customers"))
+                     .values_list("city_id", "n"))
+    defs = {lvl: list(KpiDefinition.objects.filter(level=lvl, active=True))
+            for lvl in (KpiDefinition.Level.DEPARTMENT, KpiDefinition.Level.UNIT)}
+
+    dept_rows = {(r["city_id"], r["attr_department_id"]): r for r in _complaint_rows(month, ["city", "department"])}
+    unit_rows = {r["city_id"]: r for r in _complaint_rows(month, ["city"])}
+    dept_rects = {(r["city_id"], r["department_id"]): r for r in _rectification_rows(month, ["city", "department"])}
+    unit_rects = {r["city_id"]: r for r in _rectification_rows(month, ["city"])}
+
+    units, depts = [], []
+    for city in cities:
+        n_customers = customers.get(city.pk) or 0
+        figures = _kpis(unit_rows.get(city.pk, _EMPTY), n_customers, unit_rects.get(city.pk))
+        figures["score"], figures["bands"] = score(figures, defs["unit"])
+        units.append({"unit": city.name, **figures})
+        for dept in departments:
+            row = dept_rows.get((city.pk, dept.pk), _EMPTY)
+            figures = _kpis(row, n_customers, dept_rects.get((city.pk, dept.pk)))
+            figures["score"], figures["bands"] = score(figures, defs["department"])
+            figures["attribution"] = {r: row[f"rule_{r}"] for r in RULES}
+            depts.append({"unit": city.name, "department": dept.name, **figures})
+    competition_ranks(units)
+    # Responsible units are ranked within their department: 运检 against 运检.
+    for dept in departments:
+        competition_ranks([d for d in depts if d["department"] == dept.name])
+    units.sort(key=lambda u: (u["rank"], u["unit"]))
+    order = {d.name: i for i, d in enumerate(departments)}
+    depts.sort(key=lambda d: (order[d["department"]], d["rank"], d["unit"]))
+    return {"month": label(month), "units": units, "departments": depts}
+
+
+def _with_movement(card: dict, previous: dict | None) -> dict:
+    prev_units = {u["unit"]: u["rank"] for u in (previous or {}).get("units", [])}
+    prev_depts = {(d["unit"], d["department"]): d["rank"] for d in (previous or {}).get("departments", [])}
+    for u in card["units"]:
+        u["previous_rank"] = prev_units.get(u["unit"])
+        u["rank_change"] = (u["previous_rank"] - u["rank"]) if u["previous_rank"] else None
+    for d in card["departments"]:
+        d["previous_rank"] = prev_depts.get((d["unit"], d["department"]))
+        d["rank_change"] = (d["previous_rank"] - d["rank"]) if d["previous_rank"] else None
+    return card
+
+
+def _has_data(month: dt.date) -> bool:
+    return month_complaints(month).exists()
+
+
+def scorecard_for_month(month: dt.date, *, retrace: bool = True) -> dict:
+    """The scorecard read-out (interfaces.md), with rank movement against the month before."""
+    from scorecard.months import shift
+
+    from .services import trace_month
+
+    rm = published_month(month)
+    if rm is not None and rm.scorecard is not None:
+        return rm.scorecard
+    if retrace:
+        trace_month(month=month)
+    previous_month = shift(month, -1)
+    prev = published_month(previous_month)
+    previous = prev.scorecard if prev else (compute_scorecard(previous_month) if _has_data(previous_month) else None)
+    return _with_movement(compute_scorecard(month), previous)
+
+
+def trace_for_month(month: dt.date, *, retrace: bool = True) -> dict:
+    from .services import trace_month
+
+    rm = published_month(month)
+    if rm is not None and rm.trace is not None:
+        return rm.trace
+    if retrace:
+        trace_month(month=month)
+    incidents = (Incident.objects.filter(month=month).select_related("district", "city", "department",
+                                                                      "rectification")
+                 .order_by("district_id", "kind"))
+    links: dict[int, list[str]] = {}
+    for inc_id, order_no in (IncidentComplaint.objects.filter(incident__month=month)
+                             .values_list("incident_id", "work_order__order_no").order_by("work_order__order_no")):
+        links.setdefault(inc_id, []).append(order_no)
+    priority = {k: i for i, k in enumerate(Incident.LINK_PRIORITY)}
+    out = []
+    for inc in sorted(incidents, key=lambda i: (i.district_id, priority[i.kind])):
+        rect = getattr(inc, "rectification", None)
+        out.append({
+            "district": inc.district_id, "district_name": inc.district.name, "kind": inc.kind,
+            "department": inc.department.name, "unit": inc.city.name, "rule": inc.rule,
+            "complaints": links.get(inc.pk, []), "evidence": inc.evidence,
+            "rectification": {"due_on": rect.due_on.isoformat(), "status": rect.status} if rect else None,
+        })
+    return {"month": label(month), "incidents": out}

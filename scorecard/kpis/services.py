@@ -1,0 +1,265 @@
+"""Writes of the kpis app: tracing a month, publishing it, appeals, rectification, calendar."""
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import audit
+from scorecard.grid.models import Department
+from scorecard.months import label, last_day, local_tz
+
+from . import calendar as workcal
+from .attribution import attributed, month_complaints
+from .models import (
+    Appeal, AttributionOverride, Incident, IncidentComplaint, Rectification, ReportingMonth, RuleSettings,
+    SnapshotAttribution, WorkCalendar, WorkingDayOverride,
+)
+from .tracing import detect
+
+
+class MonthPublished(Exception):
+    """The month is published: its figures are frozen and may not be recomputed."""
+
+    def __init__(self, month: dt.date):
+        super().__init__(_("%(month)s 已发布，数据已冻结，不能重新计算") % {"month": label(month)})
+        self.month = month
+
+
+def is_published(month: dt.date) -> bool:
+    return ReportingMonth.objects.filter(month=month, published_at__isnull=False).exists()
+
+
+# Which complaints a kind of incident explains (domain.md "Linked complaints").
+def _link_filter(kind: str):
+    from django.db.models import Q
+
+    outage = Q(subcategory__name="频繁停电")
+    low = Q(detail__name="低电压")
+    return {
+        "frequent_outage": outage | Q(category__name="停送电"),
+        "overload": low | outage,
+        "heavy_load": low,
+        "low_voltage": low,
+        "over_voltage": Q(detail__name="过电压"),
+    }[kind]
+
+
+@transaction.atomic
+def trace_month(*, month: dt.date) -> list[Incident]:
+    """Detect the month's incidents from current grid data and link its complaints.
+
+    Incidents are upserted on (台区, month, kind) so that a re-trace keeps their
+    rectification items and progress; incidents the data no longer shows are
+    removed with their links.
+    """
+    if is_published(month):
+        raise MonthPublished(month)
+    rs = RuleSettings.current()
+    departments = {d.name: d.pk for d in Department.objects.all()}
+    detected = detect(month)
+    existing = {(i.district_id, i.kind): i for i in Incident.objects.filter(month=month)}
+    keep = set()
+    due_on = last_day(month) + dt.timedelta(days=rs.rectification_days)
+    to_create, to_update = [], []
+    for d in detected:
+        key = (d.district, d.kind)
+        keep.add(key)
+        inc = existing.get(key)
+        if inc is None:
+            to_create.append(Incident(district_id=d.district, month=month, kind=d.kind, city_id=d.city_id,
+                                      department_id=departments[d.department], rule=d.rule, evidence=d.evidence))
+        elif (inc.department_id, inc.rule, inc.evidence, inc.city_id) != (
+                departments[d.department], d.rule, d.evidence, d.city_id):
+            inc.department_id, inc.rule, inc.evidence, inc.city_id = (
+                departments[d.department], d.rule, d.evidence, d.city_id)
+            to_update.append(inc)
+    stale = [i.pk for k, i in existing.items() if k not in keep]
+    if stale:
+        Incident.objects.filter(pk__in=stale).delete()
+    Incident.objects.bulk_create(to_create, batch_size=1000)
+    Incident.objects.bulk_update(to_update, ["department", "rule", "evidence", "city"], batch_size=1000)
+
+    incidents = list(Incident.objects.filter(month=month))
+    # A rectification item follows its incident's responsible unit until work on it starts.
+    rects = {r.incident_id: r for r in Rectification.objects.filter(incident__month=month)}
+    new_rects, moved = [], []
+    for inc in incidents:
+        r = rects.get(inc.pk)
+        if r is None:
+            new_rects.append(Rectification(incident=inc, city_id=inc.city_id, department_id=inc.department_id,
+                                           due_on=due_on))
+        elif r.status == Rectification.Status.OPEN and (r.department_id, r.city_id) != (inc.department_id,
+                                                                                        inc.city_id):
+            r.department_id, r.city_id = inc.department_id, inc.city_id
+            moved.append(r)
+    Rectification.objects.bulk_create(new_rects, batch_size=1000)
+    Rectification.objects.bulk_update(moved, ["department", "city"], batch_size=1000)
+
+    _link_complaints(month, incidents)
+    return incidents
+
+
+def _link_complaints(month: dt.date, incidents: list[Incident]) -> None:
+    IncidentComplaint.objects.filter(incident__month=month).delete()
+    complaints = month_complaints(month)
+    by_kind: dict[str, dict[str, int]] = {}
+    for inc in incidents:
+        by_kind.setdefault(inc.kind, {})[inc.district_id] = inc.pk
+    linked: set[int] = set()
+    for kind in Incident.LINK_PRIORITY:
+        districts = by_kind.get(kind)
+        if not districts:
+            continue
+        rows = (complaints.filter(district_id__in=list(districts)).filter(_link_filter(kind))
+                .values_list("pk", "district_id"))
+        links = [IncidentComplaint(work_order_id=pk, incident_id=districts[code])
+                 for pk, code in rows if pk not in linked]
+        linked.update(link.work_order_id for link in links)
+        IncidentComplaint.objects.bulk_create(links, batch_size=2000)
+
+
+# --- Publication ------------------------------------------------------------
+
+@transaction.atomic
+def publish_month(*, month: dt.date, user) -> ReportingMonth:
+    """Freeze a month: its scorecard, trace and every complaint's attribution.
+
+    Refused while appeals of the month are still pending — publishing would
+    decide them by default.
+    """
+    from .selectors import scorecard_for_month, trace_for_month
+
+    rm, _created = ReportingMonth.objects.select_for_update().get_or_create(month=month)
+    if rm.is_published:
+        raise MonthPublished(month)
+    pending = list(Appeal.objects.filter(month=month, status=Appeal.Status.PENDING)
+                   .values_list("work_order__order_no", flat=True))
+    if pending:
+        raise ValidationError(_("尚有未处理的申诉，不能发布：%(orders)s") % {"orders": "、".join(sorted(pending))},
+                              code="pending_appeals", params={"orders": pending})
+    trace_month(month=month)
+    rm.scorecard = scorecard_for_month(month)
+    rm.trace = trace_for_month(month)
+    frozen = attributed(month_complaints(month)).values_list(
+        "pk", "city_id", "attr_department_id", "attr_rule", "incident_link__incident_id")
+    SnapshotAttribution.objects.bulk_create(
+        (SnapshotAttribution(reporting_month=rm, work_order_id=pk, city_id=city, department_id=dept, rule=rule,
+                             incident_id=inc) for pk, city, dept, rule, inc in frozen.iterator(chunk_size=5000)),
+        batch_size=5000,
+    )
+    rm.published_at, rm.published_by = timezone.now(), user
+    rm.save()
+    audit.record(user=user, action="month.publish", obj=rm, summary=f"发布 {label(month)} 考核结果",
+                 after={"units": len(rm.scorecard["units"]), "incidents": len(rm.trace["incidents"])})
+    return rm
+
+
+def open_draft(*, month: dt.date, at: dt.datetime | None = None) -> ReportingMonth:
+    """A draft notice exists: the appeal window opens (the first draft only starts the clock)."""
+    rm, _created = ReportingMonth.objects.get_or_create(month=month)
+    if rm.draft_at is None:
+        at = at or timezone.now()
+        rs = RuleSettings.current()
+        rm.draft_at = at
+        rm.appeal_deadline = working_days_after(at, rs.appeal_working_days)
+        rm.save(update_fields=["draft_at", "appeal_deadline"])
+    return rm
+
+
+def working_days_after(at: dt.datetime, days: int) -> dt.datetime:
+    overrides = dict(WorkingDayOverride.objects.values_list("date", "is_working_day"))
+    return workcal.deadline(timezone.localtime(at, local_tz()), days, overrides)
+
+
+# --- Appeals ----------------------------------------------------------------
+
+def _current_attribution(order) -> tuple[int, int, str]:
+    row = attributed(type(order).objects.filter(pk=order.pk)).values_list("city_id", "attr_department_id",
+                                                                         "attr_rule").get()
+    return row
+
+
+@transaction.atomic
+def file_appeal(*, user, order, to_department: Department, reason: str, attachment=None,
+                now: dt.datetime | None = None) -> Appeal:
+    now = now or timezone.now()
+    month = timezone.localtime(order.accepted_at, local_tz()).date().replace(day=1)
+    rm = ReportingMonth.objects.filter(month=month).first()
+    if rm is None or rm.draft_at is None:
+        raise ValidationError(_("%(month)s 的通报草稿尚未生成，申诉期未开始") % {"month": label(month)})
+    if rm.is_published or now > rm.appeal_deadline:
+        raise ValidationError(_("%(month)s 的申诉期已于 %(deadline)s 结束") % {
+            "month": label(month), "deadline": timezone.localtime(rm.appeal_deadline).strftime("%Y-%m-%d %H:%M")})
+    if not reason.strip():
+        raise ValidationError(_("请填写申诉理由"))
+    city_id, dept_id, _rule = _current_attribution(order)
+    if user.role == user.Role.DEPARTMENT_HEAD and (user.department_id != dept_id or
+                                                   user.org_unit.city_id != city_id):
+        raise PermissionDenied(_("只能对归属本部门的投诉提出申诉"))
+    if to_department.pk == dept_id:
+        raise ValidationError(_("建议的责任部门与当前责任部门相同"))
+    if Appeal.objects.filter(work_order=order, status=Appeal.Status.PENDING).exists():
+        raise ValidationError(_("该工单已有待处理的申诉"))
+    appeal = Appeal.objects.create(work_order=order, month=month, city_id=city_id, from_department_id=dept_id,
+                                   to_department=to_department, reason=reason.strip(), filed_by=user,
+                                   **({"attachment": attachment} if attachment else {}))
+    audit.record(user=user, action="appeal.file", obj=appeal, summary=f"{order.order_no} 申诉",
+                 after={"from": dept_id, "to": to_department.pk, "reason": appeal.reason})
+    return appeal
+
+
+@transaction.atomic
+def decide_appeal(*, user, appeal: Appeal, accept: bool, reason: str) -> Appeal:
+    appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
+    if appeal.status != Appeal.Status.PENDING:
+        raise ValidationError(_("该申诉已处理"))
+    if is_published(appeal.month):
+        raise MonthPublished(appeal.month)
+    if not reason.strip():
+        raise ValidationError(_("请填写处理意见"))
+    before = {"status": appeal.status, "department": appeal.from_department_id}
+    appeal.status = Appeal.Status.ACCEPTED if accept else Appeal.Status.REJECTED
+    appeal.decided_by, appeal.decided_at, appeal.decision_reason = user, timezone.now(), reason.strip()
+    appeal.save()
+    if accept:
+        AttributionOverride.objects.update_or_create(
+            work_order=appeal.work_order, defaults={"department": appeal.to_department, "appeal": appeal})
+    audit.record(user=user, action="appeal.accept" if accept else "appeal.reject", obj=appeal,
+                 summary=f"{appeal.work_order.order_no} 申诉{'采纳' if accept else '驳回'}", before=before,
+                 after={"status": appeal.status,
+                        "department": appeal.to_department_id if accept else appeal.from_department_id,
+                        "reason": appeal.decision_reason})
+    return appeal
+
+
+# --- Rectification ------------------------------------------------------------
+
+@transaction.atomic
+def update_rectification(*, user, item: Rectification, status: str, closed_on: dt.date | None = None,
+                         evidence: str = "") -> Rectification:
+    if status not in Rectification.Status.values:
+        raise ValidationError(_("未知状态：%(s)s") % {"s": status})
+    if status == Rectification.Status.DONE and (closed_on is None or not evidence.strip()):
+        raise ValidationError(_("完成整改需填写完成日期和整改说明"))
+    before = {"status": item.status, "closed_on": item.closed_on.isoformat() if item.closed_on else None}
+    item.status = status
+    item.closed_on = closed_on if status == Rectification.Status.DONE else None
+    item.closing_evidence = evidence.strip()
+    item.save()
+    audit.record(user=user, action="rectification.update", obj=item, before=before,
+                 after={"status": item.status, "closed_on": item.closed_on.isoformat() if item.closed_on else None})
+    return item
+
+
+# --- Calendar ---------------------------------------------------------------
+
+@transaction.atomic
+def rebuild_calendar() -> int:
+    """Materialise chinese-calendar + overrides into WorkCalendar (≈ 12k rows)."""
+    overrides = dict(WorkingDayOverride.objects.values_list("date", "is_working_day"))
+    WorkCalendar.objects.all().delete()
+    rows = [WorkCalendar(date=d, is_working_day=w, seq=s) for d, w, s in workcal.calendar_rows(overrides)]
+    WorkCalendar.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
