@@ -1,0 +1,425 @@
+"""Reads of the complaint profile: one month, one org subtree.
+
+Every figure here is computed by the database (grouped aggregates, EXISTS
+subqueries, conditional counts) and comes back as a handful of rows; nothing
+iterates over work orders in Python. The same code runs on SQLite and
+PostgreSQL.
+
+Conventions shared by all functions:
+
+* ``month`` is a ``date``/``datetime`` (its month is used) or a ``"YYYY-MM"``
+  string; it is parsed once by :func:`month_window`.
+* A month is the half-open interval [first day 00:00, next month's first day
+  00:00) in Asia/Shanghai local time, filtered as ``accepted_at >= start AND
+  accepted_at < end`` so the (is_complaint, accepted_at) index serves it;
+  ``__month`` lookups would wrap the column in a function and lose the index.
+* ``unit`` is an ``OrgUnit`` or ``None`` (the whole province). Role scoping
+  decides which unit a user may pass; these functions only apply it.
+* Only business type 投诉 (``is_complaint``) counts.
+* Shares and changes are percentages rounded half-up to 2 decimals with
+  ``Decimal`` (``round()`` on a binary float is half-even and often wrong).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
+from django.db.models.functions import ExtractHour
+
+from scorecard.grid.models import OrgUnit
+
+from .models import Category, Detail, SubCategory, WorkOrder
+
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+VOLTAGE_SUBCATEGORY = "电压质量长时间异常"
+OVER_VOLTAGE = "过电压"
+LOW_VOLTAGE = "低电压"
+REPEAT_DEMAND_DAYS = 90
+_MONTH_RE = re.compile(r"(\d{4})-(\d{1,2})")
+
+
+# --- months -----------------------------------------------------------------------------------------
+
+def parse_month(value) -> date:
+    """The first day of the month ``value`` names; ``ValueError`` naming the value otherwise."""
+    if isinstance(value, datetime):
+        value = value.astimezone(LOCAL_TZ).date() if value.tzinfo else value.date()
+    if isinstance(value, date):
+        return value.replace(day=1)
+    if isinstance(value, str):
+        match = _MONTH_RE.fullmatch(value.strip())
+        if match and 1 <= int(match.group(2)) <= 12 and int(match.group(1)) >= 1900:
+            return date(int(match.group(1)), int(match.group(2)), 1)
+    raise ValueError(f"月份 {value!r} 格式错误，应为 YYYY-MM（例如 2018-03）")
+
+
+def _shift(first: date, months: int) -> date:
+    index = first.year * 12 + first.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _local_midnight(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=LOCAL_TZ)
+
+
+@dataclass(frozen=True)
+class MonthWindow:
+    """A month as [start, end) aware datetimes in Asia/Shanghai."""
+
+    month: date
+
+    @property
+    def start(self) -> datetime:
+        return _local_midnight(self.month)
+
+    @property
+    def end(self) -> datetime:
+        return _local_midnight(_shift(self.month, 1))
+
+    @property
+    def label(self) -> str:
+        return self.month.strftime("%Y-%m")
+
+    def previous(self) -> MonthWindow:
+        return MonthWindow(_shift(self.month, -1))
+
+    def last_year(self) -> MonthWindow:
+        return MonthWindow(_shift(self.month, -12))
+
+    def q(self, prefix: str = "") -> Q:
+        return Q(**{f"{prefix}accepted_at__gte": self.start, f"{prefix}accepted_at__lt": self.end})
+
+
+def month_window(month) -> MonthWindow:
+    return month if isinstance(month, MonthWindow) else MonthWindow(parse_month(month))
+
+
+# --- rounding ---------------------------------------------------------------------------------------
+
+_CENT = Decimal("0.01")
+
+
+def percent(part, whole) -> Decimal | None:
+    """part / whole × 100 rounded half-up to 2 decimals; ``None`` without a denominator."""
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(_CENT, rounding=ROUND_HALF_UP)
+
+
+def share(part, whole) -> Decimal:
+    """A share of the month's complaints: 0 for an empty month rather than ``None``."""
+    return percent(part, whole) or Decimal("0.00")
+
+
+def change_percent(current, previous) -> Decimal | None:
+    return percent(current - previous, previous)
+
+
+# --- base querysets ---------------------------------------------------------------------------------
+
+def unit_q(unit: OrgUnit | None, prefix: str = "") -> Q:
+    """Work orders in ``unit``'s subtree: their city, county or station is that unit."""
+    if unit is None or unit.level == OrgUnit.Level.PROVINCE:
+        return Q()
+    field = {OrgUnit.Level.CITY: "city_id", OrgUnit.Level.COUNTY: "county_id",
+             OrgUnit.Level.STATION: "station_id"}[unit.level]
+    return Q(**{prefix + field: unit.pk})
+
+
+def complaints_in(window: MonthWindow, unit: OrgUnit | None = None) -> QuerySet:
+    return WorkOrder.objects.filter(window.q(), unit_q(unit), is_complaint=True)
+
+
+def month_complaints(month, unit: OrgUnit | None = None) -> QuerySet:
+    """The complaints of ``month`` in ``unit``'s subtree (a queryset of work orders)."""
+    return complaints_in(month_window(month), unit)
+
+
+# --- the profile's figures --------------------------------------------------------------------------
+
+def totals(month, unit: OrgUnit | None = None) -> dict:
+    """This month's, the previous month's and last year's same-month totals with the changes.
+
+    One query: the three windows are disjoint ranges of the same index, counted
+    conditionally.
+    """
+    window = month_window(month)
+    prev, last = window.previous(), window.last_year()
+    row = WorkOrder.objects.filter(window.q() | prev.q() | last.q(), unit_q(unit), is_complaint=True).aggregate(
+        total=Count("pk", filter=window.q()),
+        previous_month_total=Count("pk", filter=prev.q()),
+        last_year_total=Count("pk", filter=last.q()),
+    )
+    row["mom_change_pct"] = change_percent(row["total"], row["previous_month_total"])
+    row["yoy_change_pct"] = change_percent(row["total"], row["last_year_total"])
+    return row
+
+
+def category_breakdown(month, unit: OrgUnit | None = None, *, total: int | None = None) -> dict:
+    """Counts and shares by category (all categories, zeros included) and sub-category (non-zero).
+
+    Both lists are ordered by count descending, ties in taxonomy order.
+    """
+    window = month_window(month)
+    grouped = list(
+        complaints_in(window, unit).values("category_id", "subcategory_id").annotate(n=Count("pk")).order_by()
+    )
+    if total is None:
+        total = sum(r["n"] for r in grouped)
+    by_category: dict = {}
+    by_subcategory: dict = {}
+    for r in grouped:  # at most one row per sub-category: a few dozen rows
+        by_category[r["category_id"]] = by_category.get(r["category_id"], 0) + r["n"]
+        if r["subcategory_id"] is not None:
+            by_subcategory[r["subcategory_id"]] = by_subcategory.get(r["subcategory_id"], 0) + r["n"]
+    categories = [
+        {"id": c.pk, "name": c.name, "count": by_category.get(c.pk, 0), "share": share(by_category.get(c.pk, 0), total),
+         "_order": i}
+        for i, c in enumerate(Category.objects.order_by("sort_order", "pk"))
+    ]
+    categories.sort(key=lambda c: (-c["count"], c["_order"]))
+    subcategories = []
+    order = 0
+    for s in SubCategory.objects.filter(pk__in=by_subcategory).select_related("category").order_by(
+            "category__sort_order", "sort_order", "pk"):
+        n = by_subcategory[s.pk]
+        subcategories.append({"id": s.pk, "category_id": s.category_id, "category": s.category.name, "name": s.name,
+                              "count": n, "share": share(n, total), "_order": order})
+        order += 1
+    subcategories.sort(key=lambda s: (-s["count"], s["_order"]))
+    for row in categories + subcategories:
+        del row["_order"]
+    return {"categories": categories, "subcategories": subcategories}
+
+
+def voltage_details() -> dict[str, Detail | None]:
+    details = {d.name: d for d in Detail.objects.filter(
+        subcategory__name=VOLTAGE_SUBCATEGORY, name__in=[OVER_VOLTAGE, LOW_VOLTAGE])}
+    return {OVER_VOLTAGE: details.get(OVER_VOLTAGE), LOW_VOLTAGE: details.get(LOW_VOLTAGE)}
+
+
+def voltage_customers(month, unit: OrgUnit | None = None) -> dict:
+    """Distinct customers with a 电压质量长时间异常 complaint in the month, by 过电压 / 低电压."""
+    details = voltage_details()
+    counts = dict(
+        month_complaints(month, unit)
+        .filter(detail__in=[d for d in details.values() if d], customer__isnull=False)
+        .values_list("detail_id").annotate(n=Count("customer_id", distinct=True)).order_by()
+    )
+    return {name: counts.get(d.pk, 0) if d else 0 for name, d in details.items()}
+
+
+def hourly_profile(month, unit: OrgUnit | None = None) -> list[int]:
+    """24 counts, hour 0 first, by the local (Asia/Shanghai) hour of 受理时间."""
+    rows = (month_complaints(month, unit).annotate(hour=ExtractHour("accepted_at", tzinfo=LOCAL_TZ))
+            .values_list("hour").annotate(n=Count("pk")).order_by())
+    hourly = [0] * 24
+    for hour, n in rows:
+        hourly[hour] = n
+    return hourly
+
+
+def peak_hours(hourly: list[int]) -> list[int]:
+    """Hours that had complaints, by count descending; equal counts earlier hour first.
+
+    Hours without any complaint are left out: "peak" means complaints arrived then.
+    """
+    return sorted((h for h in range(24) if hourly[h] > 0), key=lambda h: (-hourly[h], h))
+
+
+def hotspot_districts(month, unit: OrgUnit | None = None) -> dict:
+    """The three hotspot 台区 lists, each row with the 台区, its units and the month's counts.
+
+    One grouped query over the month's complaints by 台区; the previous month and
+    the same month last year are EXISTS probes on the (district, accepted_at)
+    index. Complaints without a 台区 never form a hotspot, and distinct
+    customers ignore complaints without a customer number. The previous-month
+    and last-year probes look at the 台区 regardless of unit: the hotspot is a
+    property of the 台区.
+    """
+    window = month_window(month)
+
+    def probe(other: MonthWindow):
+        return Exists(WorkOrder.objects.filter(other.q(), is_complaint=True, district_id=OuterRef("district_id")))
+
+    rows = (
+        complaints_in(window, unit).filter(district__isnull=False)
+        .values("district_id")
+        .annotate(complaints=Count("pk"), customers=Count("customer_id", distinct=True))
+        .annotate(consecutive=probe(window.previous()), last_year=probe(window.last_year()))
+        .filter(Q(customers__gte=2) | Q(consecutive=True) | Q(last_year=True))
+        .values("district_id", "district__name", "district__city__name", "district__county__name",
+                "complaints", "customers", "consecutive", "last_year")
+        .order_by("district_id")
+    )
+    result = {"multi_customer_districts": [], "consecutive_month_districts": [], "same_month_last_year_districts": []}
+    for r in rows:
+        row = {"code": r["district_id"], "name": r["district__name"], "city": r["district__city__name"],
+               "county": r["district__county__name"], "complaints": r["complaints"], "customers": r["customers"]}
+        if r["customers"] >= 2:
+            result["multi_customer_districts"].append(row)
+        if r["consecutive"]:
+            result["consecutive_month_districts"].append(row)
+        if r["last_year"]:
+            result["same_month_last_year_districts"].append(row)
+    return result
+
+
+def complaint_profile(month, unit: OrgUnit | None = None) -> dict:
+    """The month's profile as ``complaint_profile --json`` prints it (see interfaces.md).
+
+    Keys beyond the specified ones: ``unit``, ``previous_month_total``,
+    ``mom_change_pct``, ``last_year_total``, ``yoy_change_pct`` (``None`` when
+    the earlier month has no complaints).
+    """
+    window = month_window(month)
+    head = totals(window, unit)
+    breakdown = category_breakdown(window, unit, total=head["total"])
+    hourly = hourly_profile(window, unit)
+    hotspots = hotspot_districts(window, unit)
+    return {
+        "month": window.label,
+        "unit": unit.name if unit else None,
+        "total": head["total"],
+        "previous_month_total": head["previous_month_total"],
+        "mom_change_pct": head["mom_change_pct"],
+        "last_year_total": head["last_year_total"],
+        "yoy_change_pct": head["yoy_change_pct"],
+        "categories": [{"name": c["name"], "count": c["count"], "share": c["share"]}
+                       for c in breakdown["categories"]],
+        "subcategories": [{"category": s["category"], "name": s["name"], "count": s["count"], "share": s["share"]}
+                          for s in breakdown["subcategories"]],
+        "voltage_customers": voltage_customers(window, unit),
+        "hotspots": {key: [r["code"] for r in rows] for key, rows in hotspots.items()},
+        "hourly": hourly,
+        "peak_hours": peak_hours(hourly),
+    }
+
+
+# --- proactive service lists ------------------------------------------------------------------------
+
+_CHILD_LEVEL = {None: "city", OrgUnit.Level.PROVINCE: "city", OrgUnit.Level.CITY: "county",
+                OrgUnit.Level.COUNTY: "station"}
+
+
+def _rising(window: MonthWindow, unit: OrgUnit | None, field: str, limit: int | None):
+    """Complaints this month vs last month grouped by ``field``, rising only, largest increase first."""
+    prev = window.previous()
+    qs = (
+        WorkOrder.objects.filter(Q(accepted_at__gte=prev.start, accepted_at__lt=window.end), unit_q(unit),
+                                 is_complaint=True, **{f"{field}__isnull": False})
+        .values(f"{field}_id", f"{field}__name")
+        .annotate(current=Count("pk", filter=Q(accepted_at__gte=window.start)),
+                  previous=Count("pk", filter=Q(accepted_at__lt=window.start)))
+        .annotate(increase=F("current") - F("previous"))
+        .filter(increase__gt=0)
+        .order_by("-increase", f"{field}__name")
+    )
+    rows = list(qs[:limit] if limit else qs)
+    return [{"id": r[f"{field}_id"], "name": r[f"{field}__name"], "current": r["current"],
+             "previous": r["previous"], "increase": r["increase"],
+             "increase_pct": change_percent(r["current"], r["previous"])} for r in rows]
+
+
+def regional_demands(month, unit: OrgUnit | None = None, *, limit: int = 10) -> dict:
+    """Units one level below ``unit`` (cities of the province, counties of a city, ...) and feeders
+    whose complaints rose against the previous month, largest increase first."""
+    window = month_window(month)
+    level = _CHILD_LEVEL.get(unit.level if unit else None)
+    return {
+        "level": level,
+        "units": _rising(window, unit, level, None) if level else [],
+        "feeders": _rising(window, unit, "feeder", limit),
+    }
+
+
+def hot_topics(month, unit: OrgUnit | None = None, *, limit: int = 10) -> list[dict]:
+    """Sub-categories growing fastest month on month (absolute increase, then name); with the % change."""
+    window = month_window(month)
+    rows = _rising(window, unit, "subcategory", limit)
+    names = dict(SubCategory.objects.filter(pk__in=[r["id"] for r in rows]).values_list("pk", "category__name"))
+    for r in rows:
+        r["category"] = names.get(r["id"])
+    return rows
+
+
+def repeat_demands(month, unit: OrgUnit | None = None) -> QuerySet:
+    """Customers with 2+ complaints in the 90 days ending at the month's end, most complaints first.
+
+    Rows: customer_id (the customer number), customer__name, customer__sensitive, complaints, last_at.
+    """
+    window = month_window(month)
+    return (
+        WorkOrder.objects.filter(unit_q(unit), is_complaint=True, customer__isnull=False,
+                                 accepted_at__gte=window.end - timedelta(days=REPEAT_DEMAND_DAYS),
+                                 accepted_at__lt=window.end)
+        .values("customer_id", "customer__name", "customer__sensitive")
+        .annotate(complaints=Count("pk"), last_at=Max("accepted_at"))
+        .filter(complaints__gte=2)
+        .order_by("-complaints", "-last_at", "customer_id")
+    )
+
+
+def sensitive_customers(month, unit: OrgUnit | None = None) -> QuerySet:
+    """Flagged customers with complaints this month: the orders an analyst must see first."""
+    return (
+        month_complaints(month, unit).filter(customer__sensitive=True)
+        .values("customer_id", "customer__name", "customer__sensitive_note")
+        .annotate(complaints=Count("pk"), last_at=Max("accepted_at"))
+        .order_by("-last_at", "customer_id")
+    )
+
+
+def proactive_service(month, unit: OrgUnit | None = None) -> dict:
+    window = month_window(month)
+    return {
+        "regional_demands": regional_demands(window, unit),
+        "repeat_demands": repeat_demands(window, unit),
+        "sensitive_customers": sensitive_customers(window, unit),
+        "hot_topics": hot_topics(window, unit),
+    }
+
+
+# --- units and drill-down ---------------------------------------------------------------------------
+
+class UnknownUnit(LookupError):
+    pass
+
+
+def find_unit(name: str) -> OrgUnit:
+    """The org unit called ``name``; ``UnknownUnit`` if none or several (naming the candidates)."""
+    matches = list(OrgUnit.objects.filter(name=name.strip()).select_related("parent"))
+    if not matches:
+        raise UnknownUnit(f"--unit：没有名为“{name}”的单位")
+    if len(matches) > 1:
+        where = "、".join(f"{u.parent.name if u.parent else ''}/{u.name}" for u in matches)
+        raise UnknownUnit(f"--unit：名为“{name}”的单位不止一个（{where}）")
+    return matches[0]
+
+
+def mask_name(name: str) -> str:
+    """张三 → 张*: lists show who complained without exposing the full name."""
+    name = (name or "").strip()
+    return name[:1] + "*" * (len(name) - 1) if name else ""
+
+
+def drilldown_orders(*, month=None, unit: OrgUnit | None = None, complaints_only: bool = True,
+                     category=None, subcategory=None, detail=None, district=None, hour=None,
+                     customer=None, feeder=None) -> QuerySet:
+    """The work orders behind a figure; every argument narrows the list (``None`` = no filter)."""
+    qs = WorkOrder.objects.filter(unit_q(unit))
+    if complaints_only:
+        qs = qs.filter(is_complaint=True)
+    if month is not None:
+        qs = qs.filter(month_window(month).q())
+    for field, value in (("category_id", category), ("subcategory_id", subcategory), ("detail_id", detail),
+                         ("district_id", district), ("customer_id", customer), ("feeder_id", feeder)):
+        if value not in (None, ""):
+            qs = qs.filter(**{field: value})
+    if hour not in (None, ""):
+        qs = qs.annotate(local_hour=ExtractHour("accepted_at", tzinfo=LOCAL_TZ)).filter(local_hour=int(hour))
+    return qs
