@@ -9,3 +9,22 @@ app = Celery("scorecard")
 # one environment (DATABASE_URL, CELERY_BROKER_URL, ...) configures both.
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@app.task(name="scorecard.health")
+def health():
+    """Report what the worker sees: its database and the seeded departments.
+
+    A round trip through the broker, the worker and the result backend; the test
+    harness and operators use it to prove a worker is connected to the right
+    database (`celery -A scorecard call scorecard.health`).
+    """
+    from django.db import connection
+
+    from scorecard.grid.models import Department
+
+    return {
+        "vendor": connection.vendor,
+        "database": str(connection.settings_dict["NAME"]),
+        "departments": sorted(Department.objects.values_list("code", flat=True)),
+    }

@@ -170,16 +170,28 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Embedded default: a filesystem broker (no server) shared by web, worker and
 # beat through var/broker; Redis in production via CELERY_BROKER_URL.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
-BROKER_DIR = VAR_DIR / "broker"
+# SCORECARD_BROKER_DIR lets the test harness give each test run its own queue.
+BROKER_DIR = Path(env.str("SCORECARD_BROKER_DIR", default=str(VAR_DIR / "broker")))
 if CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),
         "processed_folder": str(BROKER_DIR / "processed"),
         "store_processed": False,
+        # Broadcasts (remote control such as `celery inspect ping`) keep their
+        # exchange tables here; kombu's default is a folder relative to the cwd.
+        "control_folder": str(BROKER_DIR / "control"),
+        # Seconds between looks at an empty queue (kombu's default is 1 s); a
+        # directory listing is cheap, and tasks start sooner.
+        "polling_interval": 0.2,
     }
+    # kombu lists these folders on every poll and fails if they are missing.
+    for _folder in ("queue", "processed", "control"):
+        (BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# The test harness gives each test run a queue of its own on a shared Redis.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_RESULT_BACKEND = "django-db"
 CELERY_RESULT_EXTENDED = True
 CELERY_TIMEZONE = TIME_ZONE

@@ -1,5 +1,7 @@
 import pytest
 
+pytest_plugins = ["tests.celery_harness"]  # real Celery worker fixture, per-run broker
+
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):

@@ -1,0 +1,138 @@
+"""A real Celery worker for tests (pytest plugin, loaded by tests/conftest.py).
+
+- Every test run gets its own broker: a fresh folder for the embedded filesystem
+  broker and, for Redis, a queue of its own, so tests never feed a running demo
+  worker nor another developer's test run sharing the same Redis.
+- Under pytest the SQLite test database is a file (not the in-memory default) so
+  that a worker process can open it.
+- `celery_worker_process` starts `celery -A scorecard worker` against the test's
+  database and broker, waits until it answers a ping and yields a handle whose
+  `process` a test may kill. Tests using it run with `transactional_db` (the
+  worker only sees committed data) and with the migrations' seeded rows restored.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings as django_settings
+from django.db import connection, connections
+
+from scorecard.celery import app as celery_app
+
+RUN_ID = uuid.uuid4().hex[:10]
+READY_TIMEOUT = 60  # seconds; a cold worker start on a busy 2-core machine takes ~3 s
+
+
+@dataclass
+class BrokerIsolation:
+    env: dict[str, str]  # what a worker process needs to use the same broker and queue
+
+
+@dataclass
+class CeleryWorker:
+    process: subprocess.Popen
+    nodename: str
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def kill(self) -> None:
+        """Kill the worker abruptly (SIGKILL), as a crash would."""
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    # Replaces pytest-django's fixture of the same name (after its xdist suffix).
+    for alias in connections:
+        settings_dict = connections[alias].settings_dict
+        if settings_dict["ENGINE"] == "django.db.backends.sqlite3":
+            folder = tmp_path_factory.mktemp(f"db-{alias}")
+            settings_dict.setdefault("TEST", {})["NAME"] = str(folder / "test_scorecard.sqlite3")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def celery_test_broker(tmp_path_factory) -> BrokerIsolation:
+    queue = f"scorecard-test-{RUN_ID}"
+    env = {"CELERY_TASK_DEFAULT_QUEUE": queue}
+    conf = {"task_default_queue": queue}
+    if celery_app.conf.broker_url.startswith("filesystem://"):
+        broker_dir = tmp_path_factory.mktemp("broker")
+        options = dict(celery_app.conf.broker_transport_options)
+        for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
+            folder = broker_dir / Path(options[key]).relative_to(django_settings.BROKER_DIR)
+            folder.mkdir(exist_ok=True)
+            options[key] = str(folder)
+        conf["broker_transport_options"] = options
+        env["SCORECARD_BROKER_DIR"] = str(broker_dir)
+    # The app caches its queues and connection pool on first use; nothing has
+    # published yet at session start, so updating the configuration suffices.
+    celery_app.conf.update(conf)
+    yield BrokerIsolation(env=env)
+    with celery_app.connection_for_write() as conn:
+        # Drop whatever tests enqueued without a worker to consume it.
+        conn.default_channel.queue_purge(queue)
+
+
+def database_url(settings_dict) -> str:
+    """The DATABASE_URL that makes another process open this connection's database."""
+    name = str(settings_dict["NAME"])
+    if settings_dict["ENGINE"] == "django.db.backends.sqlite3":
+        return f"sqlite:///{Path(name).resolve()}"
+    if settings_dict["ENGINE"] != "django.db.backends.postgresql":
+        raise NotImplementedError(f"no URL for {settings_dict['ENGINE']}")
+    user = quote(settings_dict.get("USER") or "", safe="")
+    password = quote(settings_dict.get("PASSWORD") or "", safe="")
+    credentials = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+    host = quote(settings_dict.get("HOST") or "", safe="")
+    port = f":{settings_dict['PORT']}" if settings_dict.get("PORT") else ""
+    return f"postgres://{credentials}{host}{port}/{quote(name, safe='')}"
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, django_db_serialized_rollback, settings, celery_test_broker, tmp_path):
+    env = dict(os.environ)
+    env.update(celery_test_broker.env)
+    env.update(
+        DATABASE_URL=database_url(connection.settings_dict),
+        MEDIA_ROOT=str(settings.MEDIA_ROOT),
+        SCORECARD_VAR_DIR=str(tmp_path / "worker-var"),
+        CELERY_TASK_ALWAYS_EAGER="0",
+        PYTHONUNBUFFERED="1",
+    )
+    nodename = f"test-{RUN_ID}-{uuid.uuid4().hex[:6]}@{socket.gethostname()}"
+    log_path = tmp_path / "celery-worker.log"
+    cmd = [
+        sys.executable, "-m", "celery", "-A", "scorecard", "worker", "--pool=solo", "--loglevel=info",
+        "-n", nodename, "--without-gossip", "--without-mingle", "--without-heartbeat",
+    ]
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            cmd, cwd=django_settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+    worker = CeleryWorker(process=process, nodename=nodename, log_path=log_path)
+    try:
+        deadline = time.monotonic() + READY_TIMEOUT
+        while not celery_app.control.ping(destination=[nodename], timeout=0.5):
+            if process.poll() is not None:
+                pytest.fail(f"celery worker exited with {process.returncode}:\n{worker.log()}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"celery worker not ready after {READY_TIMEOUT} s:\n{worker.log()}")
+        yield worker
+    finally:
+        # SIGKILL rather than a warm shutdown, which waits ~4 s for the worker's
+        # polling loop: the broker and the database are this test's alone.
+        worker.kill()
