@@ -1,0 +1,117 @@
+"""Appeals move complaints between departments; published months never move."""
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from accounts.models import AuditLog, User
+from scorecard.complaints.models import WorkOrder
+from scorecard.kpis import services
+from scorecard.kpis.models import Appeal
+from scorecard.kpis.selectors import scorecard_for_month, trace_for_month
+
+from .factories import city, dept, district, local, order, reading
+from .test_kpis import dept_row
+
+pytestmark = pytest.mark.django_db
+MONTH = dt.date(2024, 7, 1)
+
+
+@pytest.fixture
+def world():
+    cs = city("国网长沙供电公司")
+    d = district("TQ1", cs)
+    reading(d, "2024-07", load=110)  # overload without project → 发展
+    outage_c = order(accepted="2024-07-05 10:00", city_unit=cs, category="供电质量", subcategory="频繁停电",
+                     order_no="O-1")  # no 台区 → default table → 运检
+    order(accepted="2024-07-06 10:00", city_unit=cs, order_no="O-2")  # 服务 → 营销
+    head = User.objects.create_user("yunjian", password="x", role="dept_head", org_unit=cs, department=dept("运检"))
+    other = User.objects.create_user("yingxiao", password="x", role="dept_head", org_unit=cs,
+                                     department=dept("营销"))
+    analyst = User.objects.create_user("analyst", password="x", role="analyst")
+    return {"cs": cs, "order": outage_c, "head": head, "other": other, "analyst": analyst}
+
+
+def test_no_appeal_before_the_draft_or_after_the_window(world):
+    with pytest.raises(ValidationError, match="尚未生成"):
+        services.file_appeal(user=world["head"], order=world["order"], to_department=dept("调控"), reason="计划停电")
+    # Draft on Friday 2024-08-02 10:00: five working days → Fri 2024-08-09 10:00.
+    rm = services.open_draft(month=MONTH, at=local("2024-08-02 10:00"))
+    assert rm.appeal_deadline == local("2024-08-09 10:00")
+    with pytest.raises(ValidationError, match="申诉期已于"):
+        services.file_appeal(user=world["head"], order=world["order"], to_department=dept("调控"), reason="计划停电",
+                             now=local("2024-08-09 10:01"))
+
+
+def test_only_the_department_answering_for_it_may_appeal(world):
+    services.open_draft(month=MONTH, at=local("2024-08-02 10:00"))
+    with pytest.raises(PermissionDenied):
+        services.file_appeal(user=world["other"], order=world["order"], to_department=dept("调控"), reason="不是我们",
+                             now=local("2024-08-05 09:00"))
+
+
+def test_accepted_appeal_moves_the_complaint_and_both_departments_figures(world):
+    services.open_draft(month=MONTH, at=local("2024-08-02 10:00"))
+    before = scorecard_for_month(MONTH)
+    assert dept_row(before, "国网长沙供电公司", "运检")["complaints"] == 1
+    assert dept_row(before, "国网长沙供电公司", "调控")["complaints"] == 0
+    appeal = services.file_appeal(user=world["head"], order=world["order"], to_department=dept("调控"),
+                                  reason="该停电为调控未按计划安排", now=local("2024-08-05 09:00"))
+    with pytest.raises(ValidationError, match="待处理"):
+        services.file_appeal(user=world["head"], order=world["order"], to_department=dept("调控"), reason="again",
+                             now=local("2024-08-05 09:00"))
+    with pytest.raises(ValidationError, match="处理意见"):
+        services.decide_appeal(user=world["analyst"], appeal=appeal, accept=True, reason=" ")
+    services.decide_appeal(user=world["analyst"], appeal=appeal, accept=True, reason="核实属实")
+    after = scorecard_for_month(MONTH)
+    assert dept_row(after, "国网长沙供电公司", "运检")["complaints"] == 0
+    row = dept_row(after, "国网长沙供电公司", "调控")
+    assert row["complaints"] == 1 and row["attribution"]["appeal"] == 1
+    # The audit log has both steps, with before and after.
+    log = list(AuditLog.objects.filter(object_type="kpis.appeal").order_by("id"))
+    assert [e.action for e in log] == ["appeal.file", "appeal.accept"]
+    assert log[1].before["department"] == dept("运检").pk and log[1].after["department"] == dept("调控").pk
+    assert log[1].username == "analyst"
+
+
+def test_rejected_appeal_keeps_the_attribution(world):
+    services.open_draft(month=MONTH, at=local("2024-08-02 10:00"))
+    appeal = services.file_appeal(user=world["head"], order=world["order"], to_department=dept("调控"),
+                                  reason="理由", now=local("2024-08-05 09:00"))
+    services.decide_appeal(user=world["analyst"], appeal=appeal, accept=False, reason="证据不足")
+    assert Appeal.objects.get(pk=appeal.pk).status == "rejected"
+    assert dept_row(scorecard_for_month(MONTH), "国网长沙供电公司", "运检")["complaints"] == 1
+
+
+def test_publishing_with_open_appeals_is_refused_with_the_list(world):
+    services.open_draft(month=MONTH, at=local("2024-08-02 10:00"))
+    services.file_appeal(user=world["head"], order=world["order"], to_department=dept("调控"), reason="理由",
+                         now=local("2024-08-05 09:00"))
+    with pytest.raises(ValidationError, match="O-1"):
+        services.publish_month(month=MONTH, user=world["analyst"])
+
+
+def test_published_month_does_not_change_when_data_changes(world):
+    published = services.publish_month(month=MONTH, user=world["analyst"])
+    card, trace = scorecard_for_month(MONTH), trace_for_month(MONTH)
+    assert card == published.scorecard and trace["incidents"][0]["department"] == "发展"
+    # New and changed data for the month arrive after publication.
+    cs = world["cs"]
+    order(accepted="2024-07-20 10:00", city_unit=cs, order_no="O-LATE")
+    WorkOrder.objects.filter(order_no="O-2").update(closed_at=local("2024-07-06 11:00"), satisfaction="满意",
+                                                    responsible_dept=dept("基建"))
+    world["order"].responsible_dept = dept("营销")
+    world["order"].save()
+    district("TQ9", cs)
+    reading(WorkOrder.objects.get(order_no="O-LATE").city.districts.get(code="TQ9"), "2024-07", load=150)
+    assert scorecard_for_month(MONTH) == card
+    assert trace_for_month(MONTH) == trace
+    with pytest.raises(services.MonthPublished):
+        services.trace_month(month=MONTH)
+    with pytest.raises(services.MonthPublished):
+        services.publish_month(month=MONTH, user=world["analyst"])
+    # The frozen per-complaint attribution is what the department pages read.
+    from scorecard.kpis.selectors import month_attributed
+
+    frozen = dict(month_attributed(MONTH).values_list("order_no", "attr_rule"))
+    assert frozen == {"O-1": "default", "O-2": "default"}
