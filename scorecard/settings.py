@@ -218,3 +218,5 @@ LOGGING = {
 
 # --- Product settings ---------------------------------------------------------
 SCORECARD_ISSUER = env.str("SCORECARD_ISSUER", default="国网湘南省电力有限公司供电服务指挥中心")
+# The single province (root org unit) imports create when the tree is empty.
+SCORECARD_PROVINCE = env.str("SCORECARD_PROVINCE", default="国网湖南省电力有限公司")

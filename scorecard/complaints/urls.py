@@ -5,4 +5,6 @@ from . import views
 app_name = "imports"
 urlpatterns = [
     path("", views.import_list, name="list"),
+    path("<int:pk>/", views.import_detail, name="detail"),
+    path("<int:pk>/status.json", views.import_status, name="status"),
 ]

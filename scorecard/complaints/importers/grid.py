@@ -1,0 +1,248 @@
+"""KINDs ``districts``, ``loads``, ``outages`` and ``projects``: grid data."""
+from __future__ import annotations
+
+from django.db import connection
+
+from scorecard.grid.models import District, GridProject, LoadReading, Outage
+
+from . import parsing
+from .base import Column, Importer
+from .caches import Feeders, OrgUnits, district_codes
+from .writers import UpsertSpec, make_writer
+
+
+class _GridImporter(Importer):
+    """Shared plumbing: one upsert writer, text/number checks that report errors."""
+
+    spec: UpsertSpec
+
+    def prepare(self) -> None:
+        self.writer = make_writer(connection, self.make_spec())
+        self.districts = district_codes()
+
+    def make_spec(self) -> UpsertSpec:
+        raise NotImplementedError
+
+    def write(self, records: list) -> None:
+        self.writer.write(records)
+        self.created, self.updated, self.unchanged = self.writer.created, self.writer.updated, self.writer.unchanged
+
+    def finish(self) -> None:
+        self.writer.close()
+
+    # Each helper returns (value, ok); on failure the error is recorded.
+    def text(self, row, v, fld, max_length, *, required=False, label=""):
+        value = v.get(fld, "")
+        if value == "":
+            if required:
+                self.error(row, fld, f"{label or self.headers.get(fld, fld)}不能为空")
+                return "", False
+            return "", True
+        try:
+            return parsing.parse_text(value, max_length=max_length), True
+        except ValueError as exc:
+            self.error(row, fld, str(exc))
+            return "", False
+
+    def convert(self, row, v, fld, parser, *, required=False, **kwargs):
+        value = v.get(fld, "")
+        if value == "":
+            if required:
+                self.error(row, fld, f"{self.headers.get(fld, fld)}不能为空")
+                return None, False
+            return None, True
+        try:
+            return parser(value, **kwargs), True
+        except ValueError as exc:
+            self.error(row, fld, str(exc))
+            return None, False
+
+    def known_district(self, row, fld, code) -> bool:
+        if code and code not in self.districts:
+            self.error(row, fld, f"未知的台区编号“{code}”（请先导入台区）")
+            return False
+        return True
+
+
+class DistrictImporter(_GridImporter):
+    kind = "districts"
+    columns = (
+        Column("district_code", "台区编号", required=True),
+        Column("district_name", "台区名称"),
+        Column("city_unit", "地市单位", required=True),
+        Column("county_unit", "县级单位"),
+        Column("station", "供电所"),
+        Column("feeder", "线路名称"),
+        Column("capacity_kva", "配变容量"),
+        Column("customers", "用户数"),
+    )
+
+    def make_spec(self):
+        return UpsertSpec(District, ("code", "name", "city", "county", "station", "feeder", "capacity_kva",
+                                     "customers"), ("code",))
+
+    def prepare(self) -> None:
+        super().prepare()
+        self.orgs = OrgUnits()
+        self.feeders = Feeders()
+
+    def parse(self, row, cells):
+        v = self.values(cells)
+        checks = []
+        code, ok = self.text(row, v, "district_code", 40, required=True, label="台区编号")
+        checks.append(ok)
+        if code and not self.check_duplicate(row, code, "district_code", f"台区编号 {code}"):
+            checks.append(False)
+        name, ok = self.text(row, v, "district_name", 100)
+        checks.append(ok)
+        city, ok = self.text(row, v, "city_unit", 100, required=True, label="地市单位")
+        checks.append(ok)
+        county, ok = self.text(row, v, "county_unit", 100)
+        checks.append(ok)
+        station, ok = self.text(row, v, "station", 100)
+        checks.append(ok)
+        feeder, ok = self.text(row, v, "feeder", 100)
+        checks.append(ok)
+        capacity, ok = self.convert(row, v, "capacity_kva", parsing.parse_int)
+        checks.append(ok)
+        customers, ok = self.convert(row, v, "customers", parsing.parse_int)
+        checks.append(ok)
+        if not all(checks):
+            return None
+        city_id, county_id, station_id = self.orgs.resolve(city, county, station)
+        feeder_id = self.feeders.get_or_create(feeder, city_id) if feeder else None
+        return (code, name, city_id, county_id, station_id, feeder_id, capacity, customers or 0)
+
+
+class LoadImporter(_GridImporter):
+    kind = "loads"
+    columns = (
+        Column("district_code", "台区编号", required=True),
+        Column("month", "月份", required=True),
+        Column("max_load_pct", "最大负载率"),
+        Column("min_voltage", "最低电压"),
+        Column("max_voltage", "最高电压"),
+    )
+
+    def make_spec(self):
+        return UpsertSpec(LoadReading, ("district", "month", "max_load_pct", "min_voltage", "max_voltage"),
+                          ("district", "month"))
+
+    def parse(self, row, cells):
+        v = self.values(cells)
+        checks = []
+        code, ok = self.text(row, v, "district_code", 40, required=True, label="台区编号")
+        checks.append(ok and self.known_district(row, "district_code", code))
+        month, ok = self.convert(row, v, "month", parsing.parse_month, required=True)
+        checks.append(ok)
+        if code and month and not self.check_duplicate(row, (code, month), "month",
+                                                       f"台区 {code} 的 {month:%Y-%m} 数据"):
+            checks.append(False)
+        load, ok = self.convert(row, v, "max_load_pct", parsing.parse_decimal, max_digits=7, places=2)
+        checks.append(ok)
+        vmin, ok = self.convert(row, v, "min_voltage", parsing.parse_decimal, max_digits=6, places=1)
+        checks.append(ok)
+        vmax, ok = self.convert(row, v, "max_voltage", parsing.parse_decimal, max_digits=6, places=1)
+        checks.append(ok)
+        if vmin is not None and vmax is not None and vmin > vmax:
+            self.error(row, "min_voltage", f"最低电压 {vmin} 高于最高电压 {vmax}")
+            checks.append(False)
+        if not all(checks):
+            return None
+        return (code, month, load, vmin, vmax)
+
+
+class OutageImporter(_GridImporter):
+    kind = "outages"
+    KINDS = {"计划": Outage.Kind.PLANNED, "临时": Outage.Kind.TEMPORARY, "故障": Outage.Kind.FAULT,
+             "planned": Outage.Kind.PLANNED, "temporary": Outage.Kind.TEMPORARY, "fault": Outage.Kind.FAULT}
+    YES_NO = {"是": True, "否": False, "": False, "Y": True, "N": False, "TRUE": True, "FALSE": False,
+              "1": True, "0": False}
+    columns = (
+        Column("outage_no", "停电编号", required=True),
+        Column("feeder", "线路名称", required=True),
+        Column("district_code", "台区编号"),
+        Column("kind", "停电类型", required=True),
+        Column("start_at", "开始时间", required=True),
+        Column("end_at", "结束时间"),
+        Column("in_plan", "纳入月度计划"),
+    )
+
+    def make_spec(self):
+        return UpsertSpec(Outage, ("outage_no", "feeder", "district", "kind", "start_at", "end_at", "in_plan"),
+                          ("outage_no",))
+
+    def prepare(self) -> None:
+        super().prepare()
+        self.feeders = Feeders()
+
+    def parse(self, row, cells):
+        v = self.values(cells)
+        checks = []
+        outage_no, ok = self.text(row, v, "outage_no", 40, required=True, label="停电编号")
+        checks.append(ok)
+        if outage_no and not self.check_duplicate(row, outage_no, "outage_no", f"停电编号 {outage_no}"):
+            checks.append(False)
+        feeder, ok = self.text(row, v, "feeder", 100, required=True, label="线路名称")
+        feeder_id = self.feeders.get(feeder) if feeder else None
+        if feeder and feeder_id is None:
+            self.error(row, "feeder", f"未知的线路“{feeder}”（请先导入台区及其线路）")
+            ok = False
+        checks.append(ok)
+        code, ok = self.text(row, v, "district_code", 40)
+        checks.append(ok and self.known_district(row, "district_code", code))
+        kind_text = v.get("kind", "")
+        kind = self.KINDS.get(kind_text)
+        if kind is None:
+            self.error(row, "kind", "停电类型不能为空（计划/临时/故障）" if not kind_text
+                       else f"停电类型只能是 计划/临时/故障，不能是“{kind_text}”")
+            checks.append(False)
+        start, ok = self.convert(row, v, "start_at", parsing.parse_datetime, required=True)
+        checks.append(ok)
+        end, ok = self.convert(row, v, "end_at", parsing.parse_datetime)
+        checks.append(ok)
+        if start and end and end < start:
+            self.error(row, "end_at", "结束时间早于开始时间")
+            checks.append(False)
+        plan_text = v.get("in_plan", "")
+        in_plan = self.YES_NO.get(plan_text.upper() if isinstance(plan_text, str) else None)
+        if in_plan is None:
+            self.error(row, "in_plan", f"纳入月度计划只能是 是/否，不能是“{plan_text}”")
+            checks.append(False)
+        if not all(checks):
+            return None
+        return (outage_no, feeder_id, code or None, kind.value, start, end, in_plan)
+
+
+class ProjectImporter(_GridImporter):
+    kind = "projects"
+    columns = (
+        Column("project_no", "项目编号", required=True),
+        Column("district_code", "台区编号", required=True),
+        Column("kind", "项目类型"),
+        Column("planned_on", "计划投运日期", required=True),
+        Column("commissioned_on", "实际投运日期"),
+    )
+
+    def make_spec(self):
+        return UpsertSpec(GridProject, ("project_no", "district", "kind", "planned_on", "commissioned_on"),
+                          ("project_no",))
+
+    def parse(self, row, cells):
+        v = self.values(cells)
+        checks = []
+        project_no, ok = self.text(row, v, "project_no", 40, required=True, label="项目编号")
+        checks.append(ok)
+        if project_no and not self.check_duplicate(row, project_no, "project_no", f"项目编号 {project_no}"):
+            checks.append(False)
+        code, ok = self.text(row, v, "district_code", 40, required=True, label="台区编号")
+        checks.append(ok and self.known_district(row, "district_code", code))
+        kind, ok = self.text(row, v, "kind", 50)
+        checks.append(ok)
+        planned, ok = self.convert(row, v, "planned_on", parsing.parse_date, required=True)
+        checks.append(ok)
+        done, ok = self.convert(row, v, "commissioned_on", parsing.parse_date)
+        checks.append(ok)
+        if not all(checks):
+            return None
+        return (project_no, code, kind, planned, done)

@@ -1,0 +1,158 @@
+"""Writes of the complaints app: file imports and the web import jobs."""
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from .importers import IMPORTERS
+from .importers.base import ImportResult, RowError, run
+from .importers.readers import estimate_rows
+from .models import ImportJob
+
+__all__ = ["KINDS", "ImportResult", "RowError", "import_file", "create_import_job", "run_import_job"]
+
+logger = logging.getLogger(__name__)
+
+KINDS = ("workorders", "districts", "loads", "outages", "projects")
+KIND_LABELS = {
+    "workorders": "95598工单",
+    "districts": "台区",
+    "loads": "台区负载电压月数据",
+    "outages": "停电记录",
+    "projects": "电网项目",
+}
+
+
+def import_file(*, kind: str, path: str | Path, dry_run: bool = False,
+                progress: Callable[[int], None] | None = None) -> ImportResult:
+    """Import one CSV/XLSX file of ``kind``, all or nothing.
+
+    Returns the counts (created / updated / unchanged by the file's key) or,
+    if any row is invalid, every error and no change to the database.
+    ``progress(rows_read)`` is called every few thousand rows.
+    """
+    if kind not in IMPORTERS:
+        raise ValueError(f"unknown import kind {kind!r}; expected one of {', '.join(KINDS)}")
+    path = Path(path)
+    if not path.is_file():
+        return ImportResult(kind=kind, dry_run=dry_run, errors=[RowError(0, "", f"文件不存在：{path}")])
+    return run(IMPORTERS[kind], path=path, dry_run=dry_run, progress=progress)
+
+
+# --- Web import jobs -------------------------------------------------------------
+
+def create_import_job(*, kind: str, uploaded_file, dry_run: bool, user) -> ImportJob:
+    """Store the upload as an ImportJob and queue its import once the row is committed."""
+    from .tasks import run_import
+
+    job = ImportJob.objects.create(kind=kind, file=uploaded_file, original_name=uploaded_file.name[:255],
+                                   dry_run=dry_run, created_by=user)
+    # The worker must find the committed row (and file), not race the request.
+    transaction.on_commit(lambda: run_import.delay(job.pk))
+    return job
+
+
+# Progress while the import runs. The import holds one long transaction, so
+# rows_done cannot go through it (nobody would see it before the end), and on
+# SQLite a second connection cannot write either: the import owns the single
+# write lock for its whole duration. The Django cache is per process in the
+# embedded default. What web and worker do share, on every deployment, is
+# MEDIA_ROOT: the worker reads the uploaded file from it. So the worker drops
+# the running count into a small file next to the uploads (atomically
+# replaced), the status endpoint reads it, and rows_done in the row is written
+# when the job ends.
+PROGRESS_EVERY_SECONDS = 1.0
+
+
+def progress_path(job_id: int) -> Path:
+    return Path(settings.MEDIA_ROOT) / "imports" / "progress" / f"{job_id}.txt"
+
+
+def write_progress(job_id: int, rows: int) -> None:
+    path = progress_path(job_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(str(rows))
+    os.replace(tmp, path)
+
+
+def read_progress(job_id: int) -> int | None:
+    try:
+        return int(progress_path(job_id).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def run_import_job(*, job_id: int) -> ImportJob:
+    """Run a queued ImportJob: the Celery task calls this."""
+    job = ImportJob.objects.get(pk=job_id)
+    if job.status in (ImportJob.Status.SUCCEEDED, ImportJob.Status.FAILED):
+        return job  # a redelivered message (acks_late) must not import twice
+    path = Path(job.file.path)
+    job.status = ImportJob.Status.RUNNING
+    job.rows_total = estimate_rows(path)
+    job.rows_done = 0
+    job.save(update_fields=["status", "rows_total", "rows_done"])
+
+    last = [0.0]
+
+    def progress(rows: int) -> None:
+        now = time.monotonic()
+        if now - last[0] >= PROGRESS_EVERY_SECONDS:
+            last[0] = now
+            write_progress(job.pk, rows)
+
+    try:
+        result = import_file(kind=job.kind, path=path, dry_run=job.dry_run, progress=progress)
+    except Exception as exc:  # the job must end in a visible state, whatever happened
+        logger.exception("import job %s crashed", job.pk)
+        job.status = ImportJob.Status.FAILED
+        job.message = f"导入出错：{exc}"
+    else:
+        job.rows_done = result.rows
+        job.rows_total = max(result.rows, 0) if result.ok else max(job.rows_total, result.rows)
+        job.created, job.updated = result.created, result.updated
+        job.errors = [{"row": e.row, "column": e.column, "reason": e.reason} for e in result.errors]
+        if result.ok:
+            job.status = ImportJob.Status.SUCCEEDED
+            verb = "校验通过（仅校验，未写入）" if job.dry_run else "导入成功"
+            job.message = (f"{verb}：共 {result.rows} 行，新增 {result.created}，更新 {result.updated}，"
+                           f"未变 {result.unchanged}")
+        else:
+            job.status = ImportJob.Status.FAILED
+            job.message = f"有 {len(result.errors)} 处错误，未导入任何数据"
+    job.finished_at = timezone.now()
+    job.save()
+    progress_path(job.pk).unlink(missing_ok=True)
+    return job
+
+
+def job_status(job: ImportJob) -> dict:
+    """What the job page polls: status, progress and, once finished, the counts and errors."""
+    done = job.rows_done
+    if job.status == ImportJob.Status.RUNNING:
+        done = max(done, read_progress(job.pk) or 0)
+    finished = job.status in (ImportJob.Status.SUCCEEDED, ImportJob.Status.FAILED)
+    total = max(job.rows_total, done)
+    return {
+        "id": job.pk,
+        "status": job.status,
+        "status_display": job.get_status_display(),
+        "finished": finished,
+        "rows_total": total,
+        "rows_done": done,
+        "percent": 100 if finished else (round(done * 100 / total) if total else 0),
+        "created": job.created,
+        "updated": job.updated,
+        "unchanged": max(job.rows_done - job.created - job.updated, 0)
+        if job.status == ImportJob.Status.SUCCEEDED else 0,
+        "message": job.message,
+        "errors": job.errors if finished else [],
+    }
