@@ -354,11 +354,11 @@ class _Province:
                 if kind == "计划":
                     start = m_start + day * DAY + rng.randint(7, 9) * HOUR + rng.choice([0, 1800])
                     end = start + rng.randint(3, 9) * HOUR
-                    in_plan = rng.random() < 0.92
+                    in_plan = rng.random() < 0.95
                 elif kind == "临时":
                     start = m_start + day * DAY + rng.randint(8, 19) * HOUR + rng.randrange(0, HOUR, 60)
                     end = start + rng.randint(60, 240) * 60
-                    in_plan = rng.random() < 0.55
+                    in_plan = rng.random() < 0.7
                 else:
                     start = m_start + day * DAY + rng.randrange(DAY)
                     end = start + rng.randint(30, 360) * 60

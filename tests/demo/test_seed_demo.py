@@ -1,0 +1,116 @@
+"""seed_demo end to end: generate, import through import_file, create the demo users."""
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from accounts.models import User
+from accounts.services import DEMO_PASSWORD
+from scorecard.complaints.models import Customer, WorkOrder
+from scorecard.grid.models import District, GridProject, LoadReading, OrgUnit, Outage
+
+from scorecard.complaints.importers import IMPORTERS
+from scorecard.demo import HEADERS, KINDS
+
+from .conftest import read_csv
+
+ARGS = {"orders": 3000, "months": 13, "end_month": "2026-10"}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_importer_of_each_kind_knows_every_demo_header(kind):
+    assert {c.header for c in IMPORTERS[kind].columns} == set(HEADERS[kind])
+
+
+def seed(**kwargs) -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out, **kwargs)
+    return out.getvalue()
+
+
+@pytest.mark.django_db(transaction=False)
+def test_seed_demo_imports_everything_and_creates_users(fast_hasher, tmp_path):
+    output = seed(keep_files=str(tmp_path), **ARGS)
+    files = {kind: read_csv(tmp_path / f"{kind}.csv") for kind in
+             ("districts", "loads", "outages", "projects", "workorders")}
+    assert WorkOrder.objects.count() == 3000 == len(files["workorders"])
+    assert District.objects.count() == len(files["districts"])
+    assert LoadReading.objects.count() == len(files["loads"])
+    assert Outage.objects.count() == len(files["outages"])
+    assert GridProject.objects.count() == len(files["projects"])
+    assert WorkOrder.objects.filter(is_complaint=True).count() == sum(
+        r["业务类型"] == "投诉" for r in files["workorders"])
+    assert Customer.objects.exists()
+    province = OrgUnit.objects.get(level="province")
+    assert province.name == "国网湖南省电力有限公司"
+    assert OrgUnit.objects.filter(level="city").count() == 14
+    assert OrgUnit.objects.filter(level="county").count() >= 100
+    # Progress and timings are reported; the logins are printed at the end.
+    assert "生成完成" in output and "导入 95598工单：3000 行" in output
+    for username in ("analyst", "depthead", "leader", "auditor", "admin"):
+        assert f"{username} / {DEMO_PASSWORD} /" in output
+
+    users = {u.username: u for u in User.objects.select_related("org_unit", "department")}
+    assert {u.role for u in users.values()} == {"analyst", "dept_head", "leader", "auditor", "admin"}
+    head = users["depthead"]
+    assert (head.org_unit.name, head.org_unit.level, head.department.name) == ("国网长沙供电公司", "city", "运检")
+    assert users["leader"].org_unit == head.org_unit
+    assert users["admin"].is_staff and users["admin"].is_superuser
+    assert not users["analyst"].is_superuser and not users["auditor"].is_staff
+    assert all(u.check_password(DEMO_PASSWORD) for u in users.values())
+
+    # Running it again changes nothing: the same files re-import unchanged, no duplicate users.
+    again = seed(**ARGS)
+    assert "导入 95598工单：3000 行（新增 0，更新 0，未变 3000）" in again
+    assert WorkOrder.objects.count() == 3000
+    assert User.objects.count() == 5
+
+
+@pytest.mark.django_db
+def test_if_empty_skips_data_but_still_prints_logins(fast_hasher):
+    seed(orders=300, months=2, end_month="2026-10")
+    assert WorkOrder.objects.count() == 300
+    output = seed(orders=500, months=2, end_month="2026-10", if_empty=True)
+    assert WorkOrder.objects.count() == 300
+    assert "跳过" in output and f"admin / {DEMO_PASSWORD}" in output
+
+
+@pytest.mark.django_db
+def test_users_only_on_an_empty_database(fast_hasher):
+    output = seed(users_only=True)
+    assert not WorkOrder.objects.exists()
+    assert User.objects.count() == 5
+    assert "国网长沙供电公司·运检" in output
+    # The city company made for the department head is the one the data import uses later.
+    seed(orders=300, months=1, end_month="2026-10")
+    assert OrgUnit.objects.filter(level="city", name="国网长沙供电公司").count() == 1
+    assert OrgUnit.objects.filter(level="province").count() == 1
+
+
+@pytest.mark.django_db
+def test_bad_options_are_named():
+    with pytest.raises(CommandError, match="--orders"):
+        call_command("seed_demo", orders=-5, stdout=StringIO())
+    with pytest.raises(CommandError, match="end-month|end_month"):
+        call_command("seed_demo", "--end-month", "2026/10", stdout=StringIO())
+
+
+@pytest.mark.django_db
+def test_an_import_error_fails_loudly(monkeypatch):
+    from scorecard.grid.management.commands import seed_demo as command
+
+    real = command.write_demo_csvs
+
+    def corrupt(outdir, **kwargs):
+        paths = real(outdir, **kwargs)
+        with paths["loads"].open("a", encoding="utf-8") as fh:
+            fh.write("TQ_UNKNOWN,2026-10,50.00,210.0,230.0\r\n")
+        return paths
+
+    monkeypatch.setattr(command, "write_demo_csvs", corrupt)
+    with pytest.raises(CommandError) as exc:
+        seed(orders=200, months=1, end_month="2026-10")
+    message = str(exc.value)
+    assert "loads" in message and "TQ_UNKNOWN" in message
+    assert not LoadReading.objects.exists() and not WorkOrder.objects.exists()
