@@ -213,9 +213,14 @@ def voltage_customers(month, unit: OrgUnit | None = None) -> dict:
     return {name: counts.get(d.pk, 0) if d else 0 for name, d in details.items()}
 
 
+def local_hour() -> ExtractHour:
+    """The hour of 受理时间 on the Asia/Shanghai clock (SQL on both databases)."""
+    return ExtractHour("accepted_at", tzinfo=LOCAL_TZ)
+
+
 def hourly_profile(month, unit: OrgUnit | None = None) -> list[int]:
     """24 counts, hour 0 first, by the local (Asia/Shanghai) hour of 受理时间."""
-    rows = (month_complaints(month, unit).annotate(hour=ExtractHour("accepted_at", tzinfo=LOCAL_TZ))
+    rows = (month_complaints(month, unit).annotate(hour=local_hour())
             .values_list("hour").annotate(n=Count("pk")).order_by())
     hourly = [0] * 24
     for hour, n in rows:
@@ -269,35 +274,56 @@ def hotspot_districts(month, unit: OrgUnit | None = None) -> dict:
     return result
 
 
-def complaint_profile(month, unit: OrgUnit | None = None) -> dict:
+def profile_figures(month, unit: OrgUnit | None = None) -> dict:
+    """Everything the analysis page shows of a month, rows with their ids (for links)."""
+    window = month_window(month)
+    head = totals(window, unit)
+    hourly = hourly_profile(window, unit)
+    return {
+        "month": window.label,
+        "window": window,
+        "unit": unit,
+        **head,
+        **category_breakdown(window, unit, total=head["total"]),
+        "voltage_customers": voltage_customers(window, unit),
+        "hotspots": hotspot_districts(window, unit),
+        "hourly": hourly,
+        "peak_hours": peak_hours(hourly),
+    }
+
+
+def complaint_profile(month, unit: OrgUnit | None = None, *, figures: dict | None = None) -> dict:
     """The month's profile as ``complaint_profile --json`` prints it (see interfaces.md).
 
     Keys beyond the specified ones: ``unit``, ``previous_month_total``,
     ``mom_change_pct``, ``last_year_total``, ``yoy_change_pct`` (``None`` when
-    the earlier month has no complaints).
+    the earlier month has no complaints). Categories: all of the taxonomy,
+    zeros included; sub-categories: those with complaints; both by count
+    descending, ties in taxonomy order. Hotspot codes ascending.
     """
-    window = month_window(month)
-    head = totals(window, unit)
-    breakdown = category_breakdown(window, unit, total=head["total"])
-    hourly = hourly_profile(window, unit)
-    hotspots = hotspot_districts(window, unit)
+    f = figures or profile_figures(month, unit)
     return {
-        "month": window.label,
-        "unit": unit.name if unit else None,
-        "total": head["total"],
-        "previous_month_total": head["previous_month_total"],
-        "mom_change_pct": head["mom_change_pct"],
-        "last_year_total": head["last_year_total"],
-        "yoy_change_pct": head["yoy_change_pct"],
-        "categories": [{"name": c["name"], "count": c["count"], "share": c["share"]}
-                       for c in breakdown["categories"]],
+        "month": f["month"],
+        "unit": f["unit"].name if f["unit"] else None,
+        "total": f["total"],
+        "previous_month_total": f["previous_month_total"],
+        "mom_change_pct": f["mom_change_pct"],
+        "last_year_total": f["last_year_total"],
+        "yoy_change_pct": f["yoy_change_pct"],
+        "categories": [{"name": c["name"], "count": c["count"], "share": c["share"]} for c in f["categories"]],
         "subcategories": [{"category": s["category"], "name": s["name"], "count": s["count"], "share": s["share"]}
-                          for s in breakdown["subcategories"]],
-        "voltage_customers": voltage_customers(window, unit),
-        "hotspots": {key: [r["code"] for r in rows] for key, rows in hotspots.items()},
-        "hourly": hourly,
-        "peak_hours": peak_hours(hourly),
+                          for s in f["subcategories"]],
+        "voltage_customers": f["voltage_customers"],
+        "hotspots": {key: [r["code"] for r in rows] for key, rows in f["hotspots"].items()},
+        "hourly": f["hourly"],
+        "peak_hours": f["peak_hours"],
     }
+
+
+def latest_month() -> date | None:
+    """The month of the latest complaint (the analysis page opens on it)."""
+    latest = WorkOrder.objects.filter(is_complaint=True).aggregate(m=Max("accepted_at"))["m"]
+    return parse_month(latest) if latest else None
 
 
 # --- proactive service lists ------------------------------------------------------------------------
@@ -307,7 +333,8 @@ _CHILD_LEVEL = {None: "city", OrgUnit.Level.PROVINCE: "city", OrgUnit.Level.CITY
 
 
 def _rising(window: MonthWindow, unit: OrgUnit | None, field: str, limit: int | None):
-    """Complaints this month vs last month grouped by ``field``, rising only, largest increase first."""
+    """Complaints this month vs last month grouped by ``field``, rising only: largest increase first,
+    then the larger current count, then the name."""
     prev = window.previous()
     qs = (
         WorkOrder.objects.filter(Q(accepted_at__gte=prev.start, accepted_at__lt=window.end), unit_q(unit),
@@ -317,7 +344,7 @@ def _rising(window: MonthWindow, unit: OrgUnit | None, field: str, limit: int | 
                   previous=Count("pk", filter=Q(accepted_at__lt=window.start)))
         .annotate(increase=F("current") - F("previous"))
         .filter(increase__gt=0)
-        .order_by("-increase", f"{field}__name")
+        .order_by("-increase", "-current", f"{field}__name")
     )
     rows = list(qs[:limit] if limit else qs)
     return [{"id": r[f"{field}_id"], "name": r[f"{field}__name"], "current": r["current"],
@@ -338,7 +365,7 @@ def regional_demands(month, unit: OrgUnit | None = None, *, limit: int = 10) -> 
 
 
 def hot_topics(month, unit: OrgUnit | None = None, *, limit: int = 10) -> list[dict]:
-    """Sub-categories growing fastest month on month (absolute increase, then name); with the % change."""
+    """Sub-categories growing fastest month on month (absolute increase first); with the % change."""
     window = month_window(month)
     rows = _rising(window, unit, "subcategory", limit)
     names = dict(SubCategory.objects.filter(pk__in=[r["id"] for r in rows]).values_list("pk", "category__name"))
@@ -407,19 +434,10 @@ def mask_name(name: str) -> str:
     return name[:1] + "*" * (len(name) - 1) if name else ""
 
 
-def drilldown_orders(*, month=None, unit: OrgUnit | None = None, complaints_only: bool = True,
-                     category=None, subcategory=None, detail=None, district=None, hour=None,
-                     customer=None, feeder=None) -> QuerySet:
-    """The work orders behind a figure; every argument narrows the list (``None`` = no filter)."""
-    qs = WorkOrder.objects.filter(unit_q(unit))
+def order_list(*, complaints_only: bool = True) -> QuerySet:
+    """The base of the drill-down list (filters narrow it): complaints, newest first, with what a row shows."""
+    qs = WorkOrder.objects.select_related("business_type", "category", "subcategory", "detail", "customer", "city",
+                                         "county", "district", "feeder")
     if complaints_only:
         qs = qs.filter(is_complaint=True)
-    if month is not None:
-        qs = qs.filter(month_window(month).q())
-    for field, value in (("category_id", category), ("subcategory_id", subcategory), ("detail_id", detail),
-                         ("district_id", district), ("customer_id", customer), ("feeder_id", feeder)):
-        if value not in (None, ""):
-            qs = qs.filter(**{field: value})
-    if hour not in (None, ""):
-        qs = qs.annotate(local_hour=ExtractHour("accepted_at", tzinfo=LOCAL_TZ)).filter(local_hour=int(hour))
-    return qs
+    return qs.order_by("-accepted_at", "-pk")

@@ -77,3 +77,10 @@ class SmallProvince:
 @pytest.fixture
 def small(db):
     return SmallProvince()
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    # The manifest storage needs `collectstatic`; pages in tests only need the URLs.
+    settings.STORAGES = {**settings.STORAGES,
+                         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}

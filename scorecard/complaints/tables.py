@@ -1,0 +1,189 @@
+"""django-tables2 tables of the analysis pages.
+
+Every row links to the drill-down order list with the query parameters of the
+figure it belongs to. Customer names are masked (张*) and phone numbers are not
+shown: lists are read by users of other units until role scoping narrows them.
+"""
+from urllib.parse import urlencode
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.timezone import localtime
+from django.utils.translation import gettext_lazy as _
+
+from .selectors import mask_name
+
+
+def orders_url(params: dict, **extra) -> str:
+    query = {k: v for k, v in {**params, **extra}.items() if v not in (None, "")}
+    return reverse("analysis:orders") + ("?" + urlencode(query) if query else "")
+
+
+class LocalDateTimeColumn(tables.DateTimeColumn):
+    """Shown and exported as local (Asia/Shanghai) "YYYY-MM-DD HH:MM", never as UTC."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, format="Y-m-d H:i", **kwargs)
+
+    def value(self, value):
+        return localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+class LinkedTable(tables.Table):
+    """A table whose rows link to the orders behind them; ``params`` = the page's month/unit."""
+
+    def __init__(self, *args, params: dict | None = None, **kwargs):
+        self.params = params or {}
+        super().__init__(*args, **kwargs)
+
+    def link(self, text, **extra):
+        return format_html('<a href="{}">{}</a>', orders_url(self.params, **extra), text)
+
+
+class HotspotTable(LinkedTable):
+    code = tables.Column(verbose_name=_("台区编号"))
+    name = tables.Column(verbose_name=_("台区名称"))
+    city = tables.Column(verbose_name=_("地市单位"))
+    county = tables.Column(verbose_name=_("县级单位"))
+    complaints = tables.Column(verbose_name=_("投诉件数"), attrs={"td": {"class": "num"}})
+    customers = tables.Column(verbose_name=_("投诉客户数"), attrs={"td": {"class": "num"}})
+
+    class Meta:
+        order_by = ("-complaints", "code")
+        attrs = {"class": "data"}
+        empty_text = _("本月没有此类热点台区。")
+
+    def render_code(self, value):
+        return self.link(value, district=value)
+
+    def render_complaints(self, value, record):
+        return self.link(value, district=record["code"])
+
+    def value_code(self, value):
+        return value
+
+    def value_complaints(self, value):
+        return value
+
+
+class RisingTable(LinkedTable):
+    """Units, feeders or sub-categories whose complaints rose month on month."""
+
+    name = tables.Column(verbose_name=_("名称"))
+    previous = tables.Column(verbose_name=_("上月"), attrs={"td": {"class": "num"}})
+    current = tables.Column(verbose_name=_("本月"), attrs={"td": {"class": "num"}})
+    increase = tables.Column(verbose_name=_("增加"), attrs={"td": {"class": "num"}})
+    increase_pct = tables.Column(verbose_name=_("环比增幅(%)"), attrs={"td": {"class": "num"}},
+                                 default="—")
+
+    class Meta:
+        orderable = False
+        attrs = {"class": "data"}
+        empty_text = _("没有环比上升的项目。")
+
+    def __init__(self, *args, link_param: str, **kwargs):
+        self.link_param = link_param
+        super().__init__(*args, **kwargs)
+
+    def render_name(self, value, record):
+        return self.link(value, **{self.link_param: record["id"]})
+
+    def value_name(self, value):
+        return value
+
+
+class HotTopicTable(RisingTable):
+    category = tables.Column(verbose_name=_("一级分类"))
+
+    class Meta(RisingTable.Meta):
+        sequence = ("category", "name", "...")
+
+
+class CustomerColumnsMixin:
+    def render_customer_id(self, value):
+        return format_html('<a href="{}">{}</a>', orders_url({}, customer=value), value)
+
+    def value_customer_id(self, value):
+        return value
+
+    def render_customer__name(self, value):
+        return mask_name(value)
+
+    def value_customer__name(self, value):
+        return mask_name(value)
+
+
+class RepeatDemandTable(CustomerColumnsMixin, LinkedTable):
+    customer_id = tables.Column(verbose_name=_("客户编号"))
+    customer__name = tables.Column(verbose_name=_("客户名称"))
+    complaints = tables.Column(verbose_name=_("90天内投诉"), attrs={"td": {"class": "num"}})
+    last_at = LocalDateTimeColumn(verbose_name=_("最近受理"))
+    customer__sensitive = tables.BooleanColumn(verbose_name=_("敏感客户"))
+
+    class Meta:
+        orderable = False
+        attrs = {"class": "data"}
+        row_attrs = {"class": lambda record: "sensitive" if record.get("customer__sensitive") else ""}
+        empty_text = _("没有重复诉求客户。")
+
+
+class SensitiveCustomerTable(CustomerColumnsMixin, LinkedTable):
+    customer_id = tables.Column(verbose_name=_("客户编号"))
+    customer__name = tables.Column(verbose_name=_("客户名称"))
+    customer__sensitive_note = tables.Column(verbose_name=_("敏感说明"))
+    complaints = tables.Column(verbose_name=_("本月投诉"), attrs={"td": {"class": "num"}})
+    last_at = LocalDateTimeColumn(verbose_name=_("最近受理"))
+
+    class Meta:
+        orderable = False
+        attrs = {"class": "data"}
+        row_attrs = {"class": "sensitive"}
+        empty_text = _("本月敏感客户没有新投诉。")
+
+    def render_complaints(self, value, record):
+        return self.link(value, customer=record["customer_id"])
+
+    def value_complaints(self, value):
+        return value
+
+
+class OrderTable(tables.Table):
+    """The drill-down list. Rows of sensitive customers carry the class ``sensitive`` (highlighted)."""
+
+    order_no = tables.Column(verbose_name=_("工单编号"))
+    accepted_at = LocalDateTimeColumn(verbose_name=_("受理时间"))
+    business_type = tables.Column(verbose_name=_("业务类型"), accessor="business_type__name")
+    category = tables.Column(verbose_name=_("一级分类"), accessor="category__name")
+    subcategory = tables.Column(verbose_name=_("二级分类"), accessor="subcategory__name")
+    detail = tables.Column(verbose_name=_("三级分类"), accessor="detail__name")
+    customer = tables.Column(verbose_name=_("客户编号"), accessor="customer_id")
+    customer_name = tables.Column(verbose_name=_("客户名称"))
+    city = tables.Column(verbose_name=_("地市单位"), accessor="city__name")
+    county = tables.Column(verbose_name=_("县级单位"), accessor="county__name")
+    district = tables.Column(verbose_name=_("台区编号"), accessor="district_id")
+    feeder = tables.Column(verbose_name=_("线路"), accessor="feeder__name")
+    closed_at = LocalDateTimeColumn(verbose_name=_("办结时间"))
+    satisfaction = tables.Column(verbose_name=_("回访满意度"))
+
+    class Meta:
+        attrs = {"class": "data orders"}
+        row_attrs = {
+            "class": lambda record: "sensitive" if record.customer_id and record.customer.sensitive else "",
+            "data-order": lambda record: record.order_no,
+        }
+        empty_text = _("没有符合条件的工单。")
+        per_page = 50
+
+    def render_customer(self, value, record):
+        mark = format_html(' <span class="badge">{}</span>', _("敏感")) if record.customer.sensitive else ""
+        return format_html('<a href="{}">{}</a>{}', orders_url({}, customer=value), value, mark)
+
+    def render_customer_name(self, value):
+        return mask_name(value)
+
+    def value_customer_name(self, value):
+        return mask_name(value)
+
+    def value_customer(self, value):
+        return value
