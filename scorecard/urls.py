@@ -11,5 +11,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("imports/", include("scorecard.complaints.urls")),
     path("analysis/", include("scorecard.complaints.analysis_urls")),
+    path("scorecard/", include("scorecard.kpis.urls")),
     path("admin/", admin.site.urls),
 ]

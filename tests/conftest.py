@@ -7,3 +7,18 @@ pytest_plugins = ["tests.celery_harness"]  # real Celery worker fixture, per-run
 def _media_root(settings, tmp_path):
     # Every test writes uploads and PDFs to its own folder, never to var/.
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    # Production serves hashed files from a collectstatic manifest; tests render
+    # templates without running collectstatic first.
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    # PBKDF2's deliberate slowness is for attackers, not for the test suite
+    # (login lockout and password validation are tested with the real settings).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Avg, Count, F, Q, Sum
 
+from scorecard.complaints.models import WorkOrder
 from scorecard.grid.models import Department, District, OrgUnit
 from scorecard.months import label, last_day
 
@@ -221,3 +222,91 @@ def trace_for_month(month: dt.date, *, retrace: bool = True) -> dict:
             "rectification": {"due_on": rect.due_on.isoformat(), "status": rect.status} if rect else None,
         })
     return {"month": label(month), "incidents": out}
+
+
+# --- Pages ---------------------------------------------------------------------
+
+RULE_LABELS = {"appeal": "申诉改判", "explicit": "工单指定责任部门", "traced": "供电瓶颈溯源", "default": "默认归因表"}
+
+
+def department_complaints(month: dt.date, *, city_id: int, department_id: int):
+    """The complaints a responsible unit answers for in a month, with why (rule, incident, appeal)."""
+    return (month_attributed(month).filter(city_id=city_id, attr_department_id=department_id)
+            .select_related("category", "subcategory", "detail", "district", "incident_link__incident",
+                            "override__appeal")
+            .order_by("accepted_at", "pk"))
+
+
+def attribution_reason(order) -> str:
+    rule = order.attr_rule
+    if rule == "traced":
+        inc = order.incident_link.incident
+        return f"溯源：台区 {inc.district_id} {inc.get_kind_display()}事件（{inc.rule}）"
+    if rule == "appeal":
+        return f"申诉改判（申诉 #{order.override.appeal_id}）"
+    if rule == "explicit":
+        return "工单导出时已指定责任部门"
+    cat = "/".join(x.name for x in (order.category, order.subcategory) if x) or "未分类"
+    return f"默认归因：{cat}"
+
+
+def department_trend(*, city_id: int, department_id: int, end_month: dt.date, months: int = 12) -> list[dict]:
+    """Month by month figures of one responsible unit: frozen months from their
+    snapshot, the others computed in one grouped query."""
+    from django.db.models.functions import TruncMonth
+
+    from scorecard.months import bounds, local_tz, shift
+
+    first = shift(end_month, -(months - 1))
+    city = OrgUnit.objects.get(pk=city_id)
+    dept = Department.objects.get(pk=department_id)
+    snapshots = {rm.month: rm.scorecard for rm in ReportingMonth.objects.filter(
+        month__gte=first, month__lte=end_month, published_at__isnull=False)}
+    live = {}
+    start, end = bounds(first)[0], bounds(end_month)[1]
+    qs = attributed(WorkOrder.objects.filter(is_complaint=True, accepted_at__gte=start, accepted_at__lt=end,
+                                             city_id=city_id), default_table())
+    for row in (qs.filter(attr_department_id=department_id).order_by()
+                .annotate(m=TruncMonth("accepted_at", tzinfo=local_tz())).values("m")
+                .annotate(n=Count("pk"), sat=Count("pk", filter=Q(satisfaction__in=["满意", "基本满意"])),
+                          cb=Count("pk", filter=Q(satisfaction__in=["满意", "基本满意", "不满意"])))):
+        month = row["m"].date() if hasattr(row["m"], "date") else row["m"]
+        live[month.replace(day=1)] = row
+    out = []
+    for i in range(months):
+        month = shift(first, i)
+        card = snapshots.get(month)
+        if card:
+            d = next((d for d in card["departments"] if d["unit"] == city.name and d["department"] == dept.name), None)
+            out.append({"month": label(month), "complaints": d["complaints"] if d else 0,
+                        "satisfaction_rate": d["satisfaction_rate"] if d else None,
+                        "score": d["score"] if d else None, "rank": d["rank"] if d else None, "published": True})
+        else:
+            row = live.get(month, {"n": 0, "sat": 0, "cb": 0})
+            out.append({"month": label(month), "complaints": row["n"], "satisfaction_rate": rate(row["sat"], row["cb"]),
+                        "score": None, "rank": None, "published": False})
+    return out
+
+
+def latest_month() -> dt.date | None:
+    from scorecard.complaints.selectors import latest_month as latest
+
+    return latest()
+
+
+KPI_LABELS = [
+    ("complaints", "投诉量"), ("per_10k", "万户投诉量"), ("repeat_rate", "重复投诉率(%)"),
+    ("on_time_rate", "按时办结率(%)"), ("avg_resolution_hours", "平均办结时长(小时)"),
+    ("median_resolution_hours", "办结时长中位数(小时)"), ("satisfaction_rate", "回访满意率(%)"),
+    ("ack_rate", "2小时接单率(%)"), ("rectification_on_time_rate", "整改按期完成率(%)"),
+]
+
+
+def appeal_history(appeal) -> list:
+    """Every audit entry of an appeal and of the other appeals of the same complaint, oldest first."""
+    from accounts.models import AuditLog
+
+    from .models import Appeal
+
+    ids = [str(pk) for pk in Appeal.objects.filter(work_order_id=appeal.work_order_id).values_list("pk", flat=True)]
+    return list(AuditLog.objects.filter(object_type="kpis.appeal", object_id__in=ids).order_by("at", "id"))

@@ -263,3 +263,8 @@ def rebuild_calendar() -> int:
     rows = [WorkCalendar(date=d, is_working_day=w, seq=s) for d, w, s in workcal.calendar_rows(overrides)]
     WorkCalendar.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
+
+
+def appeal_window_open(month: dt.date, now: dt.datetime | None = None) -> bool:
+    rm = ReportingMonth.objects.filter(month=month).first()
+    return bool(rm and rm.draft_at and not rm.is_published and (now or timezone.now()) <= rm.appeal_deadline)

@@ -1,0 +1,121 @@
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from .models import Appeal, Incident
+
+
+def _pct(value):
+    return "—" if value is None else f"{value:.2f}"
+
+
+class RankChangeColumn(tables.Column):
+    def render(self, value):
+        if value is None or value == 0:
+            return "—" if value is None else "→"
+        return format_html('<span class="{}">{}{}</span>', "up" if value > 0 else "down",
+                           "↑" if value > 0 else "↓", abs(value))
+
+    def value(self, value):
+        return value
+
+
+class RateColumn(tables.Column):
+    def render(self, value):
+        return _pct(value)
+
+    def value(self, value):
+        return value
+
+
+class UnitTable(tables.Table):
+    rank = tables.Column(_("排名"))
+    unit = tables.Column(_("地市公司"))
+    complaints = tables.Column(_("投诉量"))
+    customers = tables.Column(_("用户数"))
+    per_10k = tables.Column(_("万户投诉量"))
+    repeat_rate = RateColumn(_("重复投诉率%"))
+    on_time_rate = RateColumn(_("按时办结率%"))
+    avg_resolution_hours = RateColumn(_("平均办结时长(h)"))
+    satisfaction_rate = RateColumn(_("满意率%"))
+    score = tables.Column(_("得分"))
+    rank_change = RankChangeColumn(_("名次变化"))
+
+    class Meta:
+        attrs = {"class": "data"}
+        order_by = "rank"
+
+
+class DepartmentTable(tables.Table):
+    department = tables.Column(_("专业部门"))
+    rank = tables.Column(_("部门内排名"))
+    unit = tables.Column(_("地市公司"))
+    complaints = tables.Column(_("投诉量"))
+    repeat_rate = RateColumn(_("重复投诉率%"))
+    on_time_rate = RateColumn(_("按时办结率%"))
+    median_resolution_hours = RateColumn(_("办结时长中位数(h)"))
+    satisfaction_rate = RateColumn(_("满意率%"))
+    ack_rate = RateColumn(_("2小时接单率%"))
+    rectification_on_time_rate = RateColumn(_("整改按期率%"))
+    score = tables.Column(_("得分"))
+    rank_change = RankChangeColumn(_("名次变化"))
+
+    class Meta:
+        attrs = {"class": "data"}
+
+    def render_unit(self, value, record):
+        url = record.get("url")
+        return format_html('<a href="{}">{}</a>', url, value) if url else value
+
+    def value_unit(self, value):
+        return value
+
+
+KIND_LABELS = dict(Incident.Kind.choices)
+
+
+class IncidentTable(tables.Table):
+    district = tables.Column(_("台区"), accessor="district_id")
+    kind = tables.Column(_("类型"))
+    city = tables.Column(_("地市单位"), accessor="city__name", order_by="city__name")
+    department = tables.Column(_("责任部门"), accessor="department__name", order_by="department__sort_order")
+    linked = tables.Column(_("关联投诉"), orderable=True)
+    due_on = tables.Column(_("整改期限"), accessor="rectification__due_on")
+    status = tables.Column(_("整改状态"), accessor="rectification__status")
+
+    class Meta:
+        model = Incident
+        fields = ("district", "kind", "city", "department", "linked", "due_on", "status")
+        attrs = {"class": "data"}
+
+    def render_district(self, value, record):
+        return format_html('<a href="{}">{} {}</a>', reverse("kpis:incident", args=[record.pk]), value,
+                           record.district.name)
+
+    def value_district(self, value):
+        return value
+
+    def render_status(self, record):
+        return record.rectification.get_status_display()
+
+
+class AppealTable(tables.Table):
+    order = tables.Column(_("工单"), accessor="work_order__order_no")
+    city = tables.Column(_("地市单位"), accessor="city__name")
+    from_department = tables.Column(_("原责任部门"), accessor="from_department__name")
+    to_department = tables.Column(_("建议责任部门"), accessor="to_department__name")
+    filed_by = tables.Column(_("申诉人"), accessor="filed_by__username")
+    filed_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name=_("申诉时间"))
+    status = tables.Column(_("状态"))
+
+    class Meta:
+        model = Appeal
+        fields = ("order", "city", "from_department", "to_department", "filed_by", "filed_at", "status")
+        attrs = {"class": "data"}
+
+    def render_order(self, value, record):
+        return format_html('<a href="{}">{}</a>', reverse("kpis:appeal", args=[record.pk]), value)
+
+    def value_order(self, value):
+        return value

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "kpis"
+urlpatterns = [
+    path("", views.scorecard_view, name="scorecard"),
+    path("unit/<int:city_id>/<slug:dept_code>/", views.department_view, name="department"),
+    path("incidents/", views.incident_list, name="incidents"),
+    path("incidents/<int:pk>/", views.incident_detail, name="incident"),
+    path("appeals/", views.appeal_inbox, name="appeals"),
+    path("appeals/new/<int:order_id>/", views.appeal_create, name="appeal_new"),
+    path("appeals/<int:pk>/", views.appeal_detail, name="appeal"),
+    path("appeals/<int:pk>/decide/", views.appeal_decide, name="appeal_decide"),
+]

@@ -1,0 +1,230 @@
+"""Scorecard, department, incident and appeal pages. Thin: parse, check scope, call, render."""
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
+
+from accounts import scoping
+from scorecard.complaints.models import WorkOrder
+from scorecard.exports import FORMATS, export_response
+from scorecard.grid.models import Department, OrgUnit
+from scorecard.months import label, parse_month
+
+from . import selectors, services
+from .forms import AppealDecisionForm, AppealForm, RectificationForm
+from .models import Appeal, Incident, Rectification
+from .tables import AppealTable, DepartmentTable, IncidentTable, UnitTable
+
+
+class BadParameter(Exception):
+    pass
+
+
+def _month(request) -> dt.date:
+    value = request.GET.get("month")
+    if not value:
+        return selectors.latest_month() or dt.date.today().replace(day=1)
+    try:
+        return parse_month(value)
+    except ValueError as exc:
+        raise BadParameter(f"month: {exc}") from exc
+
+
+def _bad(exc):
+    return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
+
+
+@login_required
+def scorecard_view(request):
+    try:
+        month = _month(request)
+    except BadParameter as exc:
+        return _bad(exc)
+    scope = scoping.scope_for(request.user)
+    published = selectors.published_month(month) is not None
+    card = selectors.scorecard_for_month(month, retrace=not published)
+    departments = {d.name: d for d in Department.objects.all()}
+    cities = {c.name: c for c in OrgUnit.objects.filter(level=OrgUnit.Level.CITY)}
+    units, depts = card["units"], card["departments"]
+    if not published:
+        # A draft ranking is only for those who may see every unit's figures in it.
+        units = [u for u in units if scope.allows(city_id=cities[u["unit"]].pk)]
+        depts = [d for d in depts
+                 if scope.allows(city_id=cities[d["unit"]].pk, department_id=departments[d["department"]].pk)]
+    for d in depts:
+        if scope.allows(city_id=cities[d["unit"]].pk, department_id=departments[d["department"]].pk):
+            d["url"] = reverse("kpis:department", args=[cities[d["unit"]].pk, departments[d["department"]].code]) \
+                + f"?month={label(month)}"
+    unit_table, dept_table = UnitTable(units, prefix="u-"), DepartmentTable(depts, prefix="d-")
+    RequestConfig(request, paginate=False).configure(unit_table)
+    RequestConfig(request, paginate=False).configure(dept_table)
+    fmt, which = request.GET.get("export"), request.GET.get("table", "units")
+    if fmt in FORMATS:
+        table = unit_table if which == "units" else dept_table
+        return export_response(table, fmt, f"scorecard-{which}-{label(month)}")
+    return render(request, "kpis/scorecard.html", {
+        "month": month, "month_label": label(month), "published": published,
+        "unit_table": unit_table, "dept_table": dept_table,
+    })
+
+
+@login_required
+def department_view(request, city_id: int, dept_code: str):
+    try:
+        month = _month(request)
+    except BadParameter as exc:
+        return _bad(exc)
+    city = get_object_or_404(OrgUnit, pk=city_id, level=OrgUnit.Level.CITY)
+    dept = get_object_or_404(Department, code=dept_code)
+    scoping.check(scoping.scope_for(request.user), city_id=city.pk, department_id=dept.pk)
+    card = selectors.scorecard_for_month(month, retrace=selectors.published_month(month) is None)
+    row = next((d for d in card["departments"] if d["unit"] == city.name and d["department"] == dept.name), None)
+    complaints = list(selectors.department_complaints(month, city_id=city.pk, department_id=dept.pk)[:500])
+    show_personal = scoping.can_see_personal_data(request.user)
+    for c in complaints:
+        c.reason = selectors.attribution_reason(c)
+        c.shown_name = c.customer_name if show_personal else scoping.mask_name(c.customer_name)
+    trend = selectors.department_trend(city_id=city.pk, department_id=dept.pk, end_month=month)
+    window_open = services.appeal_window_open(month)
+    return render(request, "kpis/department.html", {
+        "month": month, "month_label": label(month), "city": city, "dept": dept, "row": row,
+        "complaints": complaints, "trend": trend, "can_appeal": request.user.role == "dept_head" and window_open,
+        "kpis": [(name, row.get(code), row.get("bands", {}).get(code)) for code, name in selectors.KPI_LABELS]
+        if row else [],
+    })
+
+
+@login_required
+def incident_list(request):
+    try:
+        month = _month(request)
+    except BadParameter as exc:
+        return _bad(exc)
+    scope = scoping.scope_for(request.user)
+    if selectors.published_month(month) is None:
+        services.trace_month(month=month)
+    qs = (Incident.objects.filter(month=month).select_related("district", "city", "department", "rectification")
+          .annotate(linked=Count("links")))
+    if scope.city_ids is not None:
+        qs = qs.filter(city_id__in=scope.city_ids)
+    if scope.department_id is not None:
+        qs = qs.filter(department_id=scope.department_id)
+    table = IncidentTable(qs.order_by("district_id", "kind"))
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    fmt = request.GET.get("export")
+    if fmt in FORMATS:
+        return export_response(table, fmt, f"incidents-{label(month)}")
+    return render(request, "kpis/incident_list.html", {"month_label": label(month), "table": table})
+
+
+@login_required
+def incident_detail(request, pk: int):
+    incident = get_object_or_404(Incident.objects.select_related("district", "city", "department"), pk=pk)
+    scoping.check(scoping.scope_for(request.user), city_id=incident.city_id, department_id=incident.department_id)
+    rect = Rectification.objects.filter(incident=incident).first()
+    can_edit = rect is not None and (request.user.role == "analyst" or request.user.is_superuser or (
+        request.user.role == "dept_head" and request.user.department_id == rect.department_id))
+    form = RectificationForm(request.POST or None, instance_status=rect.status if rect else None)
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.update_rectification(user=request.user, item=rect, status=form.cleaned_data["status"],
+                                              closed_on=form.cleaned_data["closed_on"],
+                                              evidence=form.cleaned_data["evidence"])
+                messages.success(request, _("整改状态已更新"))
+                return redirect("kpis:incident", pk=pk)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+    complaints = WorkOrder.objects.filter(incident_link__incident=incident).select_related(
+        "category", "subcategory", "detail").order_by("accepted_at")
+    return render(request, "kpis/incident_detail.html", {
+        "incident": incident, "rect": rect, "complaints": complaints, "evidence": incident.evidence,
+        "form": form, "can_edit": can_edit,
+    })
+
+
+@login_required
+def appeal_inbox(request):
+    scope = scoping.scope_for(request.user)
+    qs = Appeal.objects.select_related("work_order", "city", "from_department", "to_department", "filed_by")
+    if scope.city_ids is not None:
+        qs = qs.filter(city_id__in=scope.city_ids)
+    if scope.department_id is not None:
+        # A department head sees the appeals they filed and those that would move complaints to them.
+        qs = qs.filter(from_department_id=scope.department_id) | qs.filter(to_department_id=scope.department_id,
+                                                                            city_id__in=scope.city_ids)
+    status = request.GET.get("status", "pending")
+    if status in Appeal.Status.values:
+        qs = qs.filter(status=status)
+    table = AppealTable(qs.order_by("-filed_at"))
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    return render(request, "kpis/appeal_inbox.html", {"table": table, "status": status,
+                                                      "statuses": Appeal.Status.choices})
+
+
+@login_required
+def appeal_create(request, order_id: int):
+    order = get_object_or_404(WorkOrder, pk=order_id, is_complaint=True)
+    scope = scoping.scope_for(request.user)
+    scoping.check(scope, city_id=order.city_id)
+    if request.user.role != "dept_head":
+        raise PermissionDenied
+    form = AppealForm(request.POST or None, request.FILES or None, exclude_department=request.user.department_id)
+    if request.method == "POST" and form.is_valid():
+        try:
+            appeal = services.file_appeal(user=request.user, order=order,
+                                          to_department=form.cleaned_data["to_department"],
+                                          reason=form.cleaned_data["reason"],
+                                          attachment=form.cleaned_data.get("attachment"))
+            messages.success(request, _("申诉已提交，等待指挥中心处理"))
+            return redirect("kpis:appeal", pk=appeal.pk)
+        except PermissionDenied:
+            raise
+        except ValidationError as exc:
+            form.add_error(None, exc)
+    return render(request, "kpis/appeal_form.html", {"order": order, "form": form})
+
+
+@login_required
+def appeal_detail(request, pk: int):
+    appeal = get_object_or_404(Appeal.objects.select_related("work_order", "city", "from_department",
+                                                             "to_department", "filed_by", "decided_by"), pk=pk)
+    scope = scoping.scope_for(request.user)
+    if not (scope.allows(city_id=appeal.city_id, department_id=appeal.from_department_id)
+            or scope.allows(city_id=appeal.city_id, department_id=appeal.to_department_id)):
+        raise Http404
+    can_decide = appeal.status == Appeal.Status.PENDING and (request.user.role == "analyst"
+                                                              or request.user.is_superuser)
+    form = AppealDecisionForm()
+    history = selectors.appeal_history(appeal)
+    return render(request, "kpis/appeal_detail.html", {"appeal": appeal, "form": form, "can_decide": can_decide,
+                                                       "history": history})
+
+
+@login_required
+@require_POST
+def appeal_decide(request, pk: int):
+    appeal = get_object_or_404(Appeal, pk=pk)
+    if not (request.user.role == "analyst" or request.user.is_superuser):
+        raise PermissionDenied
+    form = AppealDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请选择处理结果并填写处理意见"))
+        return redirect("kpis:appeal", pk=pk)
+    try:
+        services.decide_appeal(user=request.user, appeal=appeal, accept=form.cleaned_data["decision"] == "accept",
+                               reason=form.cleaned_data["reason"])
+        messages.success(request, _("申诉已处理"))
+    except (ValidationError, services.MonthPublished) as exc:
+        messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+    return redirect("kpis:appeal", pk=pk)
