@@ -115,3 +115,42 @@ def test_published_month_does_not_change_when_data_changes(world):
 
     frozen = dict(month_attributed(MONTH).values_list("order_no", "attr_rule"))
     assert frozen == {"O-1": "default", "O-2": "default"}
+
+
+def _write_csv(path, header, rows):
+    import csv
+
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(header)
+        w.writerows(rows)
+    return path
+
+
+def test_published_month_does_not_change_when_data_is_reimported(world, tmp_path):
+    from scorecard.complaints.services import import_file
+
+    header = ["工单编号", "受理时间", "业务类型", "一级分类", "二级分类", "客户编号", "地市单位", "台区编号", "办结时间",
+              "回访满意度", "责任部门"]
+    first = _write_csv(tmp_path / "orders.csv", header, [
+        ["O-3", "2024-07-08 09:00", "投诉", "服务", "服务态度", "C9", "国网长沙供电公司", "TQ1", "", "", ""],
+    ])
+    assert import_file(kind="workorders", path=first).ok
+    published = services.publish_month(month=MONTH, user=world["analyst"])
+    # The export is corrected and re-imported: O-3 now closed and satisfied, O-1 explicitly 调控, one more order,
+    # and the readings of TQ1 now show a heavier overload.
+    again = _write_csv(tmp_path / "orders2.csv", header, [
+        ["O-3", "2024-07-08 09:00", "投诉", "服务", "服务态度", "C9", "国网长沙供电公司", "TQ1",
+         "2024-07-08 12:00", "满意", ""],
+        ["O-1", "2024-07-05 10:00", "投诉", "供电质量", "频繁停电", "C1", "国网长沙供电公司", "", "", "", "调控"],
+        ["O-4", "2024-07-09 09:00", "投诉", "营业", "电费电价", "C8", "国网长沙供电公司", "", "", "", ""],
+    ])
+    result = import_file(kind="workorders", path=again)
+    assert result.ok and (result.created, result.updated) == (1, 2)
+    loads = _write_csv(tmp_path / "loads.csv", ["台区编号", "月份", "最大负载率", "最低电压", "最高电压"],
+                       [["TQ1", "2024-07", "150", "180", "230"]])
+    assert import_file(kind="loads", path=loads).ok
+    assert scorecard_for_month(MONTH) == published.scorecard
+    assert trace_for_month(MONTH) == published.trace
+    # The next month, unpublished, is computed from current data as always.
+    assert scorecard_for_month(dt.date(2024, 8, 1))["month"] == "2024-08"

@@ -1,0 +1,83 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    Appeal, DefaultAttribution, Incident, KpiDefinition, Rectification, ReportingMonth, RuleSettings,
+    WorkingDayOverride,
+)
+
+
+@admin.register(RuleSettings)
+class RuleSettingsAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "overload_pct", "heavy_load_pct", "low_voltage_v", "over_voltage_v",
+                    "frequent_outage_count", "frequent_outage_days", "rectification_days", "appeal_working_days")
+
+    # One row: the rules have no history of their own; published months keep
+    # their frozen figures, so a change applies to unpublished months only.
+    def has_add_permission(self, request):
+        return not RuleSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DefaultAttribution)
+class DefaultAttributionAdmin(admin.ModelAdmin):
+    list_display = ("category", "subcategory_pattern", "department")
+    list_filter = ("department", "category")
+    list_editable = ("department",)
+
+
+@admin.register(KpiDefinition)
+class KpiDefinitionAdmin(admin.ModelAdmin):
+    list_display = ("name", "level", "code", "polarity", "weight", "band_a", "band_b", "band_c", "band_d", "active")
+    list_filter = ("level", "active")
+    list_editable = ("weight", "band_a", "band_b", "band_c", "band_d", "active")
+
+
+@admin.register(WorkingDayOverride)
+class WorkingDayOverrideAdmin(admin.ModelAdmin):
+    list_display = ("date", "is_working_day", "note")
+    date_hierarchy = "date"
+
+    def delete_queryset(self, request, queryset):
+        # One delete per row so the calendar is rebuilt through the model signal.
+        for obj in queryset:
+            obj.delete()
+
+
+class RectificationInline(admin.StackedInline):
+    model = Rectification
+    extra = 0
+    raw_id_fields = ("owner",)
+
+
+@admin.register(Incident)
+class IncidentAdmin(admin.ModelAdmin):
+    list_display = ("month", "district", "kind", "city", "department", "rule")
+    list_filter = ("month", "kind", "department")
+    search_fields = ("district__code",)
+    raw_id_fields = ("district", "city")
+    readonly_fields = ("evidence",)
+    inlines = [RectificationInline]
+
+
+@admin.register(Appeal)
+class AppealAdmin(admin.ModelAdmin):
+    list_display = ("work_order", "city", "from_department", "to_department", "status", "filed_at", "decided_at")
+    list_filter = ("status", "month")
+    raw_id_fields = ("work_order", "city", "filed_by", "decided_by")
+    # Decisions go through the appeals page so that they are audited and applied.
+    readonly_fields = ("status", "decided_by", "decided_at", "decision_reason")
+
+
+@admin.register(ReportingMonth)
+class ReportingMonthAdmin(admin.ModelAdmin):
+    list_display = ("month", "draft_at", "appeal_deadline", "published_at", "published_by")
+    readonly_fields = ("published_at", "published_by", "scorecard", "trace")
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a published month is frozen for good
+
+
+admin.site.site_header = _("95598投诉管控考核平台 · 管理")
