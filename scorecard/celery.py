@@ -16,8 +16,8 @@ def health():
     """Report what the worker sees: its database and the seeded departments.
 
     A round trip through the broker, the worker and the result backend; the test
-    harness and operators use it to prove a worker is connected to the right
-    database (`celery -A scorecard call scorecard.health`).
+    harness and operators (README "Production") use it to prove a worker is
+    connected to the right database.
     """
     from django.db import connection
 
