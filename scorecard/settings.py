@@ -220,3 +220,13 @@ LOGGING = {
 SCORECARD_ISSUER = env.str("SCORECARD_ISSUER", default="国网湘南省电力有限公司供电服务指挥中心")
 # The single province (root org unit) imports create when the tree is empty.
 SCORECARD_PROVINCE = env.str("SCORECARD_PROVINCE", default="国网湖南省电力有限公司")
+
+# --- Monthly notice (scorecard.notices) -----------------------------------------
+# The embedded CJK TrueType font of the PDF; empty = the first of the Debian
+# fonts (fonts-wqy-zenhei, fonts-droid-fallback) found on the machine.
+NOTICE_FONT_PATH = env.str("NOTICE_FONT_PATH", default="")
+# A rendering notice without a progress heartbeat for this long lost its worker
+# and is sent again (must exceed the task's hard time limit, 300 s).
+NOTICE_STALE_SECONDS = env.int("NOTICE_STALE_SECONDS", default=600)
+# Test hook only: seconds to pause between writing <name>.pdf.tmp and moving it into place.
+NOTICE_TEST_RENDER_DELAY = env.float("NOTICE_TEST_RENDER_DELAY", default=0.0)

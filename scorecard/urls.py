@@ -12,5 +12,6 @@ urlpatterns = [
     path("imports/", include("scorecard.complaints.urls")),
     path("analysis/", include("scorecard.complaints.analysis_urls")),
     path("scorecard/", include("scorecard.kpis.urls")),
+    path("notices/", include("scorecard.notices.urls")),
     path("admin/", admin.site.urls),
 ]

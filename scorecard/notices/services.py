@@ -1,0 +1,320 @@
+"""Writes of the notices app: request, render, publish, verify, download.
+
+The flow keeps one promise: a request is never lost and a published file is
+never changed.
+
+- ``request_generation`` commits the row first and sends the task only after
+  the commit (``transaction.on_commit``); if the broker is down the row stays
+  ``pending`` with a message, and ``resubmit_stale`` (beat, every minute, and
+  at worker start) sends it when the broker is back.
+- ``render_notice`` claims the row (pending → rendering, or a rendering row
+  whose worker stopped sending heartbeats), renders the PDF in memory, writes
+  it to ``<name>.tmp`` and moves it into place with ``os.replace`` (atomic on
+  one filesystem), then stores its SHA-256. It is idempotent: a draft whose
+  file matches its hash is left alone, so a redelivered task is harmless.
+- ``publish_notice`` freezes the month (kpis ``publish_month``) and checks that
+  the frozen figures are the ones the draft shows; a correction supersedes the
+  previous published version and keeps its file.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import audit
+from scorecard.kpis.services import is_published, open_draft, publish_month
+from scorecard.months import label, local_tz
+
+from . import selectors
+from .models import Notice, notice_number
+from .renderer import render_notice_pdf
+
+logger = logging.getLogger(__name__)
+
+QUEUE_DOWN = "任务队列暂不可用，已记录请求，恢复后将自动提交"
+# A web request must not hang on a dead broker: a few quick tries, then the
+# row waits for resubmit_stale.
+PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+
+
+def stale_seconds() -> int:
+    """A rendering row without a heartbeat for this long lost its worker (crash, SIGKILL).
+
+    Larger than the task's hard time limit, so a live render is never taken over.
+    """
+    return int(getattr(settings, "NOTICE_STALE_SECONDS", 600))
+
+
+# --- request ----------------------------------------------------------------------------------------
+
+def request_generation(*, month: dt.date, user=None, correction_note: str = "") -> Notice:
+    """The month's working notice, (re)queued for rendering.
+
+    - a render already queued or running: that row is returned unchanged (no second render);
+    - a draft or a failed row: re-rendered in place (drafts are not final; figures may have moved);
+    - a month with a published notice: a correction (new version), which needs ``correction_note``.
+    The task is sent after the commit; if the broker is down the row keeps ``stage`` = QUEUE_DOWN.
+    """
+    month = month.replace(day=1)
+    try:
+        with transaction.atomic():
+            notice = _request(month=month, user=user, correction_note=correction_note.strip())
+    except IntegrityError:
+        # A concurrent request created the month's working row first: that one runs.
+        notice = selectors.working_notice(month)
+        if notice is None:
+            raise
+        return notice
+    notice.refresh_from_db()
+    return notice
+
+
+def _request(*, month: dt.date, user, correction_note: str) -> Notice:
+    working = Notice.objects.select_for_update().filter(month=month, status__in=Notice.WORKING).first()
+    if working is not None and working.is_running:
+        return working
+    published = selectors.latest_published(month)
+    if published is not None and not correction_note:
+        raise ValidationError(
+            _("%(month)s 的通报已发布（%(number)s 第%(version)s版），已发布版本不可修改；如需更正，请填写更正说明生成更正版")
+            % {"month": label(month), "number": published.number, "version": published.version},
+            code="correction_note_required")
+    now = timezone.now()
+    fields = dict(status=Notice.Status.PENDING, progress=0, stage=_("排队中"), error="", requested_by=user,
+                  requested_at=now, enqueued_at=None, started_at=None, heartbeat_at=None,
+                  corrects=published, correction_note=correction_note if published else "")
+    if working is not None:  # a draft or a failed render: same version, rendered again
+        for key, value in fields.items():
+            setattr(working, key, value)
+        working.save()
+        notice = working
+    else:
+        version = (Notice.objects.filter(month=month).aggregate(v=Max("version"))["v"] or 0) + 1
+        notice = Notice.objects.create(month=month, version=version, number=notice_number(month), **fields)
+    audit.record(user=user, action="notice.generate", obj=notice,
+                 summary=f"申请生成 {label(month)} 通报第{notice.version}版" + ("（更正）" if published else ""),
+                 after={"month": label(month), "version": notice.version,
+                        "corrects": published.version if published else None})
+    transaction.on_commit(lambda pk=notice.pk: enqueue(pk))
+    return notice
+
+
+def enqueue(notice_id: int) -> bool:
+    """Send the render task; on a broker error keep the row pending with a message."""
+    from kombu.exceptions import OperationalError as KombuOperationalError
+
+    from .tasks import generate_notice
+
+    try:
+        generate_notice.apply_async((notice_id,), retry=True, retry_policy=PUBLISH_RETRY_POLICY)
+    except (KombuOperationalError, ConnectionError, OSError) as exc:
+        logger.warning("notice %s: broker unavailable, left pending: %s", notice_id, exc)
+        Notice.objects.filter(pk=notice_id, status=Notice.Status.PENDING).update(
+            stage=QUEUE_DOWN, enqueued_at=None)
+        return False
+    Notice.objects.filter(pk=notice_id).update(enqueued_at=timezone.now())
+    Notice.objects.filter(pk=notice_id, status=Notice.Status.PENDING).update(stage=_("已提交队列，等待执行"))
+    return True
+
+
+def resubmit_stale(*, now: dt.datetime | None = None) -> list[int]:
+    """Send again what no worker is working on: requests the broker never got,
+    requests queued for longer than the stale period, and renders whose worker died."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(seconds=stale_seconds())
+    ids = list(Notice.objects.filter(
+        Q(status=Notice.Status.PENDING, enqueued_at__isnull=True)
+        | Q(status=Notice.Status.PENDING, enqueued_at__lt=cutoff)
+        | Q(status=Notice.Status.RENDERING, heartbeat_at__lt=cutoff)
+    ).order_by("pk").values_list("pk", flat=True))
+    return [pk for pk in ids if enqueue(pk)]
+
+
+# --- render -----------------------------------------------------------------------------------------
+
+def notice_path(notice: Notice) -> str:
+    """Relative to MEDIA_ROOT; one file per version, so publishing never overwrites another version."""
+    return f"notices/{notice.month:%Y}/{notice.filename}"
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def file_intact(notice: Notice) -> bool:
+    if not notice.file or not notice.sha256:
+        return False
+    path = Path(settings.MEDIA_ROOT) / notice.file
+    return path.is_file() and sha256_of(path) == notice.sha256
+
+
+def _claim(notice_id: int) -> bool:
+    """pending → rendering, or take over a rendering row whose worker went silent."""
+    now = timezone.now()
+    cutoff = now - dt.timedelta(seconds=stale_seconds())
+    return bool(Notice.objects.filter(
+        Q(status=Notice.Status.PENDING) | Q(status=Notice.Status.RENDERING, heartbeat_at__lt=cutoff), pk=notice_id,
+    ).update(status=Notice.Status.RENDERING, started_at=now, heartbeat_at=now, attempts=F("attempts") + 1,
+             progress=5, stage=_("开始生成"), error=""))
+
+
+def _progress(notice_id: int, progress: int, stage: str) -> None:
+    Notice.objects.filter(pk=notice_id, status=Notice.Status.RENDERING).update(
+        progress=progress, stage=stage, heartbeat_at=timezone.now())
+
+
+def render_notice(*, notice_id: int) -> Notice:
+    """Render the notice's PDF (the work of the Celery task). Safe to run twice."""
+    notice = Notice.objects.get(pk=notice_id)
+    if notice.status == Notice.Status.DRAFT and file_intact(notice):
+        return notice  # already done: a redelivered or duplicated task
+    if notice.status not in Notice.RUNNING or not _claim(notice_id):
+        return notice  # final, failed, or being rendered by a live worker
+    try:
+        return _render(Notice.objects.select_related("corrects").get(pk=notice_id))
+    except Exception as exc:
+        # Back to pending so that the task's retry can claim it again; the task
+        # marks it failed if it gives up.
+        Notice.objects.filter(pk=notice_id, status=Notice.Status.RENDERING).update(
+            status=Notice.Status.PENDING, stage=_("出错，等待重试"), error=f"{type(exc).__name__}: {exc}"[:2000])
+        raise
+
+
+def _render(notice: Notice) -> Notice:
+    issued_on = timezone.localdate(timezone.now(), local_tz())
+    _progress(notice.pk, 15, _("汇总考核与溯源数据"))
+    snapshot = selectors.build_snapshot(notice, issued_on=issued_on)
+    _progress(notice.pk, 60, _("排版 PDF"))
+    pdf = render_notice_pdf(snapshot, font_path=getattr(settings, "NOTICE_FONT_PATH", "") or None)
+    _progress(notice.pk, 85, _("写入文件"))
+    relative = notice_path(notice)
+    if Notice.objects.filter(file=relative, status__in=Notice.FINAL).exists():
+        raise RuntimeError(f"refusing to overwrite the published file {relative}")
+    final = Path(settings.MEDIA_ROOT) / relative
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = final.with_name(final.name + ".tmp")
+    # The whole file goes to a temporary name first: a crash leaves at most a
+    # .tmp (overwritten by the next attempt), never a truncated PDF under the real name.
+    with open(tmp, "wb") as fh:
+        fh.write(pdf)
+        fh.flush()
+        os.fsync(fh.fileno())
+    delay = float(getattr(settings, "NOTICE_TEST_RENDER_DELAY", 0) or 0)
+    if delay:  # test hook: a window in which a test kills the worker mid-render
+        _progress(notice.pk, 90, _("写入文件"))
+        time.sleep(delay)
+    os.replace(tmp, final)
+    digest = hashlib.sha256(pdf).hexdigest()
+    with transaction.atomic():
+        locked = Notice.objects.select_for_update().get(pk=notice.pk)
+        if locked.status != Notice.Status.RENDERING:
+            return locked  # taken over meanwhile; the other attempt records its own result
+        locked.status, locked.file, locked.sha256, locked.size = Notice.Status.DRAFT, relative, digest, len(pdf)
+        locked.snapshot, locked.generated_at = snapshot, timezone.now()
+        locked.progress, locked.stage, locked.error = 100, _("已生成"), ""
+        locked.save()
+        if not is_published(notice.month):
+            open_draft(month=notice.month)  # the first draft opens the appeal window
+        audit.record(action="notice.render", obj=locked, summary=f"生成 {label(notice.month)} 通报第{locked.version}版",
+                     after={"sha256": digest, "size": len(pdf), "file": relative})
+    return locked
+
+
+def mark_failed(*, notice_id: int, error: str) -> None:
+    """The task gave up: the analyst sees the error on the notice list."""
+    Notice.objects.filter(pk=notice_id, status__in=Notice.RUNNING).update(
+        status=Notice.Status.FAILED, stage=_("生成失败"), error=error[:2000], heartbeat_at=timezone.now())
+
+
+# --- publish ----------------------------------------------------------------------------------------
+
+def latest_draft(month: dt.date) -> Notice | None:
+    return Notice.objects.filter(month=month, status=Notice.Status.DRAFT).first()
+
+
+@transaction.atomic
+def publish_notice(*, notice: Notice, user) -> Notice:
+    """Publish a draft. The first publication of a month freezes its figures
+    (refused while appeals are pending: ``ValidationError`` code ``pending_appeals``);
+    a correction supersedes the month's published version, whose file stays."""
+    notice = Notice.objects.select_for_update().select_related("corrects").get(pk=notice.pk)
+    if notice.status != Notice.Status.DRAFT:
+        raise ValidationError(_("只能发布草稿（当前状态：%(s)s）") % {"s": notice.get_status_display()},
+                              code="not_draft")
+    if not file_intact(notice):
+        raise ValidationError(_("草稿文件缺失或与记录的 SHA-256 不一致，请重新生成"), code="file_mismatch")
+    month = notice.month
+    if not is_published(month):
+        publish_month(month=month, user=user)  # may raise pending_appeals; rolls back with us
+    from scorecard.kpis.models import ReportingMonth
+
+    rm = ReportingMonth.objects.get(month=month)
+    frozen = selectors._plain({"scorecard": rm.scorecard,
+                               "incidents": selectors.incident_block(selectors._plain(rm.trace or {}))})
+    if selectors.figures_digest(frozen) != selectors.figures_digest(notice.snapshot):
+        raise ValidationError(_("草稿生成后考核数据已变化，草稿与冻结数据不一致，请重新生成草稿后再发布"),
+                              code="stale_draft")
+    previous = list(Notice.objects.select_for_update().filter(month=month, status=Notice.Status.PUBLISHED)
+                    .exclude(pk=notice.pk))
+    for old in previous:
+        old.status = Notice.Status.SUPERSEDED
+        old.save(update_fields=["status"])
+    notice.status, notice.published_by, notice.published_at = Notice.Status.PUBLISHED, user, timezone.now()
+    notice.number = notice_number(month)
+    notice.stage = _("已发布")
+    notice.save()
+    # Defence in depth: nothing in the code writes a published file, and the OS says so too.
+    try:
+        os.chmod(Path(settings.MEDIA_ROOT) / notice.file, 0o444)
+    except OSError:
+        logger.warning("could not make %s read-only", notice.file)
+    audit.record(user=user, action="notice.publish", obj=notice,
+                 summary=f"发布 {notice.number} 第{notice.version}版",
+                 before={"superseded": [o.version for o in previous]},
+                 after={"version": notice.version, "sha256": notice.sha256,
+                        "corrects": notice.corrects.version if notice.corrects_id else None})
+    return notice
+
+
+# --- download and verify ----------------------------------------------------------------------------
+
+def record_download(*, notice: Notice, user, ip: str | None = None) -> None:
+    audit.record(user=user, action="notice.download", obj=notice, ip=ip,
+                 summary=f"下载 {notice.number or label(notice.month)} 第{notice.version}版（{notice.get_status_display()}）",
+                 after={"month": label(notice.month), "version": notice.version, "sha256": notice.sha256})
+
+
+def verify_upload(*, fileobj, user, ip: str | None = None) -> tuple[str, list[Notice]]:
+    """SHA-256 of an uploaded file and the published (or superseded) versions it is identical to."""
+    h = hashlib.sha256()
+    size = 0
+    for chunk in fileobj.chunks() if hasattr(fileobj, "chunks") else iter(lambda: fileobj.read(1 << 20), b""):
+        h.update(chunk)
+        size += len(chunk)
+    digest = h.hexdigest()
+    # Same hash *and* the file on disk still has it: identical bytes, not just a matching record.
+    matches = [n for n in selectors.find_by_sha256(digest) if file_intact(n)]
+    audit.record(user=user, action="notice.verify", ip=ip,
+                 summary=f"核验文件：{'与 ' + '、'.join(f'{m.number}第{m.version}版' for m in matches) + ' 一致' if matches else '无一致的已发布版本'}",
+                 after={"sha256": digest, "size": size, "matches": [m.pk for m in matches]})
+    return digest, matches
+
+
+def snapshot_json(notice: Notice) -> str:
+    return json.dumps(notice.snapshot, ensure_ascii=False, sort_keys=True, indent=1)

@@ -1,0 +1,78 @@
+"""Celery tasks of the notices app: thin, they take primary keys and call services."""
+import logging
+
+from celery import Task, shared_task
+from celery.signals import worker_ready
+from django.db import OperationalError as DatabaseOperationalError
+from django.utils import timezone
+
+from scorecard.months import local_tz, shift
+
+logger = logging.getLogger(__name__)
+
+# Hard limit kills a stuck render; NOTICE_STALE_SECONDS (600) is larger, so the
+# sweeper never takes over a render that may still be alive.
+SOFT_TIME_LIMIT = 240
+HARD_TIME_LIMIT = 300
+
+
+class NoticeTask(Task):
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        # Called once the task gives up (retries exhausted or a non-transient error).
+        from .services import mark_failed
+
+        notice_id = args[0] if args else kwargs.get("notice_id")
+        if notice_id is not None:
+            mark_failed(notice_id=notice_id, error=f"{type(exc).__name__}: {exc}")
+
+
+@shared_task(
+    bind=True, base=NoticeTask, name="notices.generate_notice",
+    acks_late=True, reject_on_worker_lost=True,
+    # Transient: the database busy or restarting, the media volume briefly unavailable.
+    autoretry_for=(DatabaseOperationalError, OSError), retry_backoff=2, retry_backoff_max=60, retry_jitter=False,
+    max_retries=3, soft_time_limit=SOFT_TIME_LIMIT, time_limit=HARD_TIME_LIMIT,
+)
+def generate_notice(self, notice_id: int) -> dict:
+    from .services import render_notice
+
+    notice = render_notice(notice_id=notice_id)
+    return {"id": notice.pk, "status": notice.status, "file": notice.file, "sha256": notice.sha256}
+
+
+@shared_task(name="notices.generate_previous_month")
+def generate_previous_month() -> dict | None:
+    """The beat job (1st of the month, 02:00 Asia/Shanghai): the previous month's draft.
+
+    A month already published is left alone: a correction needs an analyst's note.
+    """
+    from .selectors import latest_published
+    from .services import request_generation
+
+    month = shift(timezone.localdate(timezone.now(), local_tz()).replace(day=1), -1)
+    if latest_published(month) is not None:
+        logger.info("notice for %s already published; nothing to generate", month)
+        return None
+    notice = request_generation(month=month, user=None)
+    return {"id": notice.pk, "month": month.isoformat(), "status": notice.status}
+
+
+@shared_task(name="notices.resubmit_stale")
+def resubmit_stale() -> list[int]:
+    """Beat, every minute: send requests the broker never got, and renders whose worker died."""
+    from .services import resubmit_stale as service
+
+    return service()
+
+
+@worker_ready.connect
+def _resubmit_on_worker_start(sender=None, **kwargs):
+    # A worker that starts after a crash or a broker outage picks up what was left.
+    try:
+        from .services import resubmit_stale as service
+
+        sent = service()
+        if sent:
+            logger.warning("resubmitted notices %s at worker start", sent)
+    except Exception:  # never keep a worker from starting
+        logger.exception("could not resubmit pending notices at worker start")

@@ -1,0 +1,20 @@
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def movement(change) -> str:
+    """Rank movement against the previous month: ↑2, ↓1, — (same), 新 (no previous rank)."""
+    if change is None:
+        return "新"
+    if change > 0:
+        return f"↑{change}"
+    if change < 0:
+        return f"↓{-change}"
+    return "—"
+
+
+@register.filter
+def pct(value) -> str:
+    return "—" if value is None else f"{float(value):.2f}%"

@@ -1,0 +1,146 @@
+"""Notice pages: list + generate + progress, publish, download, verify, published rankings."""
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from scorecard.kpis.services import MonthPublished
+from scorecard.months import label, local_tz, parse_month, shift
+
+from . import permissions, selectors, services
+from .models import Notice
+
+
+def _ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
+def _default_month():
+    return shift(timezone.localdate(timezone.now(), local_tz()).replace(day=1), -1)
+
+
+def _list_context(request, **extra):
+    qs = selectors.latest_notices()
+    if not permissions.can_see_drafts(request.user):
+        qs = qs.filter(status__in=Notice.FINAL)
+    return {"notices": list(qs[:60]), "can_generate": permissions.can_generate(request.user),
+            "can_verify": permissions.can_verify(request.user), "default_month": label(_default_month()),
+            "queue_down": services.QUEUE_DOWN, **extra}
+
+
+@login_required
+@require_GET
+def notice_list(request):
+    return render(request, "notices/list.html", _list_context(request))
+
+
+@login_required
+@require_POST
+def generate(request):
+    if not permissions.can_generate(request.user):
+        raise PermissionDenied
+    try:
+        month = parse_month(request.POST.get("month", ""))
+    except ValueError as exc:
+        messages.error(request, f"月份：{exc}")
+        return redirect("notices:list")
+    running = selectors.working_notice(month)
+    try:
+        notice = services.request_generation(month=month, user=request.user,
+                                             correction_note=request.POST.get("correction_note", ""))
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("notices:list")
+    if running is not None and running.is_running and running.pk == notice.pk:
+        messages.info(request, f"{label(month)} 通报已在生成中（第{notice.version}版），无需重复提交。")
+    elif notice.stage == services.QUEUE_DOWN:
+        messages.warning(request, services.QUEUE_DOWN)
+    else:
+        messages.success(request, f"已提交 {label(month)} 通报第{notice.version}版的生成任务。")
+    return redirect("notices:list")
+
+
+@login_required
+@require_GET
+def status(request, pk):
+    notice = get_object_or_404(Notice, pk=pk)
+    if not notice.is_final and not permissions.can_see_drafts(request.user):
+        raise Http404
+    return JsonResponse({
+        "id": notice.pk, "month": label(notice.month), "version": notice.version, "status": notice.status,
+        "status_display": notice.get_status_display(), "progress": notice.progress, "stage": notice.stage,
+        "error": notice.error, "sha256": notice.sha256, "running": notice.is_running,
+    })
+
+
+@login_required
+@require_POST
+def publish(request, pk):
+    if not permissions.can_publish(request.user):
+        raise PermissionDenied
+    notice = get_object_or_404(Notice, pk=pk)
+    try:
+        notice = services.publish_notice(notice=notice, user=request.user)
+    except ValidationError as exc:
+        orders = (exc.params or {}).get("orders") if hasattr(exc, "params") and exc.code == "pending_appeals" else None
+        refusal = {"notice": notice, "message": "；".join(exc.messages), "orders": sorted(orders or [])}
+        return render(request, "notices/list.html", _list_context(request, refusal=refusal), status=409)
+    except MonthPublished as exc:
+        messages.error(request, str(exc))
+        return redirect("notices:list")
+    messages.success(request, f"已发布 {notice.number} 第{notice.version}版，SHA-256：{notice.sha256}")
+    return redirect("notices:list")
+
+
+@login_required
+@require_GET
+def download(request, pk):
+    notice = get_object_or_404(Notice, pk=pk)
+    if not permissions.can_download(request.user, notice):
+        raise PermissionDenied
+    path = Path(settings.MEDIA_ROOT) / notice.file
+    if not path.is_file():
+        raise Http404("文件不存在")
+    services.record_download(notice=notice, user=request.user, ip=_ip(request))
+    return FileResponse(open(path, "rb"), as_attachment=True, filename=notice.filename,
+                        content_type="application/pdf")
+
+
+@login_required
+def verify(request):
+    if not permissions.can_verify(request.user):
+        raise PermissionDenied
+    result = None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, "请选择要核验的 PDF 文件")
+        else:
+            digest, matches = services.verify_upload(fileobj=upload, user=request.user, ip=_ip(request))
+            result = {"name": upload.name, "size": upload.size, "sha256": digest, "matches": matches}
+    return render(request, "notices/verify.html", {"result": result})
+
+
+@login_required
+@require_GET
+def rankings(request):
+    months = list(selectors.published_months())
+    current = None
+    if months:
+        wanted = request.GET.get("month")
+        current = next((m for m in months if label(m.month) == wanted), months[0])
+    notice = selectors.latest_published(current.month) if current else None
+    departments: dict[str, list] = {}
+    for d in (current.scorecard.get("departments", []) if current else []):
+        departments.setdefault(d["department"], []).append(d)
+    return render(request, "notices/rankings.html", {
+        "months": months, "current": current, "notice": notice,
+        "units": current.scorecard.get("units", []) if current else [], "departments": departments,
+        "can_download": bool(notice and permissions.can_download(request.user, notice)),
+    })

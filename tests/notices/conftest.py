@@ -1,0 +1,138 @@
+import datetime as dt
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+
+import pytest
+from django.conf import settings as django_settings
+from django.db import connection
+
+from accounts.models import User
+from scorecard.celery import app as celery_app
+from tests.celery_harness import READY_TIMEOUT, RUN_ID, CeleryWorker, database_url
+from tests.kpis.factories import city, dept, district, order, reading
+
+MONTH = dt.date(2024, 10, 1)
+
+
+@pytest.fixture(autouse=True)
+def _fast_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def month_data():
+    """Two city companies, an overloaded 台区 (an incident → 发展) and complaints in
+    October 2024 and the month before (rank movement, 环比)."""
+    cs, zz = city("国网长沙供电公司"), city("国网株洲供电公司")
+    d1, d2 = district("TQ0001", cs, customers=2000), district("TQ0002", zz, customers=1000)
+    reading(d1, "2024-10", load=112)
+    for i in range(4):
+        order(accepted=f"2024-10-{i + 3:02d} 19:1{i}", city_unit=cs, category="供电质量", subcategory="频繁停电",
+              district_obj=d1, customer=f"CS{i}", closed=f"2024-10-{i + 4:02d} 09:00", satisfaction="满意",
+              order_no=f"GD-CS-{i}")
+    for i in range(2):
+        order(accepted=f"2024-10-{i + 10:02d} 11:00", city_unit=zz, district_obj=d2, customer=f"ZZ{i}",
+              closed=f"2024-10-{i + 11:02d} 09:00", satisfaction="不满意", order_no=f"GD-ZZ-{i}")
+    order(accepted="2024-09-20 17:00", city_unit=zz, district_obj=d2, customer="ZZ9", order_no="GD-ZZ-9")
+    return {"cs": cs, "zz": zz}
+
+
+@pytest.fixture
+def users(month_data):
+    return {
+        "analyst": User.objects.create_user("fenxi", password="pw-analyst", role="analyst"),
+        "auditor": User.objects.create_user("shenji", password="pw-auditor", role="auditor"),
+        "head": User.objects.create_user("yunjian", password="pw-head", role="dept_head",
+                                         org_unit=month_data["cs"], department=dept("运检")),
+        "leader": User.objects.create_user("lingdao", password="pw-leader", role="leader",
+                                           org_unit=month_data["cs"]),
+    }
+
+
+def wait_for(predicate, *, timeout: float = 60, interval: float = 0.2, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(interval)
+
+
+@pytest.fixture
+def start_worker(transactional_db, django_db_serialized_rollback, settings, celery_test_broker, tmp_path):
+    """Start real workers with extra environment (test hooks); all are killed at the end.
+
+    The same command and isolation as tests/celery_harness.py's ``celery_worker_process``,
+    but a test may start several in turn (kill one mid-render, start the next).
+    """
+    started: list[CeleryWorker] = []
+
+    def start(**extra_env) -> CeleryWorker:
+        env = dict(os.environ)
+        env.update(celery_test_broker.env)
+        env.update(DATABASE_URL=database_url(connection.settings_dict), MEDIA_ROOT=str(settings.MEDIA_ROOT),
+                   SCORECARD_VAR_DIR=str(tmp_path / "worker-var"), CELERY_TASK_ALWAYS_EAGER="0",
+                   PYTHONUNBUFFERED="1")
+        env.update({k: str(v) for k, v in extra_env.items()})
+        nodename = f"test-{RUN_ID}-{uuid.uuid4().hex[:6]}@{socket.gethostname()}"
+        log_path = tmp_path / f"celery-worker-{len(started)}.log"
+        cmd = [sys.executable, "-m", "celery", "-A", "scorecard", "worker", "--pool=solo", "--loglevel=info",
+               "-n", nodename, "--without-gossip", "--without-mingle", "--without-heartbeat"]
+        with open(log_path, "wb") as log:
+            process = subprocess.Popen(cmd, cwd=django_settings.BASE_DIR, env=env, stdout=log,
+                                       stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        worker = CeleryWorker(process=process, nodename=nodename, log_path=log_path)
+        started.append(worker)
+        deadline = time.monotonic() + READY_TIMEOUT
+        while not celery_app.control.ping(destination=[nodename], timeout=0.5):
+            if process.poll() is not None:
+                pytest.fail(f"celery worker exited with {process.returncode}:\n{worker.log()}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"celery worker not ready after {READY_TIMEOUT} s:\n{worker.log()}")
+        return worker
+
+    yield start
+    for worker in started:
+        worker.kill()
+
+
+@pytest.fixture
+def broker_down():
+    """Point the Celery app at a Redis port where nothing listens, then back."""
+    conf = celery_app.conf
+    saved = {key: conf[key] for key in ("broker_url", "broker_transport_options", "broker_connection_timeout",
+                                         "broker_connection_max_retries")}
+
+    def reset_pools():
+        # The app caches its connection and producer pools on first use.
+        for pool in (celery_app._pool, getattr(celery_app.amqp, "_producer_pool", None)):
+            if pool is not None:
+                try:
+                    pool.force_close_all()
+                except Exception:
+                    pass
+        celery_app._pool = None
+        celery_app.amqp._producer_pool = None
+
+    reset_pools()
+    conf.update(broker_url="redis://127.0.0.1:1/0", broker_transport_options={}, broker_connection_timeout=1,
+                broker_connection_max_retries=1)
+    yield
+
+    def restore():
+        reset_pools()
+        conf.update(saved)
+
+    restore()
+
+
+@pytest.fixture
+def restore_broker(broker_down):
+    """For tests that bring the broker back themselves: call the returned function."""
+    return broker_down

@@ -1,0 +1,198 @@
+"""The notice services on a real database: request, render, idempotency, failure, publish, verify."""
+import datetime as dt
+import io
+import json
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from accounts.models import AuditLog
+from scorecard.kpis.models import Appeal, ReportingMonth
+from scorecard.notices import services
+from scorecard.notices.models import Notice
+from scorecard.notices.renderer import render_notice_pdf
+from tests.kpis.factories import dept
+
+from .conftest import MONTH
+
+pytestmark = pytest.mark.django_db
+
+
+def _request(user=None, **kwargs) -> Notice:
+    # The `db` fixture wraps each test in a transaction, so the on-commit enqueue
+    # does not run here: these tests call the task's service directly.
+    return services.request_generation(month=MONTH, user=user, **kwargs)
+
+
+def _rendered(user=None, **kwargs) -> Notice:
+    notice = _request(user, **kwargs)
+    return services.render_notice(notice_id=notice.pk)
+
+
+def media_files() -> list[str]:
+    root = Path(settings.MEDIA_ROOT)
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+
+
+def test_request_commits_a_pending_row_and_a_second_request_returns_it(month_data, users):
+    first = _request(users["analyst"])
+    assert (first.status, first.version, first.number) == ("pending", 1, "〔2024〕第10期")
+    again = _request(users["analyst"])
+    assert again.pk == first.pk
+    assert Notice.objects.filter(month=MONTH).count() == 1
+    assert AuditLog.objects.filter(action="notice.generate").count() == 1
+
+
+def test_the_database_refuses_a_second_working_row_for_a_month(month_data):
+    Notice.objects.create(month=MONTH, version=1, status="pending")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Notice.objects.create(month=MONTH, version=2, status="rendering")
+
+
+def test_render_writes_the_pdf_stores_its_hash_and_opens_the_appeal_window(month_data, users):
+    notice = _rendered(users["analyst"])
+    assert notice.status == "draft" and notice.progress == 100
+    path = Path(settings.MEDIA_ROOT) / notice.file
+    assert path.read_bytes()[:5] == b"%PDF-"
+    assert notice.sha256 == services.sha256_of(path) and notice.size == path.stat().st_size
+    assert media_files() == ["notices/2024/95598投诉管控通报-2024-10-v1.pdf"]  # no .tmp left behind
+    # The stored snapshot re-renders to the very same bytes: the hash can be re-derived.
+    assert services.hashlib.sha256(render_notice_pdf(notice.snapshot)).hexdigest() == notice.sha256
+    assert notice.snapshot["scorecard"]["units"][0]["unit"] in ("国网长沙供电公司", "国网株洲供电公司")
+    assert notice.snapshot["incidents"]["rows"][0]["department"] == "发展"
+    assert ReportingMonth.objects.get(month=MONTH).draft_at is not None
+
+
+def test_rendering_twice_yields_one_draft_and_leaves_the_file_alone(month_data):
+    notice = _rendered()
+    mtime = (Path(settings.MEDIA_ROOT) / notice.file).stat().st_mtime_ns
+    again = services.render_notice(notice_id=notice.pk)
+    assert again.status == "draft" and again.sha256 == notice.sha256 and again.attempts == 1
+    assert Notice.objects.filter(month=MONTH).count() == 1
+    assert (Path(settings.MEDIA_ROOT) / notice.file).stat().st_mtime_ns == mtime
+
+
+def test_a_failing_render_goes_back_to_pending_and_the_task_marks_it_failed(month_data, settings):
+    settings.NOTICE_FONT_PATH = "/nonexistent/font.ttf"
+    notice = _request()
+    with pytest.raises(Exception, match="字体"):
+        services.render_notice(notice_id=notice.pk)
+    notice.refresh_from_db()
+    assert notice.status == "pending" and "字体" in notice.error  # a retry can claim it
+    services.mark_failed(notice_id=notice.pk, error=notice.error)
+    notice.refresh_from_db()
+    assert notice.status == "failed" and "/nonexistent/font.ttf" in notice.error
+    assert media_files() == []
+    # A new request reuses the failed row (same version) and renders it.
+    settings.NOTICE_FONT_PATH = ""
+    retry = _rendered()
+    assert (retry.pk, retry.version, retry.status, retry.error) == (notice.pk, 1, "draft", "")
+
+
+def test_a_stale_tmp_from_a_crashed_render_is_replaced(month_data):
+    notice = _request()
+    final = Path(settings.MEDIA_ROOT) / services.notice_path(notice)
+    final.parent.mkdir(parents=True)
+    Path(str(final) + ".tmp").write_bytes(b"%PDF-1.4 half a fi")
+    notice = services.render_notice(notice_id=notice.pk)
+    assert media_files() == [services.notice_path(notice)]
+
+
+def test_a_live_render_is_not_taken_over_but_a_silent_one_is(month_data, settings):
+    notice = _request()
+    Notice.objects.filter(pk=notice.pk).update(status="rendering", heartbeat_at=services.timezone.now())
+    assert services.render_notice(notice_id=notice.pk).status == "rendering"  # another worker is on it
+    assert services.resubmit_stale() == []  # its heartbeat is fresh
+    Notice.objects.filter(pk=notice.pk).update(
+        heartbeat_at=services.timezone.now() - dt.timedelta(seconds=settings.NOTICE_STALE_SECONDS + 1))
+    assert services.render_notice(notice_id=notice.pk).status == "draft"
+
+
+def test_publish_freezes_the_month_and_makes_the_file_read_only(month_data, users):
+    draft = _rendered(users["analyst"])
+    published = services.publish_notice(notice=draft, user=users["analyst"])
+    assert published.status == "published" and published.published_by == users["analyst"]
+    assert ReportingMonth.objects.get(month=MONTH).is_published
+    path = Path(settings.MEDIA_ROOT) / published.file
+    assert path.stat().st_mode & 0o222 == 0
+    assert AuditLog.objects.filter(action="notice.publish", object_id=str(published.pk)).exists()
+    with pytest.raises(ValidationError, match="只能发布草稿"):
+        services.publish_notice(notice=published, user=users["analyst"])
+
+
+def test_publishing_with_pending_appeals_is_refused_with_the_list(month_data, users):
+    draft = _rendered(users["analyst"])
+    from scorecard.complaints.models import WorkOrder
+
+    for no in ("GD-CS-1", "GD-CS-0"):
+        Appeal.objects.create(work_order=WorkOrder.objects.get(order_no=no), month=MONTH, city=month_data["cs"],
+                              from_department=dept("运检"), to_department=dept("调控"), reason="计划停电",
+                              filed_by=users["head"])
+    with pytest.raises(ValidationError) as exc:
+        services.publish_notice(notice=draft, user=users["analyst"])
+    assert exc.value.code == "pending_appeals"
+    assert "GD-CS-0、GD-CS-1" in exc.value.messages[0]
+    draft.refresh_from_db()
+    assert draft.status == "draft" and not ReportingMonth.objects.get(month=MONTH).is_published
+
+
+def test_a_draft_whose_figures_moved_cannot_be_published(month_data, users):
+    from tests.kpis.factories import order
+
+    draft = _rendered(users["analyst"])
+    order(accepted="2024-10-20 08:00", city_unit=month_data["zz"], order_no="GD-LATE")
+    with pytest.raises(ValidationError) as exc:
+        services.publish_notice(notice=draft, user=users["analyst"])
+    assert exc.value.code == "stale_draft"
+    assert not ReportingMonth.objects.get(month=MONTH).is_published  # the freeze was rolled back
+    fresh = _rendered(users["analyst"])
+    assert services.publish_notice(notice=fresh, user=users["analyst"]).status == "published"
+
+
+def test_a_correction_is_a_new_version_and_the_old_file_stays(month_data, users):
+    v1 = services.publish_notice(notice=_rendered(users["analyst"]), user=users["analyst"])
+    v1_bytes = (Path(settings.MEDIA_ROOT) / v1.file).read_bytes()
+    with pytest.raises(ValidationError) as exc:
+        _request(users["analyst"])
+    assert exc.value.code == "correction_note_required"
+    v2 = _rendered(users["analyst"], correction_note="更正第二部分分类占比的笔误")
+    assert (v2.version, v2.corrects_id, v2.status) == (2, v1.pk, "draft")
+    assert v2.snapshot["correction"] == {"corrects_version": 1, "corrects_sha256": v1.sha256,
+                                         "note": "更正第二部分分类占比的笔误"}
+    v2 = services.publish_notice(notice=v2, user=users["analyst"])
+    v1.refresh_from_db()
+    assert (v1.status, v2.status) == ("superseded", "published")
+    assert (Path(settings.MEDIA_ROOT) / v1.file).read_bytes() == v1_bytes
+    assert v1.file != v2.file and v1.sha256 != v2.sha256
+
+
+def test_verify_matches_only_byte_identical_published_files(month_data, users):
+    draft = _rendered(users["analyst"])
+    data = (Path(settings.MEDIA_ROOT) / draft.file).read_bytes()
+    digest, matches = services.verify_upload(fileobj=io.BytesIO(data), user=users["auditor"])
+    assert matches == []  # a draft is not a published version
+    published = services.publish_notice(notice=draft, user=users["analyst"])
+    digest, matches = services.verify_upload(fileobj=io.BytesIO(data), user=users["auditor"])
+    assert digest == published.sha256 and matches == [published]
+    _digest, matches = services.verify_upload(fileobj=io.BytesIO(data + b"\n"), user=users["auditor"])
+    assert matches == []
+    logs = AuditLog.objects.filter(action="notice.verify").order_by("id")
+    assert [log.after["matches"] for log in logs] == [[], [published.pk], []]
+
+
+def test_broker_down_keeps_the_request_pending_with_a_message(month_data, users, broker_down,
+                                                            django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        notice = services.request_generation(month=MONTH, user=users["analyst"])
+    notice.refresh_from_db()  # the hook ran when the block exited, as at a real commit
+    assert (notice.status, notice.stage, notice.enqueued_at) == ("pending", services.QUEUE_DOWN, None)
+    assert services.resubmit_stale() == []  # still down: still pending, nothing lost
+    assert Notice.objects.get(pk=notice.pk).status == "pending"
+
+
+def test_snapshot_is_plain_json(month_data):
+    notice = _rendered()
+    assert json.loads(json.dumps(notice.snapshot)) == notice.snapshot
