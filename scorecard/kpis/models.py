@@ -211,6 +211,12 @@ class Incident(models.Model):
     def __str__(self):
         return f"{self.month:%Y-%m} {self.district_id} {self.get_kind_display()}"
 
+    @property
+    def rule_text(self) -> str:
+        from .tracing import RULE_TEXT
+
+        return RULE_TEXT.get(self.rule, self.rule)
+
 
 class IncidentComplaint(models.Model):
     """A complaint linked to the incident that explains it (at most one per complaint)."""

@@ -217,7 +217,7 @@ def trace_for_month(month: dt.date, *, retrace: bool = True) -> dict:
         rect = getattr(inc, "rectification", None)
         out.append({
             "district": inc.district_id, "district_name": inc.district.name, "kind": inc.kind,
-            "department": inc.department.name, "unit": inc.city.name, "rule": inc.rule,
+            "department": inc.department.name, "unit": inc.city.name, "rule": inc.rule, "rule_text": inc.rule_text,
             "complaints": links.get(inc.pk, []), "evidence": inc.evidence,
             "rectification": {"due_on": rect.due_on.isoformat(), "status": rect.status} if rect else None,
         })
@@ -241,7 +241,7 @@ def attribution_reason(order) -> str:
     rule = order.attr_rule
     if rule == "traced":
         inc = order.incident_link.incident
-        return f"溯源：台区 {inc.district_id} {inc.get_kind_display()}事件（{inc.rule}）"
+        return f"溯源：台区 {inc.district_id} {inc.get_kind_display()}事件（{inc.rule_text}）"
     if rule == "appeal":
         return f"申诉改判（申诉 #{order.override.appeal_id}）"
     if rule == "explicit":

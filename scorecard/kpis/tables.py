@@ -29,6 +29,14 @@ class RateColumn(tables.Column):
         return value
 
 
+class ScoreColumn(tables.Column):
+    def render(self, value):
+        return f"{value:.2f}"
+
+    def value(self, value):
+        return value
+
+
 class UnitTable(tables.Table):
     rank = tables.Column(_("排名"))
     unit = tables.Column(_("地市公司"))
@@ -39,7 +47,7 @@ class UnitTable(tables.Table):
     on_time_rate = RateColumn(_("按时办结率%"))
     avg_resolution_hours = RateColumn(_("平均办结时长(h)"))
     satisfaction_rate = RateColumn(_("满意率%"))
-    score = tables.Column(_("得分"))
+    score = ScoreColumn(_("得分"))
     rank_change = RankChangeColumn(_("名次变化"))
 
     class Meta:
@@ -58,7 +66,7 @@ class DepartmentTable(tables.Table):
     satisfaction_rate = RateColumn(_("满意率%"))
     ack_rate = RateColumn(_("2小时接单率%"))
     rectification_on_time_rate = RateColumn(_("整改按期率%"))
-    score = tables.Column(_("得分"))
+    score = ScoreColumn(_("得分"))
     rank_change = RankChangeColumn(_("名次变化"))
 
     class Meta:
@@ -81,7 +89,7 @@ class IncidentTable(tables.Table):
     city = tables.Column(_("地市单位"), accessor="city__name", order_by="city__name")
     department = tables.Column(_("责任部门"), accessor="department__name", order_by="department__sort_order")
     linked = tables.Column(_("关联投诉"), orderable=True)
-    due_on = tables.Column(_("整改期限"), accessor="rectification__due_on")
+    due_on = tables.DateColumn(format="Y-m-d", verbose_name=_("整改期限"), accessor="rectification__due_on")
     status = tables.Column(_("整改状态"), accessor="rectification__status")
 
     class Meta:

@@ -63,6 +63,9 @@ def scorecard_view(request):
         if scope.allows(city_id=cities[d["unit"]].pk, department_id=departments[d["department"]].pk):
             d["url"] = reverse("kpis:department", args=[cities[d["unit"]].pk, departments[d["department"]].code]) \
                 + f"?month={label(month)}"
+    dept_filter = request.GET.get("dept")
+    if dept_filter in departments:
+        depts = [d for d in depts if d["department"] == dept_filter]
     unit_table, dept_table = UnitTable(units, prefix="u-"), DepartmentTable(depts, prefix="d-")
     RequestConfig(request, paginate=False).configure(unit_table)
     RequestConfig(request, paginate=False).configure(dept_table)
@@ -72,7 +75,8 @@ def scorecard_view(request):
         return export_response(table, fmt, f"scorecard-{which}-{label(month)}")
     return render(request, "kpis/scorecard.html", {
         "month": month, "month_label": label(month), "published": published,
-        "unit_table": unit_table, "dept_table": dept_table,
+        "unit_table": unit_table, "dept_table": dept_table, "departments": list(departments),
+        "dept_filter": dept_filter if dept_filter in departments else "",
     })
 
 
