@@ -4,7 +4,8 @@
   broker and, for Redis, a queue of its own, so tests never feed a running demo
   worker nor another developer's test run sharing the same Redis.
 - Under pytest the SQLite test database is a file (not the in-memory default) so
-  that a worker process can open it.
+  that a worker process can open it; PostgreSQL test databases get the pid as a
+  suffix, so concurrent test runs on one server do not collide.
 - `celery_worker_process` starts `celery -A scorecard worker` against the test's
   database and broker, waits until it answers a ping and yields a handle whose
   `process` a test may kill. Tests using it run with `transactional_db` (the
@@ -29,7 +30,7 @@ from django.db import connection, connections
 from scorecard.celery import app as celery_app
 
 RUN_ID = uuid.uuid4().hex[:10]
-READY_TIMEOUT = 60  # seconds; a cold worker start on a busy 2-core machine takes ~3 s
+READY_TIMEOUT = 120  # seconds; a worker starts in ~3 s, but a shared 2-core machine can be busy
 
 
 @dataclass
@@ -56,11 +57,16 @@ class CeleryWorker:
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
     # Replaces pytest-django's fixture of the same name (after its xdist suffix).
+    # Test databases are per run: a file in this run's temp folder for SQLite, and
+    # a name ending in the pid for PostgreSQL, so that two test runs on one
+    # machine (several developers, CI) never drop each other's database.
     for alias in connections:
         settings_dict = connections[alias].settings_dict
+        test = settings_dict.setdefault("TEST", {})
         if settings_dict["ENGINE"] == "django.db.backends.sqlite3":
-            folder = tmp_path_factory.mktemp(f"db-{alias}")
-            settings_dict.setdefault("TEST", {})["NAME"] = str(folder / "test_scorecard.sqlite3")
+            test["NAME"] = str(tmp_path_factory.mktemp(f"db-{alias}") / "test_scorecard.sqlite3")
+        else:
+            test["NAME"] = f"{test.get('NAME') or 'test_' + settings_dict['NAME']}_{os.getpid()}"
 
 
 @pytest.fixture(scope="session", autouse=True)
