@@ -5,7 +5,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from scorecard.grid.models import Feeder, OrgUnit
+from scorecard.grid.models import OrgUnit
 
 from . import selectors
 from .models import Category, Detail, SubCategory, WorkOrder
@@ -54,7 +54,8 @@ class OrderFilter(django_filters.FilterSet):
     hour = django_filters.NumberFilter(label=_("受理时段(时)"), method="filter_hour",
                                        widget=forms.NumberInput(attrs={"min": 0, "max": 23}))
     customer = django_filters.CharFilter(label=_("客户编号"), field_name="customer_id")
-    feeder = django_filters.ModelChoiceFilter(label=_("线路"), queryset=Feeder.objects.all())
+    # By id: a province has thousands of feeders, too many for a drop-down; links carry the id.
+    feeder = django_filters.NumberFilter(label=_("线路ID"), field_name="feeder_id")
 
     class Meta:
         model = WorkOrder

@@ -15,6 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from .selectors import mask_name
 
 
+NUM = {"td": {"class": "num"}, "th": {"class": "num"}}
+
+
 def orders_url(params: dict, **extra) -> str:
     query = {k: v for k, v in {**params, **extra}.items() if v not in (None, "")}
     return reverse("analysis:orders") + ("?" + urlencode(query) if query else "")
@@ -46,8 +49,8 @@ class HotspotTable(LinkedTable):
     name = tables.Column(verbose_name=_("台区名称"))
     city = tables.Column(verbose_name=_("地市单位"))
     county = tables.Column(verbose_name=_("县级单位"))
-    complaints = tables.Column(verbose_name=_("投诉件数"), attrs={"td": {"class": "num"}})
-    customers = tables.Column(verbose_name=_("投诉客户数"), attrs={"td": {"class": "num"}})
+    complaints = tables.Column(verbose_name=_("投诉件数"), attrs=NUM)
+    customers = tables.Column(verbose_name=_("投诉客户数"), attrs=NUM)
 
     class Meta:
         order_by = ("-complaints", "code")
@@ -71,10 +74,10 @@ class RisingTable(LinkedTable):
     """Units, feeders or sub-categories whose complaints rose month on month."""
 
     name = tables.Column(verbose_name=_("名称"))
-    previous = tables.Column(verbose_name=_("上月"), attrs={"td": {"class": "num"}})
-    current = tables.Column(verbose_name=_("本月"), attrs={"td": {"class": "num"}})
-    increase = tables.Column(verbose_name=_("增加"), attrs={"td": {"class": "num"}})
-    increase_pct = tables.Column(verbose_name=_("环比增幅(%)"), attrs={"td": {"class": "num"}},
+    previous = tables.Column(verbose_name=_("上月"), attrs=NUM)
+    current = tables.Column(verbose_name=_("本月"), attrs=NUM)
+    increase = tables.Column(verbose_name=_("增加"), attrs=NUM)
+    increase_pct = tables.Column(verbose_name=_("环比增幅(%)"), attrs=NUM,
                                  default="—")
 
     class Meta:
@@ -117,7 +120,7 @@ class CustomerColumnsMixin:
 class RepeatDemandTable(CustomerColumnsMixin, LinkedTable):
     customer_id = tables.Column(verbose_name=_("客户编号"))
     customer__name = tables.Column(verbose_name=_("客户名称"))
-    complaints = tables.Column(verbose_name=_("90天内投诉"), attrs={"td": {"class": "num"}})
+    complaints = tables.Column(verbose_name=_("90天内投诉"), attrs=NUM)
     last_at = LocalDateTimeColumn(verbose_name=_("最近受理"))
     customer__sensitive = tables.BooleanColumn(verbose_name=_("敏感客户"))
 
@@ -132,7 +135,7 @@ class SensitiveCustomerTable(CustomerColumnsMixin, LinkedTable):
     customer_id = tables.Column(verbose_name=_("客户编号"))
     customer__name = tables.Column(verbose_name=_("客户名称"))
     customer__sensitive_note = tables.Column(verbose_name=_("敏感说明"))
-    complaints = tables.Column(verbose_name=_("本月投诉"), attrs={"td": {"class": "num"}})
+    complaints = tables.Column(verbose_name=_("本月投诉"), attrs=NUM)
     last_at = LocalDateTimeColumn(verbose_name=_("最近受理"))
 
     class Meta:
