@@ -5,10 +5,11 @@ from .models import AuditLog
 
 
 def record(*, user=None, action: str, obj: Any = None, summary: str = "", before: dict | None = None,
-           after: dict | None = None, ip: str | None = None) -> AuditLog:
+           after: dict | None = None, ip: str | None = None, username: str | None = None) -> AuditLog:
+    """``username`` defaults to the user's; pass it for events without a known user (a failed login)."""
     return AuditLog.objects.create(
         user=user if getattr(user, "pk", None) else None,
-        username=getattr(user, "username", "") or "",
+        username=(username if username is not None else getattr(user, "username", "") or "")[:150],
         action=action,
         object_type=obj._meta.label_lower if obj is not None and hasattr(obj, "_meta") else "",
         object_id=str(getattr(obj, "pk", "") or "") if obj is not None else "",
@@ -17,3 +18,34 @@ def record(*, user=None, action: str, obj: Any = None, summary: str = "", before
         after=after,
         ip=ip,
     )
+
+
+def _snapshot(obj) -> dict:
+    from django.forms.models import model_to_dict
+
+    return {k: (str(v) if v is not None and not isinstance(v, (int, float, bool, str)) else v)
+            for k, v in model_to_dict(obj).items()}
+
+
+class AuditedAdminMixin:
+    """ModelAdmin mixin: every add/change/delete of configuration goes into the
+    audit log with its state before and after (Django's own LogEntry keeps
+    only a message, not the values)."""
+
+    def save_model(self, request, obj, form, change):
+        before = _snapshot(type(obj).objects.get(pk=obj.pk)) if change and obj.pk else None
+        super().save_model(request, obj, form, change)
+        record(user=request.user, action="config.change" if change else "config.add", obj=obj,
+               summary=str(obj), before=before, after=_snapshot(obj), ip=request.META.get("REMOTE_ADDR"))
+
+    def delete_model(self, request, obj):
+        before = _snapshot(obj)
+        record(user=request.user, action="config.delete", obj=obj, summary=str(obj), before=before,
+               ip=request.META.get("REMOTE_ADDR"))
+        super().delete_model(request, obj)
+
+
+def client_ip(request) -> str | None:
+    """The address the request came from (REMOTE_ADDR: behind a proxy, the proxy
+    must set it, e.g. gunicorn's --forwarded-allow-ips; a header anyone can forge is not trusted)."""
+    return request.META.get("REMOTE_ADDR") or None if request is not None else None

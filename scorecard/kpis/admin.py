@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from accounts.audit import AuditedAdminMixin
+
 from .models import (
     Appeal, DefaultAttribution, Incident, KpiDefinition, Rectification, ReportingMonth, RuleSettings,
     WorkingDayOverride,
@@ -8,7 +10,7 @@ from .models import (
 
 
 @admin.register(RuleSettings)
-class RuleSettingsAdmin(admin.ModelAdmin):
+class RuleSettingsAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("__str__", "overload_pct", "heavy_load_pct", "low_voltage_v", "over_voltage_v",
                     "frequent_outage_count", "frequent_outage_days", "rectification_days", "appeal_working_days")
 
@@ -22,28 +24,28 @@ class RuleSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(DefaultAttribution)
-class DefaultAttributionAdmin(admin.ModelAdmin):
+class DefaultAttributionAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("category", "subcategory_pattern", "department")
     list_filter = ("department", "category")
     list_editable = ("department",)
 
 
 @admin.register(KpiDefinition)
-class KpiDefinitionAdmin(admin.ModelAdmin):
+class KpiDefinitionAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "level", "code", "polarity", "weight", "band_a", "band_b", "band_c", "band_d", "active")
     list_filter = ("level", "active")
     list_editable = ("weight", "band_a", "band_b", "band_c", "band_d", "active")
 
 
 @admin.register(WorkingDayOverride)
-class WorkingDayOverrideAdmin(admin.ModelAdmin):
+class WorkingDayOverrideAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("date", "is_working_day", "note")
     date_hierarchy = "date"
 
     def delete_queryset(self, request, queryset):
         # One delete per row so the calendar is rebuilt through the model signal.
         for obj in queryset:
-            obj.delete()
+            self.delete_model(request, obj)
 
 
 class RectificationInline(admin.StackedInline):

@@ -189,3 +189,33 @@ def test_malformed_month_is_a_clear_error():
     with pytest.raises(CommandError, match="YYYY-MM") as exc:
         call_command("scorecard", "--month", "2024-13", "--json")
     assert exc.value.returncode == 2
+
+
+def test_rule_changes_apply_to_unpublished_months_and_are_audited(client):
+    from accounts.models import AuditLog, User
+    from scorecard.kpis.models import DefaultAttribution, KpiDefinition
+
+    from .factories import dept
+
+    cs = city("国网长沙供电公司")
+    district("TQ1", cs, customers=10000)
+    order(accepted="2024-11-05 10:00", city_unit=cs, category="营业", subcategory="电费电价")
+    assert dept_row(scorecard("2024-11"), "国网长沙供电公司", "营销")["complaints"] == 1
+    admin = User.objects.create_superuser("root", password="pw", role="admin")
+    client.force_login(admin)
+    rule = DefaultAttribution.objects.get(category__name="营业", subcategory_pattern="")
+    resp = client.post(f"/admin/kpis/defaultattribution/{rule.pk}/change/", {
+        "category": rule.category_id, "subcategory_pattern": "", "department": dept("发展").pk})
+    assert resp.status_code == 302
+    assert dept_row(scorecard("2024-11"), "国网长沙供电公司", "发展")["complaints"] == 1
+    entry = AuditLog.objects.get(action="config.change", object_type="kpis.defaultattribution")
+    assert (entry.before["department"], entry.after["department"]) == (dept("营销").pk, dept("发展").pk)
+    # 1 complaint per 10,000 customers → per_10k 1.0 → band E (20 points, weight 30); repeat rate 0 → A (100, 15);
+    # on-time 0 % (still open) → E (20, 20); the rest have no value and are left out:
+    # (30·20 + 15·100 + 20·20) / 65 = 38.46.
+    row = dept_row(scorecard("2024-11"), "国网长沙供电公司", "发展")
+    assert (row["bands"]["per_10k"], row["bands"]["repeat_rate"], row["bands"]["on_time_rate"]) == ("E", "A", "E")
+    assert row["score"] == 38.46
+    # Weights are data too: only the per-10k KPI left → the score is its band's points.
+    KpiDefinition.objects.filter(level="department").exclude(code="per_10k").update(weight=0)
+    assert dept_row(scorecard("2024-11"), "国网长沙供电公司", "发展")["score"] == 20.0
