@@ -104,35 +104,26 @@ def start_worker(transactional_db, django_db_serialized_rollback, settings, cele
 
 @pytest.fixture
 def broker_down():
-    """Point the Celery app at a Redis port where nothing listens, then back."""
+    """Point the Celery app at a Redis port where nothing listens; yields a function
+    that brings the real broker back (also called at teardown)."""
     conf = celery_app.conf
     saved = {key: conf[key] for key in ("broker_url", "broker_transport_options", "broker_connection_timeout",
                                          "broker_connection_max_retries")}
 
     def reset_pools():
-        # The app caches its connection and producer pools on first use.
-        for pool in (celery_app._pool, getattr(celery_app.amqp, "_producer_pool", None)):
-            if pool is not None:
-                try:
-                    pool.force_close_all()
-                except Exception:
-                    pass
+        # The app caches its connection and producer pools on first use; dropping
+        # them (not closing: kombu keeps producer pools in a global registry keyed
+        # by the broker URL) makes the next publish connect to the current URL.
         celery_app._pool = None
         celery_app.amqp._producer_pool = None
 
     reset_pools()
     conf.update(broker_url="redis://127.0.0.1:1/0", broker_transport_options={}, broker_connection_timeout=1,
                 broker_connection_max_retries=1)
-    yield
 
     def restore():
         reset_pools()
         conf.update(saved)
 
+    yield restore
     restore()
-
-
-@pytest.fixture
-def restore_broker(broker_down):
-    """For tests that bring the broker back themselves: call the returned function."""
-    return broker_down

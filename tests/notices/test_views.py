@@ -1,0 +1,136 @@
+"""The portal pages: who may do what, the refusal list, downloads audited, rankings for all."""
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from accounts.models import AuditLog
+from scorecard.complaints.models import WorkOrder
+from scorecard.kpis.models import Appeal
+from scorecard.notices import services
+from scorecard.notices.models import Notice
+from tests.kpis.factories import dept
+
+from .conftest import MONTH
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def draft(month_data, users) -> Notice:
+    notice = services.request_generation(month=MONTH, user=users["analyst"])
+    return services.render_notice(notice_id=notice.pk)
+
+
+@pytest.fixture
+def published(draft, users) -> Notice:
+    return services.publish_notice(notice=draft, user=users["analyst"])
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+def test_analyst_generates_from_the_page(month_data, users, client, django_capture_on_commit_callbacks):
+    login(client, users["analyst"])
+    with django_capture_on_commit_callbacks(execute=False) as hooks:
+        response = client.post(reverse("notices:generate"), {"month": "2024-10"}, follow=True)
+    assert len(hooks) == 1  # the task is sent only once the row is committed
+    notice = Notice.objects.get(month=MONTH)
+    assert notice.status == "pending" and "已提交 2024-10 通报第1版的生成任务" in response.content.decode()
+    assert "data-poll=\"%s\"" % reverse("notices:status", args=[notice.pk]) in response.content.decode()
+
+
+def test_a_bad_month_is_named(users, client):
+    response = login(client, users["analyst"]).post(reverse("notices:generate"), {"month": "2024-13"}, follow=True)
+    assert "月份格式应为 YYYY-MM" in response.content.decode()
+    assert not Notice.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["head", "leader", "auditor"])
+def test_only_analysts_generate_and_publish(draft, users, client, role):
+    login(client, users[role])
+    assert client.post(reverse("notices:generate"), {"month": "2024-10"}).status_code == 403
+    assert client.post(reverse("notices:publish", args=[draft.pk])).status_code == 403
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+
+
+def test_department_heads_and_leaders_never_download_drafts(draft, users, client):
+    for role in ("head", "leader"):
+        assert login(client, users[role]).get(reverse("notices:download", args=[draft.pk])).status_code == 403
+        assert client.get(reverse("notices:status", args=[draft.pk])).status_code == 404
+        assert "下载" not in client.get(reverse("notices:list")).content.decode().split("<tbody>")[1]
+    assert login(client, users["auditor"]).get(reverse("notices:download", args=[draft.pk])).status_code == 200
+    assert not AuditLog.objects.filter(action="notice.download", user=users["head"]).exists()
+
+
+def test_every_logged_in_user_downloads_a_published_notice_and_each_download_is_logged(published, users, client):
+    for role in ("head", "leader", "auditor"):
+        response = login(client, users[role]).get(reverse("notices:download", args=[published.pk]))
+        assert response.status_code == 200
+        assert response["Content-Disposition"].startswith("attachment")
+        assert b"".join(response.streaming_content) == (Path(settings.MEDIA_ROOT) / published.file).read_bytes()
+    logs = AuditLog.objects.filter(action="notice.download").order_by("id")
+    assert [(log.username, log.object_id, log.after["version"], log.after["sha256"]) for log in logs] == [
+        (users[r].username, str(published.pk), 1, published.sha256) for r in ("head", "leader", "auditor")]
+    assert all(log.at is not None and log.ip == "127.0.0.1" for log in logs)
+
+
+def test_anonymous_users_are_sent_to_login(published, client):
+    response = client.get(reverse("notices:download", args=[published.pk]))
+    assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_publish_with_pending_appeals_is_refused_with_the_list(draft, month_data, users, client):
+    for no in ("GD-CS-2", "GD-CS-0"):
+        Appeal.objects.create(work_order=WorkOrder.objects.get(order_no=no), month=MONTH, city=month_data["cs"],
+                              from_department=dept("运检"), to_department=dept("调控"), reason="计划停电",
+                              filed_by=users["head"])
+    response = login(client, users["analyst"]).post(reverse("notices:publish", args=[draft.pk]))
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "尚有未处理的申诉" in page
+    assert '<ul class="pending-appeals"><li>GD-CS-0</li><li>GD-CS-2</li></ul>' in page
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+
+
+def test_publish_from_the_page(draft, users, client):
+    response = login(client, users["analyst"]).post(reverse("notices:publish", args=[draft.pk]), follow=True)
+    draft.refresh_from_db()
+    assert draft.status == "published"
+    assert f"已发布 〔2024〕第10期 第1版，SHA-256：{draft.sha256}" in response.content.decode()
+
+
+def test_verify_is_for_auditors_and_analysts(published, users, client):
+    assert login(client, users["head"]).get(reverse("notices:verify")).status_code == 403
+    login(client, users["auditor"])
+    data = (Path(settings.MEDIA_ROOT) / published.file).read_bytes()
+    ok = client.post(reverse("notices:verify"), {"file": SimpleUploadedFile("a.pdf", data)}).content.decode()
+    assert "与以下已发布版本逐字节一致" in ok and "〔2024〕第10期 第1版" in ok
+    bad = client.post(reverse("notices:verify"), {"file": SimpleUploadedFile("b.pdf", data[:-1])}).content.decode()
+    assert "不是任何已发布版本" in bad
+    assert AuditLog.objects.filter(action="notice.verify", user=users["auditor"]).count() == 2
+
+
+def test_published_rankings_are_readable_by_every_logged_in_user(published, users, client):
+    assert client.get(reverse("notices:rankings")).status_code == 302  # not anonymous
+    page = login(client, users["head"]).get(reverse("notices:rankings")).content.decode()
+    units = published.snapshot["scorecard"]["units"]
+    assert page.index(units[0]["unit"]) < page.index(units[1]["unit"])
+    assert "国网长沙供电公司·运检" in page and published.sha256 in page
+    assert reverse("notices:download", args=[published.pk]) in page
+
+
+def test_rankings_page_before_any_publication(users, client):
+    assert "还没有已发布的月份" in login(client, users["leader"]).get(reverse("notices:rankings")).content.decode()
+
+
+def test_status_endpoint(draft, users, client):
+    status = login(client, users["analyst"]).get(reverse("notices:status", args=[draft.pk])).json()
+    assert status == {"id": draft.pk, "month": "2024-10", "version": 1, "status": "draft", "status_display": "草稿",
+                      "progress": 100, "stage": "已生成", "error": "", "sha256": draft.sha256, "running": False}
