@@ -57,10 +57,80 @@ def order_q(scope: Scope) -> Q:
     return q
 
 
+def district_q(scope: Scope, prefix: str = "district__") -> Q:
+    """Filter for objects tied to a 台区 (incidents) by the unit part of the scope:
+    ``prefix`` leads from the queried model to the District."""
+    q = Q()
+    if scope.city_ids is not None:
+        q &= Q(**{prefix + "city_id__in": scope.city_ids})
+    if scope.unit is not None:
+        q &= Q(**{prefix + "county": scope.unit}) | Q(**{prefix + "station": scope.unit})
+    return q
+
+
+def allows_district(scope: Scope, district, *, department_id: int | None = None) -> bool:
+    if not scope.allows(city_id=district.city_id, department_id=department_id):
+        return False
+    return scope.unit is None or scope.unit.pk in (district.county_id, district.station_id)
+
+
+class ScopeDenied(Http404):
+    """An object outside the user's scope. A 404 to the user (ids reveal nothing),
+    but told apart from an ordinary 404 by ``accounts.middleware`` so that the
+    denied access lands in the audit log."""
+
+
+def deny() -> None:
+    raise ScopeDenied
+
+
 def check(scope: Scope, *, city_id: int | None, department_id: int | None = None) -> None:
     """404 — not 403 — for objects outside the scope, so ids reveal nothing."""
     if not scope.allows(city_id=city_id, department_id=department_id):
-        raise Http404
+        raise ScopeDenied
+
+
+def unit_allowed(scope: Scope, unit: OrgUnit | None) -> bool:
+    """May a user with ``scope`` look at the figures of ``unit``'s subtree (None = the province)?
+
+    Leaders: their own unit or below. Department heads: their city company (its
+    figures; order lists are narrowed further to their department by ``order_q``)."""
+    if scope.city_ids is None and scope.unit is None:
+        return True
+    if unit is None or unit.level == OrgUnit.Level.PROVINCE or unit.city_id not in scope.city_ids:
+        return False
+    if scope.unit is not None:
+        return unit.path.startswith(scope.unit.path)
+    return True
+
+
+def default_unit(scope: Scope) -> OrgUnit | None:
+    """The unit a scoped user's pages open on: their own subtree root (None = the province)."""
+    if scope.unit is not None:
+        return scope.unit
+    if scope.city_ids:
+        return OrgUnit.objects.filter(pk__in=scope.city_ids).order_by("path").first()
+    return None
+
+
+def units_for(scope: Scope):
+    """The org units a user may pick (for unit pickers): everything, or their subtree."""
+    qs = OrgUnit.objects.order_by("path")
+    if scope.unit is not None:
+        return qs.filter(path__startswith=scope.unit.path)
+    if scope.city_ids is not None:
+        return qs.filter(city_id__in=scope.city_ids)
+    return qs
+
+
+def is_analyst(user) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or getattr(user, "role", None) == "analyst"))
+
+
+def is_admin(user) -> bool:
+    """May use the admin site: administrators (role admin) and superusers only."""
+    return bool(user.is_authenticated and user.is_active
+                and (user.is_superuser or getattr(user, "role", None) == "admin"))
 
 
 def can_see_personal_data(user) -> bool:

@@ -2,12 +2,18 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from accounts import views as account_views
+
 from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", account_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("audit/", account_views.audit_log, name="audit_log"),
+    path("api/v1/", include("scorecard.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("imports/", include("scorecard.complaints.urls")),
     path("analysis/", include("scorecard.complaints.analysis_urls")),

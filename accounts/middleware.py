@@ -1,0 +1,65 @@
+"""Request-level rules that must hold for every URL, present and future:
+
+- ``AuditorReadOnlyMiddleware``: auditors change nothing. Any unsafe request
+  (POST, PUT, ...) by an auditor is refused with 403, except the few that change
+  no data: logging in and out, changing one's own password, choosing the
+  language and verifying a PDF against the published hash.
+- ``AccessAuditMiddleware``: every denied access of a logged-in user — a 403,
+  or an object outside their scope (``scoping.ScopeDenied``, shown as a 404) —
+  is written to the audit log with the path, in this one place.
+"""
+from django.core.exceptions import PermissionDenied
+
+from . import audit
+from .decorators import SAFE_METHODS
+from .scoping import ScopeDenied
+
+# URL names (namespace:name) an auditor may post to: none of them changes product data.
+AUDITOR_WRITABLE = frozenset({
+    "login", "logout", "password_change", "set_language", "notices:verify",
+})
+
+
+class AuditorReadOnlyMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = getattr(request, "user", None)
+        if (request.method in SAFE_METHODS or user is None or not user.is_authenticated
+                or getattr(user, "role", None) != "auditor" or user.is_superuser):
+            return None
+        match = request.resolver_match
+        if match is not None and match.view_name in AUDITOR_WRITABLE:
+            return None
+        raise PermissionDenied
+
+
+def record_denied(request, *, status: int, reason: str = "") -> None:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return  # anonymous requests are sent to the login page, not denied
+    summary = f"{status} {request.method} {request.get_full_path()}"
+    if reason:
+        summary += f" ({reason})"
+    audit.record(user=user, action="access_denied", summary=summary, ip=audit.client_ip(request))
+
+
+class AccessAuditMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 403 and not getattr(request, "_access_denied_recorded", False):
+            record_denied(request, status=403)
+        return response
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, ScopeDenied):
+            record_denied(request, status=404, reason="out of scope")
+            request._access_denied_recorded = True
+        return None  # Django turns it into the usual 404 page

@@ -1,0 +1,14 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from . import views
+
+app_name = "api"
+urlpatterns = [
+    path("scorecard/", views.ScorecardView.as_view(), name="scorecard"),
+    path("profile/", views.ProfileView.as_view(), name="profile"),
+    path("incidents/", views.IncidentListView.as_view(), name="incidents"),
+    path("incidents/<int:pk>/", views.IncidentDetailView.as_view(), name="incident"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+]
