@@ -2,10 +2,14 @@
 
 Org units, feeders, districts (~20k) and the taxonomy fit in a few MB, so
 each import loads them once and resolves every row from a dict instead of a
-query per row. Org units and feeders a work-order or district file names for
-the first time are created on the spot (they are few, and ``OrgUnit.save``
-maintains the materialised path); inside the import's transaction, so a
-failed import leaves none behind.
+query per row. Org units and feeders a file names for the first time are
+collected while the rows are parsed and created in bulk when the chunk is
+written (a few statements per level, not several per unit), inside the
+import's transaction, so a failed import leaves none behind.
+
+Rows refer to org units by names: the key (city, county, station), with ""
+for a level the row leaves blank; ``ids(key)`` turns it into primary keys
+once ``flush()`` has created whatever was new.
 """
 from __future__ import annotations
 
@@ -13,65 +17,111 @@ from django.conf import settings
 
 from scorecard.grid.models import District, Feeder, OrgUnit
 
+UnitKey = tuple[str, str, str]
+
 
 class OrgUnits:
     def __init__(self):
-        self._province_id: int | None = None
-        self._cities: dict[str, int] = {}
-        self._children: dict[tuple[int, str], int] = {}
-        for pk, name, level, parent_id in OrgUnit.objects.values_list("pk", "name", "level", "parent_id"):
+        self._province: tuple[int, str] | None = None  # (id, path)
+        self._units: dict[tuple, tuple[int, str]] = {}  # name path → (id, path)
+        rows = list(OrgUnit.objects.values_list("pk", "name", "level", "parent_id", "path"))
+        by_id = {pk: (name, level, parent) for pk, name, level, parent, _ in rows}
+        for pk, name, level, parent, path in rows:
             if level == OrgUnit.Level.PROVINCE:
-                self._province_id = pk
-            elif level == OrgUnit.Level.CITY:
-                self._cities[name] = pk
-            if parent_id is not None:
-                self._children[(parent_id, name)] = pk
+                self._province = (pk, path)
+                continue
+            names = [name]
+            while parent is not None and by_id[parent][1] != OrgUnit.Level.PROVINCE:
+                pname, plevel, parent = by_id[parent]
+                names.insert(0, pname)
+            if level == OrgUnit.Level.STATION and len(names) == 2:
+                names.insert(1, "")  # a station directly under its city
+            self._units[tuple(names)] = (pk, path)
+        self._pending: set[tuple] = set()
+        self._ids: dict[UnitKey, tuple[int, int | None, int | None]] = {}
 
-    def province(self) -> int:
-        if self._province_id is None:
-            unit = OrgUnit(name=settings.SCORECARD_PROVINCE,
-                           level=OrgUnit.Level.PROVINCE)
+    @property
+    def pending(self) -> bool:
+        return bool(self._pending)
+
+    def ref(self, city: str, county: str = "", station: str = "") -> UnitKey:
+        """Note the units a row names (to be created if new); return its key."""
+        key = (city, county, station)
+        if key not in self._ids:
+            for part in ((city,), (city, county) if county else None, key if station else None):
+                if part and part not in self._units:
+                    self._pending.add(part)
+        return key
+
+    def flush(self) -> None:
+        """Create the pending units, parents first, one bulk insert per level."""
+        if not self._pending:
+            return
+        if self._province is None:
+            unit = OrgUnit(name=settings.SCORECARD_PROVINCE, level=OrgUnit.Level.PROVINCE)
             unit.save()
-            self._province_id = unit.pk
-        return self._province_id
+            self._province = (unit.pk, unit.path)
+        pending, self._pending = self._pending, set()
+        for size, level in ((1, OrgUnit.Level.CITY), (2, OrgUnit.Level.COUNTY), (3, OrgUnit.Level.STATION)):
+            keys = sorted(k for k in pending if len(k) == size)
+            if not keys:
+                continue
+            parents = [self._parent(k) for k in keys]
+            units = OrgUnit.objects.bulk_create(
+                [OrgUnit(name=k[-1], level=level, parent_id=p[0]) for k, p in zip(keys, parents)])
+            for k, unit, (parent_id, parent_path) in zip(keys, units, parents):
+                unit.path = f"{parent_path}{unit.pk}/"
+                unit.city_id = unit.pk if level == OrgUnit.Level.CITY else self._units[(k[0],)][0]
+                self._units[k] = (unit.pk, unit.path)
+            # What OrgUnit.save() maintains, done for the whole level at once.
+            OrgUnit.objects.bulk_update(units, ["path", "city"], batch_size=1000)
 
-    def city(self, name: str) -> int:
-        pk = self._cities.get(name)
-        if pk is None:
-            parent = self.province()
-            unit = OrgUnit(name=name, level=OrgUnit.Level.CITY, parent_id=parent)
-            unit.save()
-            pk = self._cities[name] = self._children[(parent, name)] = unit.pk
-        return pk
+    def _parent(self, key: tuple) -> tuple[int, str]:
+        if len(key) == 1:
+            return self._province
+        if len(key) == 3 and not key[1]:
+            return self._units[(key[0],)]  # station without a county hangs off the city
+        return self._units[key[:-1]]
 
-    def child(self, parent_id: int, name: str, level: str) -> int:
-        pk = self._children.get((parent_id, name))
-        if pk is None:
-            unit = OrgUnit(name=name, level=level, parent_id=parent_id)
-            unit.save()
-            pk = self._children[(parent_id, name)] = unit.pk
-        return pk
-
-    def resolve(self, city: str, county: str = "", station: str = "") -> tuple[int, int | None, int | None]:
-        """(city, county, station) ids for names; a station without a county hangs off the city."""
-        city_id = self.city(city)
-        county_id = self.child(city_id, county, OrgUnit.Level.COUNTY) if county else None
-        station_id = (self.child(county_id or city_id, station, OrgUnit.Level.STATION) if station else None)
-        return city_id, county_id, station_id
+    def ids(self, key: UnitKey) -> tuple[int, int | None, int | None]:
+        found = self._ids.get(key)
+        if found is None:
+            city, county, station = key
+            found = self._ids[key] = (
+                self._units[(city,)][0],
+                self._units[(city, county)][0] if county else None,
+                self._units[key][0] if station else None,
+            )
+        return found
 
 
 class Feeders:
     def __init__(self):
         self._ids: dict[str, int] = dict(Feeder.objects.values_list("name", "pk"))
+        self._pending: dict[str, UnitKey] = {}
+
+    @property
+    def pending(self) -> bool:
+        return bool(self._pending)
 
     def get(self, name: str) -> int | None:
         return self._ids.get(name)
 
-    def get_or_create(self, name: str, city_id: int | None) -> int:
-        pk = self._ids.get(name)
-        if pk is None:
-            pk = self._ids[name] = Feeder.objects.create(name=name, city_id=city_id).pk
-        return pk
+    def ref(self, name: str, unit: UnitKey) -> str:
+        if name not in self._ids and name not in self._pending:
+            self._pending[name] = unit
+        return name
+
+    def flush(self, orgs: OrgUnits) -> None:
+        if not self._pending:
+            return
+        pending, self._pending = self._pending, {}
+        feeders = Feeder.objects.bulk_create(
+            [Feeder(name=name, city_id=orgs.ids(unit)[0]) for name, unit in pending.items()], batch_size=1000)
+        self._ids.update((f.name, f.pk) for f in feeders)
+
+    def id(self, name: str) -> int | None:
+        return self._ids[name] if name else None
 
 
 def district_codes() -> set[str]:

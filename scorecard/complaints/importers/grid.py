@@ -17,7 +17,7 @@ class _GridImporter(Importer):
     spec: UpsertSpec
 
     def prepare(self) -> None:
-        self.writer = make_writer(connection, self.make_spec())
+        self.writer = make_writer(connection, self.make_spec(), self.lane)
         self.districts = district_codes()
 
     def make_spec(self) -> UpsertSpec:
@@ -25,10 +25,12 @@ class _GridImporter(Importer):
 
     def write(self, records: list) -> None:
         self.writer.write(records)
-        self.created, self.updated, self.unchanged = self.writer.created, self.writer.updated, self.writer.unchanged
 
     def finish(self) -> None:
         self.writer.close()
+
+    def counts(self):
+        return self.writer.created, self.writer.updated, self.writer.unchanged
 
     # Each helper returns (value, ok); on failure the error is recorded.
     def text(self, row, v, fld, max_length, *, required=False, label=""):
@@ -109,9 +111,20 @@ class DistrictImporter(_GridImporter):
         checks.append(ok)
         if not all(checks):
             return None
-        city_id, county_id, station_id = self.orgs.resolve(city, county, station)
-        feeder_id = self.feeders.get_or_create(feeder, city_id) if feeder else None
-        return (code, name, city_id, county_id, station_id, feeder_id, capacity, customers or 0)
+        unit = self.orgs.ref(city, county, station)
+        if feeder:
+            self.feeders.ref(feeder, unit)
+        return (code, name, unit, feeder, capacity, customers or 0)
+
+    def write(self, records: list) -> None:
+        # New org units and feeders in bulk first, then names → ids.
+        if self.orgs.pending or self.feeders.pending:
+            self.lane.drain()  # the ORM may only use the connection once the lane is idle
+        self.orgs.flush()
+        self.feeders.flush(self.orgs)
+        ids, feeder_id = self.orgs.ids, self.feeders.id
+        super().write([(code, name, *ids(unit), feeder_id(feeder), capacity, customers)
+                       for code, name, unit, feeder, capacity, customers in records])
 
 
 class LoadImporter(_GridImporter):

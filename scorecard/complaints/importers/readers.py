@@ -17,12 +17,14 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 # Zero-width characters Excel and web forms leave around values; str.strip()
 # already removes every Unicode space, U+3000 included, but not these.
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+_ZERO_WIDTH_RE = re.compile(f"[{_ZERO_WIDTH}]")
 _SNIFF_BYTES = 1 << 20
 
 Row = tuple[int, list]  # (spreadsheet row number, cells)
@@ -53,10 +55,6 @@ def clean_cell(value) -> str | dt.datetime | dt.date:
     if isinstance(value, dt.time):
         return value.isoformat()
     return str(value).strip()
-
-
-def is_blank(cells: list) -> bool:
-    return all(c == "" for c in cells)
 
 
 def sniff_csv(path: Path) -> tuple[str, int]:
@@ -113,6 +111,7 @@ class TableReader:
         self.encoding = ""
         self._close = lambda: None
         self._iter: Iterator[Row] | None = None
+        self._cleaned = True  # the CSV reader yields cleaned strings already
 
     # -- context manager ---------------------------------------------------
     def __enter__(self) -> TableReader:
@@ -136,7 +135,7 @@ class TableReader:
             raise FileFormatError(f"不支持的文件类型 {suffix}（只支持 .csv 和 .xlsx）")
         for number, cells in raw:
             cells = [clean_cell(c) for c in cells]
-            if not is_blank(cells):
+            if any(cells):
                 self.header = [c if isinstance(c, str) else str(c) for c in cells]
                 self.header_row = number
                 break
@@ -153,14 +152,19 @@ class TableReader:
         fh.seek(0)
         # Excel's "Unicode text" and some exports use tabs; plain CSV otherwise.
         delimiter = "\t" if first.count("\t") > first.count(",") else ","
-        reader = csv.reader(fh, delimiter=delimiter)
+        # Zero-width characters are junk wherever they are in an export; a
+        # regex test per line (C code) is far cheaper than a check per cell.
+        lines = (_ZERO_WIDTH_RE.sub("", line) if _ZERO_WIDTH_RE.search(line) else line for line in fh)
+        reader = csv.reader(lines, delimiter=delimiter)
 
         def rows() -> Iterator[Row]:
             try:
                 for cells in reader:
                     # reader.line_num counts physical lines; a record number
-                    # is what a spreadsheet shows, and what we report.
-                    yield rows.n, cells
+                    # is what a spreadsheet shows, and what we report. CSV
+                    # cells are all text: str.strip (every Unicode space,
+                    # U+3000 included) is the whole of the cleaning.
+                    yield rows.n, [c.strip() for c in cells]
                     rows.n += 1
             except UnicodeDecodeError as exc:  # only if sniffing was fooled
                 raise FileFormatError(f"文件编码无法识别（{self.encoding}）：{exc}") from exc
@@ -181,6 +185,7 @@ class TableReader:
         except Exception as exc:  # zipfile.BadZipFile and friends
             raise FileFormatError(f"无法读取 XLSX 文件：{exc}") from exc
         self._close = wb.close
+        self._cleaned = False
         ws = wb.worksheets[0]
         # The dimension tag may be missing or stale; only used for progress.
         try:
@@ -205,11 +210,13 @@ class TableReader:
         assert self._iter is not None, "open() first"
         width = len(self.header)
         last = self.header_row
+        cleaned = self._cleaned
         for number, cells in self._iter:
             number = number or last + 1
             last = number
-            cells = [clean_cell(c) for c in cells]
-            if is_blank(cells):
+            if not cleaned:
+                cells = [clean_cell(c) for c in cells]
+            if not any(cells):
                 continue  # trailing (or stray) empty rows carry nothing
             if len(cells) < width:
                 cells.extend([""] * (width - len(cells)))

@@ -13,11 +13,18 @@ SET ... WHERE <the row really differs>``:
 
 Values are adapted per column the way the ORM would store them, so the
 "differs" test compares like with like and a re-import changes nothing.
+
+On PostgreSQL the writes of an import run in order in one background thread
+(``WriteLane``) on the import's own connection and transaction: while the
+server inserts chunk N (index maintenance and foreign-key checks are most of
+the cost), Python parses and validates chunk N+1. psycopg releases the GIL
+while it waits for the server, and its connection lock serialises use.
 """
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from django.db import models
@@ -53,9 +60,51 @@ class Counts:
     created = updated = unchanged = 0
 
 
-def make_writer(connection, spec: UpsertSpec):
+class WriteLane:
+    """Ordered execution of an import's writes, in the background on PostgreSQL.
+
+    Everything submitted runs in submission order (one worker). Before the
+    import touches the database itself (ORM calls, the end of the
+    transaction) it must ``drain()``. At most two chunks are in flight, so
+    memory stays bounded when the database is the slower side. SQLite
+    connections may not cross threads, so there the work runs inline.
+    """
+
+    MAX_IN_FLIGHT = 2
+
+    def __init__(self, connection):
+        self.connection = connection
+        self._pool = (ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-writer")
+                      if connection.vendor == "postgresql" else None)
+        self._futures: list[Future] = []
+
+    def submit(self, fn: Callable[[], None]) -> None:
+        if self._pool is None:
+            fn()
+            return
+        self._futures.append(self._pool.submit(fn))
+        while len(self._futures) > self.MAX_IN_FLIGHT:
+            with self.connection.wrap_database_errors:
+                self._futures.pop(0).result()
+
+    def drain(self) -> None:
+        futures, self._futures = self._futures, []
+        with self.connection.wrap_database_errors:
+            for future in futures:
+                future.result()
+
+    def close(self) -> None:
+        try:
+            self.drain()
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown(wait=True)
+                self._pool = None
+
+
+def make_writer(connection, spec: UpsertSpec, lane: WriteLane):
     if connection.vendor == "postgresql":
-        return PostgresCopyWriter(connection, spec)
+        return PostgresCopyWriter(connection, spec, lane)
     return SqlUpsertWriter(connection, spec)
 
 
@@ -155,9 +204,10 @@ class SqlUpsertWriter(Counts):
 
 
 class PostgresCopyWriter(Counts):
-    def __init__(self, connection, spec: UpsertSpec):
+    def __init__(self, connection, spec: UpsertSpec, lane: WriteLane):
         self.connection = connection
         self.spec = spec
+        self.lane = lane
         qn = lambda c: _q(connection, c)  # noqa: E731
         # A unique name: several imports may run in one session (tests, a
         # worker process) and a rolled-back one may not have dropped its table.
@@ -190,6 +240,9 @@ class PostgresCopyWriter(Counts):
             return
         self.connection.ensure_connection()
         raw = self.connection.connection  # the psycopg connection, in our transaction
+        self.lane.submit(lambda: self._write(raw, records))
+
+    def _write(self, raw, records: list[tuple]) -> None:  # in the lane's thread
         with raw.cursor() as cur:
             with cur.copy(self.copy_sql) as copy:
                 for rec in records:
@@ -203,5 +256,6 @@ class PostgresCopyWriter(Counts):
         self.unchanged += n - changed
 
     def close(self) -> None:
+        self.lane.drain()
         with self.connection.cursor() as cur:
             cur.execute(self.drop_sql)

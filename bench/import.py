@@ -1,0 +1,227 @@
+"""Benchmark: importing work orders on PostgreSQL, against a raw COPY of the same file.
+
+Usage:
+
+    DATABASE_URL=postgres://user:pw@host/db python bench/import.py [--orders 1000000] [--in-place] [--keep]
+
+Steps, all in one run:
+1. generate the demo province's CSVs (``scorecard.demo.generator.write_demo_csvs``;
+   a small built-in generator if that module is missing) with N work orders;
+2. in a scratch database created next to DATABASE_URL's (dropped afterwards;
+   ``--in-place`` uses DATABASE_URL's database itself), migrate, then import the
+   districts file and then the work-order file with ``import_file``, each in a
+   child process so that its peak RSS (ru_maxrss) is the import's own;
+3. COPY the same work-order file into a bare table (text columns, no indexes or
+   constraints) with psycopg's ``cursor.copy``: the floor any import can reach;
+4. print rows/s of both, the ratio import : COPY, and the peak memory.
+
+Targets: within 3x of raw COPY, peak RSS well under 1 GB for 1,000,000 rows.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+# --- child: one import in its own process ------------------------------------------
+
+def child(kind: str, path: str, reimport: bool) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "scorecard.settings")
+    import django
+
+    django.setup()
+    from scorecard.complaints.services import import_file
+
+    out = {}
+    for label in (["first", "again"] if reimport else ["first"]):
+        started = time.perf_counter()
+        result = import_file(kind=kind, path=path)
+        seconds = time.perf_counter() - started
+        if not result.ok:
+            print(json.dumps({"error": [str(e) for e in result.errors[:20]]}, ensure_ascii=False))
+            sys.exit(1)
+        out[label] = {"rows": result.rows, "created": result.created, "updated": result.updated,
+                      "unchanged": result.unchanged, "seconds": seconds}
+    out["maxrss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps(out))
+
+
+def run_child(kind: str, path: Path, env: dict, reimport: bool = False) -> dict:
+    proc = subprocess.run([sys.executable, __file__, "--child", kind, str(path)] + (["--reimport"] if reimport else []),
+                          env=env, capture_output=True, text=True)
+    last = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else "{}"
+    data = json.loads(last)
+    if proc.returncode != 0 or "error" in data:
+        sys.exit(f"import of {kind} failed:\n{proc.stderr[-3000:]}\n{data}")
+    return data
+
+
+# --- files ----------------------------------------------------------------------------
+
+def generate(outdir: Path, orders: int) -> tuple[dict[str, Path], str]:
+    try:
+        from scorecard.demo.generator import write_demo_csvs
+    except ImportError:
+        return _fallback_generate(outdir, orders), "bench/import.py built-in generator"
+    return write_demo_csvs(outdir, orders=orders), "scorecard.demo.generator.write_demo_csvs"
+
+
+def _fallback_generate(outdir: Path, orders: int) -> dict[str, Path]:
+    """20,000 台区 in 14 cities and N varied work orders, with the interfaces.md headers."""
+    outdir.mkdir(parents=True, exist_ok=True)
+    paths = {"districts": outdir / "districts.csv", "workorders": outdir / "workorders.csv"}
+    with open(paths["districts"], "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["台区编号", "台区名称", "地市单位", "县级单位", "供电所", "线路名称", "配变容量", "用户数"])
+        for i in range(20_000):
+            city = i % 14
+            w.writerow([f"TQ{i:06d}", f"台区{i}", f"国网第{city}供电公司", f"第{city}县{i % 5}供电公司",
+                        f"第{i % 40}供电所", f"10kV{i % 3000}线", 400, 50 + i % 300])
+    subs = [("供电质量", "频繁停电", ""), ("供电质量", "电压质量长时间异常", "低电压"), ("营业", "电费电价", ""),
+            ("服务", "服务不规范", ""), ("停送电", "故障抢修", "抢修超时限")]
+    start = dt.datetime(2026, 1, 1)
+    with open(paths["workorders"], "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["工单编号", "受理时间", "业务类型", "一级分类", "二级分类", "三级分类", "客户编号", "客户名称",
+                    "联系电话", "地市单位", "县级单位", "供电所", "台区编号", "台区名称", "线路名称", "责任部门",
+                    "派单时间", "接单时间", "办结时间", "回访满意度", "受理内容"])
+        for i in range(orders):
+            d = i % 20_000
+            acc = start + dt.timedelta(seconds=i * 37 % (365 * 86400))
+            complaint = i % 3 != 2
+            cat, sub, det = subs[i % len(subs)] if complaint else ("", "", "")
+            w.writerow([f"WO{i:010d}", f"{acc:%Y-%m-%d %H:%M:%S}", "投诉" if complaint else "咨询", cat, sub, det,
+                        f"C{i % 400_000:09d}", f"客户{i % 400_000}", f"138{i % 100_000_000:08d}",
+                        f"国网第{d % 14}供电公司", f"第{d % 14}县{d % 5}供电公司", f"第{d % 40}供电所",
+                        f"TQ{d:06d}", f"台区{d}", f"10kV{d % 3000}线", "",
+                        f"{acc + dt.timedelta(minutes=5):%Y-%m-%d %H:%M:%S}", "",
+                        f"{acc + dt.timedelta(hours=30):%Y-%m-%d %H:%M:%S}", "满意" if i % 4 else "",
+                        "客户反映近期多次停电，要求尽快处理"])
+    return paths
+
+
+def count_rows(path: Path) -> int:
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        return sum(1 for _ in csv.reader(fh)) - 1
+
+
+# --- database -----------------------------------------------------------------------------
+
+def with_dbname(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path="/" + name))
+
+
+def psycopg_connect(url: str):
+    import psycopg
+
+    parts = urlsplit(url)
+    return psycopg.connect(host=parts.hostname or "localhost", port=parts.port or 5432, user=parts.username,
+                           password=parts.password, dbname=parts.path.lstrip("/"), autocommit=True)
+
+
+def raw_copy(url: str, path: Path) -> tuple[int, float]:
+    """COPY the CSV as it is into a bare table of text columns; (rows, seconds)."""
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        ncols = len(next(csv.reader(fh)))
+    cols = ", ".join(f"c{i} text" for i in range(ncols))
+    with psycopg_connect(url) as conn, conn.cursor() as cur:
+        cur.execute("DROP TABLE IF EXISTS bench_raw_copy")
+        cur.execute(f"CREATE TABLE bench_raw_copy ({cols})")
+        started = time.perf_counter()
+        with conn.transaction():
+            with cur.copy("COPY bench_raw_copy FROM STDIN WITH (FORMAT csv, HEADER true)") as copy, \
+                    open(path, "rb") as fh:
+                while block := fh.read(1 << 20):
+                    copy.write(block)
+        seconds = time.perf_counter() - started
+        cur.execute("SELECT count(*) FROM bench_raw_copy")
+        rows = cur.fetchone()[0]
+        cur.execute("DROP TABLE bench_raw_copy")
+    return rows, seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--orders", type=int, default=1_000_000, help="work orders to generate (default 1,000,000)")
+    parser.add_argument("--in-place", action="store_true", help="import into DATABASE_URL's database itself")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch database and the CSV files")
+    parser.add_argument("--reimport", action="store_true", help="also time a second, unchanged import")
+    parser.add_argument("--child", nargs=2, metavar=("KIND", "FILE"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(*args.child, reimport=args.reimport)
+        return
+
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        sys.exit("bench/import.py needs DATABASE_URL=postgres://... (the COPY baseline is PostgreSQL's)")
+    scratch = None
+    if args.in_place:
+        target = url
+    else:
+        scratch = f"bench_import_{os.getpid()}"
+        with psycopg_connect(url) as conn:
+            conn.execute(f'CREATE DATABASE "{scratch}"')
+        target = with_dbname(url, scratch)
+    env = {**os.environ, "DATABASE_URL": target, "DJANGO_SETTINGS_MODULE": "scorecard.settings",
+           "PYTHONPATH": str(ROOT)}
+    workdir = Path(tempfile.mkdtemp(prefix="bench_import_"))
+    try:
+        subprocess.run([sys.executable, str(ROOT / "manage.py"), "migrate", "-v0"], env=env, check=True)
+        started = time.perf_counter()
+        paths, source = generate(workdir, args.orders)
+        gen_seconds = time.perf_counter() - started
+        wo_path = paths["workorders"]
+        size_mb = wo_path.stat().st_size / 1e6
+        print(f"generated with {source} in {gen_seconds:.1f} s: {count_rows(wo_path):,} work orders, "
+              f"{size_mb:.1f} MB ({workdir})")
+
+        districts = run_child("districts", paths["districts"], env)
+        d = districts["first"]
+        print(f"districts:   {d['rows']:>9,} rows in {d['seconds']:6.2f} s  {d['rows'] / d['seconds']:>9,.0f} rows/s")
+
+        orders = run_child("workorders", wo_path, env, reimport=args.reimport)
+        o = orders["first"]
+        import_rate = o["rows"] / o["seconds"]
+        print(f"import_file: {o['rows']:>9,} rows in {o['seconds']:6.2f} s  {import_rate:>9,.0f} rows/s "
+              f"(created {o['created']:,}, updated {o['updated']:,}, unchanged {o['unchanged']:,})")
+        if "again" in orders:
+            a = orders["again"]
+            print(f"re-import:   {a['rows']:>9,} rows in {a['seconds']:6.2f} s  {a['rows'] / a['seconds']:>9,.0f} rows/s "
+                  f"(unchanged {a['unchanged']:,})")
+
+        copy_rows, copy_seconds = raw_copy(target, wo_path)
+        copy_rate = copy_rows / copy_seconds
+        print(f"raw COPY:    {copy_rows:>9,} rows in {copy_seconds:6.2f} s  {copy_rate:>9,.0f} rows/s")
+        print(f"ratio import_file : raw COPY = {o['seconds'] / copy_seconds:.2f}x (target <= 3x)")
+        peak = orders["maxrss_kb"] / 1024
+        print(f"peak RSS of the work-order import process: {peak:,.0f} MB (target < 1024 MB); "
+              f"districts import: {districts['maxrss_kb'] / 1024:,.0f} MB")
+    finally:
+        if scratch and not args.keep:
+            with psycopg_connect(url) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
+        if not args.keep:
+            for p in workdir.iterdir():
+                p.unlink()
+            workdir.rmdir()
+        elif scratch:
+            print(f"kept database {scratch} and files in {workdir}")
+
+
+if __name__ == "__main__":
+    main()
