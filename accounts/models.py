@@ -80,3 +80,46 @@ class AuditLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("audit log entries are immutable")
+
+
+class Notification(models.Model):
+    """One message to one user: shown in the in-app list (the bell) and, if the
+    user wants it, also sent by e-mail (accounts.notifications)."""
+
+    class Kind(models.TextChoices):
+        APPEAL_FILED = "appeal_filed", _("收到申诉")
+        APPEAL_DECIDED = "appeal_decided", _("申诉已处理")
+        APPEAL_WINDOW = "appeal_window", _("申诉期开放")
+        NOTICE_PUBLISHED = "notice_published", _("通报已发布")
+        RECTIFICATION_DUE = "rectification_due", _("整改即将到期")
+        RECTIFICATION_OVERDUE = "rectification_overdue", _("整改已逾期")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("用户"))
+    kind = models.CharField(_("类型"), max_length=24, choices=Kind.choices)
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    url = models.CharField(_("链接"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        ordering = ["-created_at", "-id"]
+        # The bell counts a user's unread rows on every page.
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread_idx")]
+
+    def __str__(self):
+        return self.title
+
+
+class ReminderSent(models.Model):
+    """A reminder already given (e.g. ``rect:42:overdue``), so the daily job tells
+    each user once per item and state, however often it runs."""
+
+    key = models.CharField(max_length=80, unique=True)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("已发提醒")
+        verbose_name_plural = _("已发提醒")

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import audit
+from accounts import audit, notifications
 from scorecard.grid.models import Department
 from scorecard.months import label, last_day, local_tz
 
@@ -165,6 +165,7 @@ def open_draft(*, month: dt.date, at: dt.datetime | None = None) -> ReportingMon
         rm.draft_at = at
         rm.appeal_deadline = working_days_after(at, rs.appeal_working_days)
         rm.save(update_fields=["draft_at", "appeal_deadline"])
+        notifications.appeal_window_opened(rm)
     return rm
 
 
@@ -207,6 +208,7 @@ def file_appeal(*, user, order, to_department: Department, reason: str, attachme
                                    **({"attachment": attachment} if attachment else {}))
     audit.record(user=user, action="appeal.file", obj=appeal, summary=f"{order.order_no} 申诉",
                  after={"from": dept_id, "to": to_department.pk, "reason": appeal.reason})
+    notifications.appeal_filed(appeal)
     return appeal
 
 
@@ -231,6 +233,7 @@ def decide_appeal(*, user, appeal: Appeal, accept: bool, reason: str) -> Appeal:
                  after={"status": appeal.status,
                         "department": appeal.to_department_id if accept else appeal.from_department_id,
                         "reason": appeal.decision_reason})
+    notifications.appeal_decided(appeal)
     return appeal
 
 

@@ -33,7 +33,7 @@ from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import audit
+from accounts import audit, notifications
 from scorecard.kpis.services import is_published, open_draft, publish_month
 from scorecard.months import label, local_tz
 
@@ -289,6 +289,7 @@ def publish_notice(*, notice: Notice, user) -> Notice:
                  before={"superseded": [o.version for o in previous]},
                  after={"version": notice.version, "sha256": notice.sha256,
                         "corrects": notice.corrects.version if notice.corrects_id else None})
+    notifications.notice_published(notice)
     return notice
 
 
