@@ -484,11 +484,12 @@ def _incidents(s: dict, st: dict) -> list:
         intro += f"下表按关联投诉件数列出前{len(block['rows'])}起。"
     out.append(Paragraph(intro, st["body"]))
     if block["rows"]:
-        out.append(_table(["台区", "瓶颈类型", "地市公司", "责任部门", "关联投诉", "整改期限", "整改状态"],
-                          [[f"{r['district']} {r['district_name']}".strip(), KIND_LABELS.get(r["kind"], r["kind"]),
+        out.append(_table(["台区编号", "台区名称", "瓶颈类型", "地市公司", "责任部门", "关联投诉", "整改期限",
+                           "整改状态"],
+                          [[r["district"], r["district_name"] or "—", KIND_LABELS.get(r["kind"], r["kind"]),
                             r["unit"], r["department"], _num(r["complaints"]), r["due_on"] or "—",
                             RECT_STATUS.get(r["status"], r["status"] or "—")] for r in block["rows"]],
-                          [3.8, 1.4, 2.6, 1.3, 1.3, 1.9, 1.4], st, align=list("lcllccc")))
+                          [2.5, 2.4, 1.3, 2.8, 1.2, 1.2, 1.8, 1.3], st, align=list("llcllccc")))
     return out
 
 
