@@ -57,6 +57,19 @@ def order_q(scope: Scope) -> Q:
     return q
 
 
+def scoped_orders(queryset, scope: Scope):
+    """Work orders a user may list: their unit subtree and, for a department head,
+    only the complaints attributed to their department (live attribution: the
+    imported responsible department, an accepted appeal, a traced incident or the
+    default table, as ``scorecard.kpis.attribution`` decides)."""
+    queryset = queryset.filter(order_q(scope))
+    if scope.department_id is None:
+        return queryset
+    from scorecard.kpis.attribution import attributed  # kpis builds on accounts, not the other way round
+
+    return attributed(queryset.filter(is_complaint=True)).filter(attr_department_id=scope.department_id)
+
+
 def district_q(scope: Scope, prefix: str = "district__") -> Q:
     """Filter for objects tied to a 台区 (incidents) by the unit part of the scope:
     ``prefix`` leads from the queried model to the District."""

@@ -1,7 +1,10 @@
 """The complaint analysis page and the drill-down order list (thin: selectors do the work).
 
-Kept apart from ``views.py`` (imports). For now every logged-in user may pick
-any unit; role scoping will supply the unit a user may see.
+Kept apart from ``views.py`` (imports). Scoping (``accounts.scoping``): a leader
+picks their own unit or one below it, a department head sees their city's
+figures and, in order lists, only the complaints attributed to their department;
+any other unit is a 404. Customer names and phone numbers are shown in full to
+analysts only.
 """
 from datetime import date, timedelta
 
@@ -16,12 +19,14 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
+from accounts import scoping
+from accounts.decorators import role_required
 from scorecard.grid.models import OrgUnit
 
 from . import selectors
 from .customer_services import set_customer_sensitive
 from .filters import MonthField, OrderFilter, UnitChoiceField
-from .models import Customer
+from .models import Customer, WorkOrder
 from .tables import (HotspotTable, HotTopicTable, OrderTable, RepeatDemandTable, RisingTable, SensitiveCustomerTable,
                      orders_url)
 
@@ -46,6 +51,32 @@ def _default_month() -> date:
     return (date.today().replace(day=1) - timedelta(days=1)).replace(day=1)
 
 
+def _requested_unit(request, scope: scoping.Scope) -> OrgUnit | None:
+    """The ``unit`` parameter if the user may see it, else the user's own unit (None = the province).
+
+    Parsed here, before the form, so that a unit outside the scope (or one that
+    does not exist) is a 404 rather than a silently ignored form error."""
+    raw = (request.GET.get("unit") or "").strip()
+    if raw.isdigit():
+        unit = OrgUnit.objects.filter(pk=int(raw)).first()
+        if unit is None or not scoping.unit_allowed(scope, unit):
+            scoping.deny()
+        return unit
+    if scope.is_global:
+        return None
+    unit = scoping.default_unit(scope)
+    if not scoping.unit_allowed(scope, unit):
+        raise PermissionDenied  # a role that needs a unit, but none is set: fail closed
+    return unit
+
+
+def _customer_filter(scope: scoping.Scope):
+    """For department heads: only customers with complaints attributed to their department (in their city)."""
+    if scope.department_id is None:
+        return None
+    return scoping.scoped_orders(WorkOrder.objects.all(), scope).values("customer_id")
+
+
 def _export(request, table, name: str):
     fmt = request.GET.get("_export")
     if fmt in EXPORT_FORMATS and TableExport.is_valid_format(fmt):
@@ -55,10 +86,15 @@ def _export(request, table, name: str):
 
 @login_required
 def analysis(request):
+    scope = scoping.scope_for(request.user)
+    unit = _requested_unit(request, scope)
     form = AnalysisForm(request.GET or None)
-    month, unit = None, None
+    form.fields["unit"].queryset = scoping.units_for(scope)
+    if not scope.is_global:
+        form.fields["unit"].empty_label = None  # "全省" is not theirs to pick
+    month = None
     if form.is_bound and form.is_valid():
-        month, unit = form.cleaned_data["month"], form.cleaned_data["unit"]
+        month = form.cleaned_data["month"]
     month = month or _default_month()
     figures = selectors.profile_figures(month, unit)
     params = {"month": figures["month"], "unit": unit.pk if unit else None}
@@ -74,14 +110,21 @@ def analysis(request):
         hotspot_tables.append({"key": key, "title": title, "table": table, "count": len(figures["hotspots"][field])})
 
     proactive = selectors.proactive_service(figures["window"], unit)
+    customers = _customer_filter(scope)
+    if customers is not None:
+        for key in ("repeat_demands", "sensitive_customers"):
+            proactive[key] = proactive[key].filter(customer_id__in=customers)
+    personal = scoping.can_see_personal_data(request.user)
     regional = proactive["regional_demands"]
     level_name = dict(OrgUnit.Level.choices).get(regional["level"], "")
     tables = {
         "regional_units": RisingTable(regional["units"], params=params, link_param="unit", prefix="ru-"),
         "regional_feeders": RisingTable(regional["feeders"], params=params, link_param="feeder", prefix="rf-"),
         "hot_topics": HotTopicTable(proactive["hot_topics"], params=params, link_param="subcategory", prefix="ht-"),
-        "repeat": RepeatDemandTable(proactive["repeat_demands"], params=params, prefix="rp-"),
-        "sensitive": SensitiveCustomerTable(proactive["sensitive_customers"], params=params, prefix="sc-"),
+        "repeat": RepeatDemandTable(proactive["repeat_demands"], params=params, prefix="rp-",
+                                    show_personal=personal),
+        "sensitive": SensitiveCustomerTable(proactive["sensitive_customers"], params=params, prefix="sc-",
+                                            show_personal=personal),
     }
     RequestConfig(request, paginate={"per_page": 10}).configure(tables["repeat"])
     RequestConfig(request, paginate={"per_page": 10}).configure(tables["sensitive"])
@@ -113,33 +156,40 @@ def analysis(request):
 
 @login_required
 def order_list(request):
-    complaints_only = request.GET.get("types") != "all"
-    filterset = OrderFilter(request.GET or None, queryset=selectors.order_list(complaints_only=complaints_only))
+    scope = scoping.scope_for(request.user)
+    if request.GET.get("unit"):
+        _requested_unit(request, scope)  # 404 for a unit outside the scope
+    # Department heads see complaints only (theirs); the other business types are not attributed.
+    complaints_only = request.GET.get("types") != "all" or scope.department_id is not None
+    base = scoping.scoped_orders(selectors.order_list(complaints_only=complaints_only), scope)
+    filterset = OrderFilter(request.GET or None, queryset=base)
+    filterset.filters["unit"].queryset = scoping.units_for(scope)
     # Invalid parameters (an unknown category id, month 2018-13) show the form's errors and no rows,
     # rather than silently widening the list.
     qs = filterset.queryset.none() if filterset.is_bound and not filterset.is_valid() else filterset.qs
-    table = OrderTable(qs)
+    personal = scoping.can_see_personal_data(request.user)
+    table = OrderTable(qs, show_personal=personal)
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     response = _export(request, table, "工单清单")
     if response:
         return response
     customer_no = request.GET.get("customer") or ""
     customer = Customer.objects.filter(customer_no=customer_no).first() if customer_no else None
+    if customer is not None and not scope.is_global and not base.filter(customer_id=customer_no).exists():
+        customer = None  # a customer with no orders in the user's scope is not theirs to see
     return render(request, "complaints/order_list.html", {
         "filter": filterset,
         "table": table,
         "customer": customer,
-        "masked_customer_name": selectors.mask_name(customer.name) if customer else "",
+        "masked_customer_name": (customer.name if personal else scoping.mask_name(customer.name)) if customer else "",
         "complaints_only": complaints_only,
         "can_flag": request.user.is_analyst,
     })
 
 
-@login_required
 @require_POST
+@role_required("analyst")
 def customer_sensitive(request, customer_no: str):
-    if not request.user.is_analyst:
-        raise PermissionDenied(_("只有指挥中心分析员可以标记敏感客户"))
     customer = get_object_or_404(Customer, customer_no=customer_no)
     sensitive = request.POST.get("sensitive") == "1"
     set_customer_sensitive(customer_no=customer.customer_no, sensitive=sensitive,

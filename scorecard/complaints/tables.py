@@ -1,8 +1,9 @@
 """django-tables2 tables of the analysis pages.
 
 Every row links to the drill-down order list with the query parameters of the
-figure it belongs to. Customer names are masked (张*) and phone numbers are not
-shown: lists are read by users of other units until role scoping narrows them.
+figure it belongs to. Customer names and phone numbers are masked (张*,
+138****1234) unless the table is built with ``show_personal=True`` — analysts
+only (``accounts.scoping.can_see_personal_data``); exports mask the same way.
 """
 from urllib.parse import urlencode
 
@@ -12,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
-from .selectors import mask_name
+from accounts.scoping import mask_name, mask_phone
 
 
 NUM = {"td": {"class": "num"}, "th": {"class": "num"}}
@@ -33,11 +34,24 @@ class LocalDateTimeColumn(tables.DateTimeColumn):
         return localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
-class LinkedTable(tables.Table):
+class PersonalDataMixin:
+    """``show_personal``: full customer names and phone numbers (analysts); masked otherwise."""
+
+    show_personal = False
+
+    def shown_name(self, value):
+        return (value or "") if self.show_personal else mask_name(value or "")
+
+    def shown_phone(self, value):
+        return (value or "") if self.show_personal else mask_phone(value or "")
+
+
+class LinkedTable(PersonalDataMixin, tables.Table):
     """A table whose rows link to the orders behind them; ``params`` = the page's month/unit."""
 
-    def __init__(self, *args, params: dict | None = None, **kwargs):
+    def __init__(self, *args, params: dict | None = None, show_personal: bool = False, **kwargs):
         self.params = params or {}
+        self.show_personal = show_personal
         super().__init__(*args, **kwargs)
 
     def link(self, text, **extra):
@@ -111,10 +125,10 @@ class CustomerColumnsMixin:
         return value
 
     def render_customer__name(self, value):
-        return mask_name(value)
+        return self.shown_name(value)
 
     def value_customer__name(self, value):
-        return mask_name(value)
+        return self.shown_name(value)
 
 
 class RepeatDemandTable(CustomerColumnsMixin, LinkedTable):
@@ -151,7 +165,7 @@ class SensitiveCustomerTable(CustomerColumnsMixin, LinkedTable):
         return value
 
 
-class OrderTable(tables.Table):
+class OrderTable(PersonalDataMixin, tables.Table):
     """The drill-down list. Rows of sensitive customers carry the class ``sensitive`` (highlighted)."""
 
     order_no = tables.Column(verbose_name=_("工单编号"))
@@ -162,6 +176,7 @@ class OrderTable(tables.Table):
     detail = tables.Column(verbose_name=_("三级分类"), accessor="detail__name")
     customer = tables.Column(verbose_name=_("客户编号"), accessor="customer_id")
     customer_name = tables.Column(verbose_name=_("客户名称"))
+    phone = tables.Column(verbose_name=_("联系电话"))
     city = tables.Column(verbose_name=_("地市单位"), accessor="city__name")
     county = tables.Column(verbose_name=_("县级单位"), accessor="county__name")
     district = tables.Column(verbose_name=_("台区编号"), accessor="district_id")
@@ -182,11 +197,21 @@ class OrderTable(tables.Table):
         mark = format_html(' <span class="badge">{}</span>', _("敏感")) if record.customer.sensitive else ""
         return format_html('<a href="{}">{}</a>{}', orders_url({}, customer=value), value, mark)
 
+    def __init__(self, *args, show_personal: bool = False, **kwargs):
+        self.show_personal = show_personal
+        super().__init__(*args, **kwargs)
+
     def render_customer_name(self, value):
-        return mask_name(value)
+        return self.shown_name(value)
 
     def value_customer_name(self, value):
-        return mask_name(value)
+        return self.shown_name(value)
+
+    def render_phone(self, value):
+        return self.shown_phone(value)
+
+    def value_phone(self, value):
+        return self.shown_phone(value)
 
     def value_customer(self, value):
         return value

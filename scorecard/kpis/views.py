@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import Http404, HttpResponseBadRequest
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from accounts import scoping
+from accounts.decorators import role_required
 from scorecard.complaints.models import WorkOrder
 from scorecard.exports import FORMATS, export_response
 from scorecard.grid.models import Department, OrgUnit
@@ -91,7 +92,10 @@ def department_view(request, city_id: int, dept_code: str):
     scoping.check(scoping.scope_for(request.user), city_id=city.pk, department_id=dept.pk)
     card = selectors.scorecard_for_month(month, retrace=selectors.published_month(month) is None)
     row = next((d for d in card["departments"] if d["unit"] == city.name and d["department"] == dept.name), None)
-    complaints = list(selectors.department_complaints(month, city_id=city.pk, department_id=dept.pk)[:500])
+    scope = scoping.scope_for(request.user)
+    # A county (or station) leader lists the complaints of their own subtree only.
+    complaints = list(selectors.department_complaints(month, city_id=city.pk, department_id=dept.pk)
+                      .filter(scoping.order_q(scope))[:500])
     show_personal = scoping.can_see_personal_data(request.user)
     for c in complaints:
         c.reason = selectors.attribution_reason(c)
@@ -117,8 +121,7 @@ def incident_list(request):
         services.trace_month(month=month)
     qs = (Incident.objects.filter(month=month).select_related("district", "city", "department", "rectification")
           .annotate(linked=Count("links")))
-    if scope.city_ids is not None:
-        qs = qs.filter(city_id__in=scope.city_ids)
+    qs = qs.filter(scoping.district_q(scope))
     if scope.department_id is not None:
         qs = qs.filter(department_id=scope.department_id)
     table = IncidentTable(qs.order_by("district_id", "kind"))
@@ -132,7 +135,9 @@ def incident_list(request):
 @login_required
 def incident_detail(request, pk: int):
     incident = get_object_or_404(Incident.objects.select_related("district", "city", "department"), pk=pk)
-    scoping.check(scoping.scope_for(request.user), city_id=incident.city_id, department_id=incident.department_id)
+    if not scoping.allows_district(scoping.scope_for(request.user), incident.district,
+                                   department_id=incident.department_id):
+        scoping.deny()
     rect = Rectification.objects.filter(incident=incident).first()
     can_edit = rect is not None and (request.user.role == "analyst" or request.user.is_superuser or (
         request.user.role == "dept_head" and request.user.department_id == rect.department_id))
@@ -183,6 +188,8 @@ def appeal_create(request, order_id: int):
     scoping.check(scope, city_id=order.city_id)
     if request.user.role != "dept_head":
         raise PermissionDenied
+    if not scoping.scoped_orders(WorkOrder.objects.filter(pk=order.pk), scope).exists():
+        scoping.deny()  # another department's complaint: not theirs to see, let alone appeal
     form = AppealForm(request.POST or None, request.FILES or None, exclude_department=request.user.department_id)
     if request.method == "POST" and form.is_valid():
         try:
@@ -206,7 +213,7 @@ def appeal_detail(request, pk: int):
     scope = scoping.scope_for(request.user)
     if not (scope.allows(city_id=appeal.city_id, department_id=appeal.from_department_id)
             or scope.allows(city_id=appeal.city_id, department_id=appeal.to_department_id)):
-        raise Http404
+        scoping.deny()
     can_decide = appeal.status == Appeal.Status.PENDING and (request.user.role == "analyst"
                                                               or request.user.is_superuser)
     form = AppealDecisionForm()
@@ -215,12 +222,10 @@ def appeal_detail(request, pk: int):
                                                        "history": history})
 
 
-@login_required
 @require_POST
+@role_required("analyst")  # before the lookup: a 403 for every id, so ids reveal nothing
 def appeal_decide(request, pk: int):
     appeal = get_object_or_404(Appeal, pk=pk)
-    if not (request.user.role == "analyst" or request.user.is_superuser):
-        raise PermissionDenied
     form = AppealDecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请选择处理结果并填写处理意见"))

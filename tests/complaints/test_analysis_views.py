@@ -64,7 +64,8 @@ def test_analysis_page_shows_the_figures_with_links(client, analyst, march):
     assert "TQT00" in html and 'href="/analysis/orders/?month=2018-03&amp;district=TQT00"' in html
     hot = {h["key"]: h["count"] for h in resp.context["hotspot_tables"]}
     assert hot == {"multi": 1, "consecutive": 2, "lastyear": 0}
-    assert "13900001111" not in html and "张三丰" not in html
+    # Analysts see customer names in full (repeat demands); the page has no phone numbers.
+    assert "13900001111" not in html and "张三丰" in html
 
 
 def test_analysis_page_unit_picker_and_default_month(client, analyst, march):
@@ -130,13 +131,22 @@ def test_order_list_filters(client, analyst, march):
 
 
 def test_order_list_masks_names_and_exports(client, analyst, march):
+    # Analysts see names and phone numbers in full, in the page and the export.
     resp = client.get(reverse("analysis:orders"), {"month": "2018-03", "customer": "A1"})
     html = resp.content.decode()
-    assert "张**" in html and "张三丰" not in html and "13900001111" not in html
+    assert "张三丰" in html and "13900001111" in html
     resp = client.get(reverse("analysis:orders"), {"month": "2018-03", "_export": "csv"})
     body = (b"".join(resp.streaming_content) if resp.streaming else resp.content).decode("utf-8-sig")
-    assert "工单编号" in body and "张**" in body and "张三丰" not in body and "13900001111" not in body
+    assert "工单编号" in body and "张三丰" in body and "13900001111" in body
     assert "2018-03-02 19:05" in body  # local time, not UTC
+    # Everyone else gets them masked (张*, 139****1111), the export included.
+    auditor = User.objects.create_user("aud-mask", password="pw-analysis-3", role=User.Role.AUDITOR)
+    client.force_login(auditor)
+    html = client.get(reverse("analysis:orders"), {"month": "2018-03", "customer": "A1"}).content.decode()
+    assert "张**" in html and "139****1111" in html and "张三丰" not in html and "13900001111" not in html
+    resp = client.get(reverse("analysis:orders"), {"month": "2018-03", "_export": "csv"})
+    body = (b"".join(resp.streaming_content) if resp.streaming else resp.content).decode("utf-8-sig")
+    assert "张**" in body and "139****1111" in body and "张三丰" not in body and "13900001111" not in body
 
 
 def test_flag_sensitive_customer_highlights_orders(client, analyst, march):
