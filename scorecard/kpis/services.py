@@ -81,7 +81,8 @@ def trace_month(*, month: dt.date) -> list[Incident]:
     Incident.objects.bulk_create(to_create, batch_size=1000)
     Incident.objects.bulk_update(to_update, ["department", "rule", "evidence", "city"], batch_size=1000)
 
-    incidents = list(Incident.objects.filter(month=month))
+    incidents = list(Incident.objects.filter(month=month).only("pk", "district_id", "kind", "city_id",
+                                                               "department_id"))
     # A rectification item follows its incident's responsible unit until work on it starts.
     rects = {r.incident_id: r for r in Rectification.objects.filter(incident__month=month)}
     new_rects, moved = [], []
@@ -102,22 +103,33 @@ def trace_month(*, month: dt.date) -> list[Incident]:
 
 
 def _link_complaints(month: dt.date, incidents: list[Incident]) -> None:
-    IncidentComplaint.objects.filter(incident__month=month).delete()
+    """Link each complaint of the month to at most one incident (LINK_PRIORITY order).
+
+    Only the difference to the stored links is written: re-tracing unchanged
+    data (every read of an unpublished month does it) then writes nothing.
+    """
     complaints = month_complaints(month)
     by_kind: dict[str, dict[str, int]] = {}
     for inc in incidents:
         by_kind.setdefault(inc.kind, {})[inc.district_id] = inc.pk
-    linked: set[int] = set()
+    wanted: dict[int, int] = {}
     for kind in Incident.LINK_PRIORITY:
         districts = by_kind.get(kind)
         if not districts:
             continue
         rows = (complaints.filter(district_id__in=list(districts)).filter(_link_filter(kind))
                 .values_list("pk", "district_id"))
-        links = [IncidentComplaint(work_order_id=pk, incident_id=districts[code])
-                 for pk, code in rows if pk not in linked]
-        linked.update(link.work_order_id for link in links)
-        IncidentComplaint.objects.bulk_create(links, batch_size=2000)
+        for pk, code in rows:
+            wanted.setdefault(pk, districts[code])
+    existing = dict(IncidentComplaint.objects.filter(incident__month=month)
+                    .values_list("work_order_id", "incident_id"))
+    stale = [pk for pk, inc in existing.items() if wanted.get(pk) != inc]
+    if stale:
+        IncidentComplaint.objects.filter(work_order_id__in=stale).delete()
+    IncidentComplaint.objects.bulk_create(
+        [IncidentComplaint(work_order_id=pk, incident_id=inc) for pk, inc in wanted.items()
+         if existing.get(pk) != inc],
+        batch_size=2000)
 
 
 # --- Publication ------------------------------------------------------------
