@@ -8,8 +8,11 @@
   suffix, so concurrent test runs on one server do not collide.
 - `celery_worker_process` starts `celery -A scorecard worker` against the test's
   database and broker, waits until it answers a ping and yields a handle whose
-  `process` a test may kill. Tests using it run with `transactional_db` (the
-  worker only sees committed data) and with the migrations' seeded rows restored.
+  `process` a test may kill; `celery_worker_factory` starts several, with extra
+  environment. Tests using them run with `transactional_db` (the worker only sees
+  committed data).
+- Every transactional test gets the migrations' seeded rows restored at setup
+  (serialized rollback; see `pytest_collection_modifyitems`).
 """
 from __future__ import annotations
 
@@ -107,38 +110,78 @@ def database_url(settings_dict) -> str:
     return f"postgres://{credentials}{host}{port}/{quote(name, safe='')}"
 
 
-@pytest.fixture
-def celery_worker_process(transactional_db, django_db_serialized_rollback, settings, celery_test_broker, tmp_path):
-    env = dict(os.environ)
-    env.update(celery_test_broker.env)
-    env.update(
-        DATABASE_URL=database_url(connection.settings_dict),
-        MEDIA_ROOT=str(settings.MEDIA_ROOT),
-        SCORECARD_VAR_DIR=str(tmp_path / "worker-var"),
-        CELERY_TASK_ALWAYS_EAGER="0",
-        PYTHONUNBUFFERED="1",
+def _transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    names = getattr(item, "fixturenames", ())
+    return bool(
+        (marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
+        or "transactional_db" in names or "live_server" in names
     )
-    nodename = f"test-{RUN_ID}-{uuid.uuid4().hex[:6]}@{socket.gethostname()}"
-    log_path = tmp_path / "celery-worker.log"
-    cmd = [
-        sys.executable, "-m", "celery", "-A", "scorecard", "worker", "--pool=solo", "--loglevel=info",
-        "-n", nodename, "--without-gossip", "--without-mingle", "--without-heartbeat",
-    ]
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            cmd, cwd=django_settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
+
+
+def pytest_collection_modifyitems(items):
+    # Every transactional test restores the migrations' seeded rows (taxonomy,
+    # departments, KPI defaults) at setup: a worker test needs them, and mixing
+    # would break. A transactional test without serialized rollback ends with a
+    # flush that re-creates content types and permissions under new ids; the next
+    # test that restores the serialized rows then fails on their unique keys.
+    for item in items:
+        names = getattr(item, "fixturenames", None)
+        if names is not None and _transactional(item) and "django_db_serialized_rollback" not in names:
+            names.append("django_db_serialized_rollback")
+
+
+@pytest.fixture
+def celery_worker_factory(transactional_db, settings, celery_test_broker, tmp_path):
+    """Start real workers, with extra environment if given; all are killed at the end.
+
+    `start(**extra_env)` returns a ready `CeleryWorker`; a test may start several
+    in turn (kill one mid-task, start the next).
+    """
+    started: list[CeleryWorker] = []
+
+    def start(**extra_env) -> CeleryWorker:
+        env = dict(os.environ)
+        env.update(celery_test_broker.env)
+        env.update(
+            DATABASE_URL=database_url(connection.settings_dict),
+            MEDIA_ROOT=str(settings.MEDIA_ROOT),
+            SCORECARD_VAR_DIR=str(tmp_path / "worker-var"),
+            CELERY_TASK_ALWAYS_EAGER="0",
+            PYTHONUNBUFFERED="1",
         )
-    worker = CeleryWorker(process=process, nodename=nodename, log_path=log_path)
-    try:
+        env.update({key: str(value) for key, value in extra_env.items()})
+        nodename = f"test-{RUN_ID}-{uuid.uuid4().hex[:6]}@{socket.gethostname()}"
+        log_path = tmp_path / f"celery-worker-{len(started)}.log"
+        cmd = [
+            sys.executable, "-m", "celery", "-A", "scorecard", "worker", "--pool=solo", "--loglevel=info",
+            "-n", nodename, "--without-gossip", "--without-mingle", "--without-heartbeat",
+        ]
+        with open(log_path, "wb") as log:
+            process = subprocess.Popen(
+                cmd, cwd=django_settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+            )
+        worker = CeleryWorker(process=process, nodename=nodename, log_path=log_path)
+        started.append(worker)
         deadline = time.monotonic() + READY_TIMEOUT
         while not celery_app.control.ping(destination=[nodename], timeout=0.5):
             if process.poll() is not None:
                 pytest.fail(f"celery worker exited with {process.returncode}:\n{worker.log()}")
             if time.monotonic() > deadline:
                 pytest.fail(f"celery worker not ready after {READY_TIMEOUT} s:\n{worker.log()}")
-        yield worker
+        return worker
+
+    try:
+        yield start
     finally:
         # SIGKILL rather than a warm shutdown, which waits ~4 s for the worker's
         # polling loop: the broker and the database are this test's alone.
-        worker.kill()
+        for worker in started:
+            worker.kill()
+
+
+@pytest.fixture
+def celery_worker_process(celery_worker_factory) -> CeleryWorker:
+    """One real worker on the test's database and broker (see the module docstring)."""
+    return celery_worker_factory()
