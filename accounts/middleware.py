@@ -2,8 +2,9 @@
 
 - ``AuditorReadOnlyMiddleware``: auditors change nothing. Any unsafe request
   (POST, PUT, ...) by an auditor is refused with 403, except the few that change
-  no data: logging in and out, changing one's own password, choosing the
-  language and verifying a PDF against the published hash.
+  no data: logging in and out, changing one's own password and e-mail
+  preference, marking one's own notifications read, choosing the language and
+  verifying a PDF against the published hash.
 - ``AccessAuditMiddleware``: every denied access of a logged-in user — a 403,
   or an object outside their scope (``scoping.ScopeDenied``, shown as a 404) —
   is written to the audit log with the path, in this one place.
@@ -16,7 +17,7 @@ from .scoping import ScopeDenied
 
 # URL names (namespace:name) an auditor may post to: none of them changes product data.
 AUDITOR_WRITABLE = frozenset({
-    "login", "logout", "password_change", "set_language", "notices:verify",
+    "login", "logout", "password_change", "profile", "notifications_read", "set_language", "notices:verify",
 })
 
 

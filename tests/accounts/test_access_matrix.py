@@ -1,0 +1,230 @@
+"""The access-control matrix: every role × every URL of the URL conf (pages, exports,
+downloads, API), with the expected status.
+
+The URL list is read from the URL conf, so a new URL without a rule here fails
+``test_every_url_has_a_rule`` naming it. Objects of another unit (city B; the
+scoped users belong to city A) must answer 404 exactly as ids that do not exist.
+"""
+from typing import Callable, NamedTuple
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from .conftest import ROLES
+
+pytestmark = pytest.mark.django_db
+
+USERS = ROLES[:-1]  # analyst, dept_head, leader, auditor, admin
+MISSING = 987654321  # an id no object has
+
+
+def everyone(status=200, *, anon=302, **override) -> dict:
+    return {**{r: status for r in USERS}, "anonymous": anon, **override}
+
+
+def only(*roles, ok=200, other=403, anon=302, **override) -> dict:
+    return {**{r: ok if r in roles else other for r in USERS}, "anonymous": anon, **override}
+
+
+SCOPED_404 = {"dept_head": 404, "leader": 404}  # city A users asking for city B's objects
+
+
+class Case(NamedTuple):
+    expect: dict
+    kwargs: Callable | None = None
+    query: str = ""
+    method: str = "get"
+    data: dict | None = None
+    label: str = ""
+
+
+def C(expect, kwargs=None, query="", method="get", data=None, label=""):
+    return Case(expect, kwargs, query, method, data, label)
+
+
+API = dict(anon=401)
+RULES: dict[str, list[Case]] = {
+    # --- authentication and the user's own pages -----------------------------------------
+    "home": [C(everyone())],
+    "login": [C(everyone(anon=200))],
+    "logout": [C(everyone(405, anon=405), label="GET"), C(everyone(302, anon=302), method="post")],
+    "password_change": [C(everyone()), C(everyone(200), method="post", data={}, label="invalid form")],
+    "password_change_done": [C(everyone())],
+    "profile": [C(everyone())],
+    "notifications": [C(everyone())],
+    "notifications_read": [C(everyone(302), method="post", data={})],
+    "audit_log": [C(only("auditor", "admin")), C(only("auditor", "admin"), query="export=csv", label="export")],
+    "admin:index": [C(only("admin", anon=302))],
+    # --- imports: analysts only ------------------------------------------------------------
+    "imports:list": [C(only("analyst")), C(only("analyst"), method="post", data={}, label="upload")],
+    "imports:detail": [C(only("analyst"), lambda w: {"pk": w.job.pk})],
+    "imports:status": [C(only("analyst"), lambda w: {"pk": w.job.pk})],
+    # --- analysis: scoped figures, drill-down and exports ------------------------------------
+    "analysis:profile": [
+        C(everyone(), query="month=2024-07"),
+        C(everyone(), query=lambda w: f"month=2024-07&unit={w.a.pk}", label="own city"),
+        C(everyone(**SCOPED_404), query=lambda w: f"month=2024-07&unit={w.b.pk}", label="other city"),
+        C(everyone(404), query=f"month=2024-07&unit={MISSING}", label="missing unit"),
+        C(everyone(), query="month=2024-07&_table=multi&_export=csv", label="hotspot export"),
+    ],
+    "analysis:orders": [
+        C(everyone(), query="month=2024-07"),
+        C(everyone(**SCOPED_404), query=lambda w: f"month=2024-07&unit={w.b.pk}", label="other city"),
+        C(everyone(), query="month=2024-07&_export=csv", label="export csv"),
+        C(everyone(), query="month=2024-07&_export=xlsx", label="export xlsx"),
+    ],
+    "analysis:sensitive": [
+        C(only("analyst", ok=302), lambda w: {"customer_no": "CA1"}, method="post", data={"sensitive": "1"}),
+        C(everyone(405, anon=405), lambda w: {"customer_no": "CA1"}, label="GET"),
+    ],
+    # --- scorecard, department, incidents, appeals --------------------------------------------
+    "kpis:scorecard": [
+        C(everyone(), query="month=2024-07"),
+        C(everyone(), query="month=2024-07&table=units&export=csv", label="export units"),
+        C(everyone(), query="month=2024-07&table=departments&export=xlsx", label="export departments"),
+    ],
+    "kpis:department": [
+        C(everyone(), lambda w: {"city_id": w.a.pk, "dept_code": "yj"}, "month=2024-07", label="own"),
+        C(everyone(dept_head=404), lambda w: {"city_id": w.a.pk, "dept_code": "yx"}, "month=2024-07",
+          label="own city, other department"),
+        C(everyone(**SCOPED_404), lambda w: {"city_id": w.b.pk, "dept_code": "yj"}, "month=2024-07",
+          label="other city"),
+        C(everyone(404), lambda w: {"city_id": MISSING, "dept_code": "yj"}, "month=2024-07", label="missing"),
+    ],
+    "kpis:incidents": [
+        C(everyone(), query="month=2024-07"),
+        C(everyone(), query="month=2024-07&export=csv", label="export"),
+    ],
+    "kpis:incident": [
+        C(everyone(), lambda w: {"pk": w.incident_a.pk}, label="own"),
+        C(everyone(**SCOPED_404), lambda w: {"pk": w.incident_b.pk}, label="other city"),
+        C(everyone(404), lambda w: {"pk": MISSING}, label="missing"),
+        C(only("analyst", "dept_head"), lambda w: {"pk": w.incident_a.pk}, method="post", data={},
+          label="update rectification (invalid form)"),
+    ],
+    "kpis:appeals": [C(everyone())],
+    "kpis:appeal_new": [
+        C(only("dept_head"), lambda w: {"order_id": w.order_a.pk}, label="own complaint"),
+        C(only("dept_head", ok=404), lambda w: {"order_id": w.order_a_yx.pk}, label="own city, other department"),
+        C(only(ok=403, leader=404, dept_head=404), lambda w: {"order_id": w.order_b.pk}, label="other city"),
+        C(everyone(404), lambda w: {"order_id": MISSING}, label="missing"),
+    ],
+    "kpis:appeal": [
+        C(everyone(), lambda w: {"pk": w.appeal_a.pk}, label="own"),
+        C(everyone(**SCOPED_404), lambda w: {"pk": w.appeal_b.pk}, label="other city"),
+        C(everyone(404), lambda w: {"pk": MISSING}, label="missing"),
+    ],
+    "kpis:appeal_decide": [
+        C(only("analyst", ok=302), lambda w: {"pk": w.appeal_a.pk}, method="post", data={}),
+        C(only("analyst", ok=404), lambda w: {"pk": MISSING}, method="post", data={}, label="missing"),
+        C(everyone(405, anon=405), lambda w: {"pk": w.appeal_a.pk}, label="GET"),
+    ],
+    # --- notices ------------------------------------------------------------------------------
+    "notices:list": [C(everyone())],
+    "notices:rankings": [C(everyone())],
+    "notices:generate": [
+        C(only("analyst", "admin", ok=302), method="post", data={"month": ""}),
+        C(everyone(405), label="GET"),
+    ],
+    "notices:status": [
+        C(everyone(), lambda w: {"pk": w.published.pk}, label="published"),
+        C(everyone(**SCOPED_404), lambda w: {"pk": w.draft.pk}, label="draft"),
+    ],
+    "notices:publish": [
+        C(only("analyst", "admin", ok=409), lambda w: {"pk": w.draft.pk}, method="post", data={}),
+    ],
+    "notices:download": [
+        C(everyone(), lambda w: {"pk": w.published.pk}, label="published"),
+        C(only("analyst", "auditor", "admin"), lambda w: {"pk": w.draft.pk}, label="draft"),
+        C(everyone(404), lambda w: {"pk": MISSING}, label="missing"),
+    ],
+    "notices:verify": [
+        C(only("analyst", "auditor", "admin")),
+        C(only("analyst", "auditor", "admin"), method="post", data={}, label="no file"),
+    ],
+    # --- JSON API -----------------------------------------------------------------------------
+    "api:scorecard": [
+        C(everyone(**API), query="month=2024-07"),
+        C(everyone(403, **API), method="post", data={}, label="write refused"),
+    ],
+    "api:profile": [
+        C(everyone(**API), query="month=2024-07"),
+        C(everyone(**SCOPED_404, **API), query=lambda w: f"month=2024-07&unit={w.b.pk}", label="other city"),
+    ],
+    "api:incidents": [C(everyone(**API), query="month=2024-07")],
+    "api:incident": [
+        C(everyone(**API), lambda w: {"pk": w.incident_a.pk}, label="own"),
+        C(everyone(**SCOPED_404, **API), lambda w: {"pk": w.incident_b.pk}, label="other city"),
+        C(everyone(404, **API), lambda w: {"pk": MISSING}, label="missing"),
+    ],
+    "api:schema": [C(everyone(**API))],
+    "api:docs": [C(everyone(**API))],
+}
+
+# Not product URLs: Django's language switch. The admin's internal URLs are covered by
+# admin:index (one site-wide rule, ScorecardAdminSite.admin_view) and test_admin_site_*.
+SKIPPED = {"set_language"}
+
+
+def url_names(patterns=None, namespace=None):
+    """(name, route) for every URL pattern, walking included URL confs."""
+    for p in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(p, URLResolver):
+            ns = p.namespace and (f"{namespace}:{p.namespace}" if namespace else p.namespace) or namespace
+            yield from ((n, str(p.pattern) + r) for n, r in url_names(p.url_patterns, ns))
+        elif isinstance(p, URLPattern):
+            name = p.name and (f"{namespace}:{p.name}" if namespace else p.name)
+            yield name, str(p.pattern)
+
+
+def _in_admin(name, route):
+    return route.startswith("admin/") and name != "admin:index"
+
+
+def rule_problems() -> list[str]:
+    found = [(n, r) for n, r in url_names() if not _in_admin(n, r) and n not in SKIPPED]
+    problems = [f"URL pattern {r!r} has no name (name it and add a rule to RULES)" for n, r in found if not n]
+    problems += [f"URL {n!r} has no access rule in tests/accounts/test_access_matrix.py RULES"
+                 for n in sorted({n for n, _ in found if n and n not in RULES})]
+    return problems
+
+
+def test_every_url_has_a_rule():
+    problems = rule_problems()
+    assert not problems, "\n".join(problems)
+
+
+def test_a_new_url_without_a_rule_is_named(settings):
+    settings.ROOT_URLCONF = "tests.accounts.urls_with_extra"
+    assert rule_problems() == [
+        "URL pattern 'unnamed/' has no name (name it and add a rule to RULES)",
+        "URL 'brand_new' has no access rule in tests/accounts/test_access_matrix.py RULES",
+    ]
+
+
+def _path(name, case, world):
+    url = reverse(name, kwargs=case.kwargs(world) if case.kwargs else None)
+    query = case.query(world) if callable(case.query) else case.query
+    return url + (f"?{query}" if query else "")
+
+
+@pytest.mark.parametrize("name", sorted(RULES))
+def test_access_matrix(name, world):
+    if name not in {n for n, _ in url_names()}:
+        pytest.skip(f"{name} is not in this URL conf")
+    wrong = []
+    for case in RULES[name]:
+        assert set(case.expect) == set(ROLES), f"{name} {case.label}: a status for every role"
+        path = _path(name, case, world)
+        for role in ROLES:
+            client = Client()
+            if role != "anonymous":
+                client.force_login(world.users[role])
+            resp = getattr(client, case.method)(path, case.data or {})
+            want = case.expect[role]
+            if resp.status_code != want:
+                wrong.append(f"{role:<9} {case.method.upper()} {path} [{case.label}]: {resp.status_code}, want {want}")
+            elif role == "anonymous" and want == 302:
+                assert "login" in resp["Location"], f"{path}: anonymous redirected to {resp['Location']}"
+    assert not wrong, "\n".join(wrong)
