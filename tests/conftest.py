@@ -22,3 +22,13 @@ def _fast_password_hasher(settings):
     # PBKDF2's deliberate slowness is for attackers, not for the test suite
     # (login lockout and password validation are tested with the real settings).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    # Cached read-outs are keyed by a data version that restarts with each test database.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

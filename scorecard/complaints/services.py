@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from scorecard.kpis import freshness
+
 from .importers import IMPORTERS
 from .importers.base import ImportResult, RowError, run
 from .importers.readers import estimate_rows
@@ -43,7 +45,11 @@ def import_file(*, kind: str, path: str | Path, dry_run: bool = False,
     path = Path(path)
     if not path.is_file():
         return ImportResult(kind=kind, dry_run=dry_run, errors=[RowError(0, "", f"文件不存在：{path}")])
-    return run(IMPORTERS[kind], path=path, dry_run=dry_run, progress=progress)
+    result = run(IMPORTERS[kind], path=path, dry_run=dry_run, progress=progress)
+    if result.ok and not dry_run and (result.created or result.updated):
+        # Bulk upserts send no model signals: tell the cached read-outs that figures may have moved.
+        freshness.bump()
+    return result
 
 
 # --- Web import jobs -------------------------------------------------------------

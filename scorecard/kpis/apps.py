@@ -8,4 +8,6 @@ class KpisConfig(AppConfig):
     verbose_name = _("归因与考核")
 
     def ready(self):
-        from . import expressions, signals  # noqa: F401  (register SQLite MEDIAN and the calendar signal)
+        from . import expressions, freshness, signals  # noqa: F401  (register SQLite MEDIAN and the calendar signal)
+
+        freshness.connect()

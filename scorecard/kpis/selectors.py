@@ -15,6 +15,7 @@ from scorecard.complaints.models import WorkOrder
 from scorecard.grid.models import Department, District, OrgUnit
 from scorecard.months import label, last_day
 
+from . import freshness
 from .attribution import RULES, attributed, default_table, month_complaints
 from .expressions import DurationSeconds, Median, acknowledged_in_time_q, clock_annotations, is_repeat, on_time_q, \
     with_deadline
@@ -202,30 +203,42 @@ def _has_data(month: dt.date) -> bool:
 
 
 def scorecard_for_month(month: dt.date, *, retrace: bool = True) -> dict:
-    """The scorecard read-out (interfaces.md), with rank movement against the month before."""
-    from scorecard.months import shift
+    """The scorecard read-out (interfaces.md), with rank movement against the month before.
 
-    from .services import trace_month
-
+    Published: the frozen snapshot. Unpublished: computed from current data,
+    cached per data version (see freshness).
+    """
     rm = published_month(month)
     if rm is not None and rm.scorecard is not None:
         return rm.scorecard
+    return freshness.cached("scorecard", label(month), compute=lambda: _scorecard_from_data(month, retrace))
+
+
+def _scorecard_from_data(month: dt.date, retrace: bool) -> dict:
+    from scorecard.months import shift
+
     if retrace:
-        trace_month(month=month)
+        ensure_traced(month)
     previous_month = shift(month, -1)
     prev = published_month(previous_month)
     previous = prev.scorecard if prev else (compute_scorecard(previous_month) if _has_data(previous_month) else None)
     return _with_movement(compute_scorecard(month), previous)
 
 
-def trace_for_month(month: dt.date, *, retrace: bool = True) -> dict:
+def ensure_traced(month: dt.date) -> None:
+    """Re-trace an unpublished month once per data version."""
     from .services import trace_month
 
+    if published_month(month) is None:
+        freshness.cached("traced", label(month), compute=lambda: bool(trace_month(month=month)) or True)
+
+
+def trace_for_month(month: dt.date, *, retrace: bool = True) -> dict:
     rm = published_month(month)
     if rm is not None and rm.trace is not None:
         return rm.trace
     if retrace:
-        trace_month(month=month)
+        ensure_traced(month)
     incidents = (Incident.objects.filter(month=month).select_related("district", "city", "department",
                                                                       "rectification")
                  .order_by("district_id", "kind"))

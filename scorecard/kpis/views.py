@@ -117,8 +117,7 @@ def incident_list(request):
     except BadParameter as exc:
         return _bad(exc)
     scope = scoping.scope_for(request.user)
-    if selectors.published_month(month) is None:
-        services.trace_month(month=month)
+    selectors.ensure_traced(month)
     qs = (Incident.objects.filter(month=month).select_related("district", "city", "department", "rectification")
           .annotate(linked=Count("links")))
     qs = qs.filter(scoping.district_q(scope))

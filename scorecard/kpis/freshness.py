@@ -1,0 +1,59 @@
+"""Cache the expensive read-outs of unpublished months, keyed by the data version.
+
+Writers bump the version: single-row saves and deletes of the models that feed
+the figures do it through the signals below (the admin, the services, the test
+factories alike); set-based writes that send no signals (the importers' bulk
+upserts) call ``bump()`` themselves.
+"""
+from django.apps import apps
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import F
+from django.db.models.signals import post_delete, post_save
+
+# Models whose rows move a scorecard, trace or profile figure.
+FIGURE_MODELS = [
+    "grid.OrgUnit", "grid.Department", "grid.Feeder", "grid.District", "grid.LoadReading", "grid.Outage",
+    "grid.GridProject",
+    "complaints.BusinessType", "complaints.Category", "complaints.SubCategory", "complaints.Detail",
+    "complaints.Customer", "complaints.WorkOrder",
+    "kpis.RuleSettings", "kpis.DefaultAttribution", "kpis.KpiDefinition", "kpis.WorkingDayOverride",
+    "kpis.WorkCalendar", "kpis.Rectification", "kpis.AttributionOverride", "kpis.Appeal", "kpis.ReportingMonth",
+]
+
+
+def current() -> int:
+    from .models import DataVersion
+
+    return DataVersion.objects.values_list("version", flat=True).first() or 0
+
+
+def bump() -> None:
+    from .models import DataVersion
+
+    if not DataVersion.objects.filter(pk=1).update(version=F("version") + 1):
+        DataVersion.objects.get_or_create(pk=1, defaults={"version": 1})
+
+
+def cached(name: str, *parts, compute):
+    """compute() once per data version; never cache inside a transaction that may roll back."""
+    if transaction.get_connection().in_atomic_block:
+        return compute()
+    key = f"scorecard:{name}:{current()}:" + ":".join(str(p) for p in parts)
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout=24 * 3600)
+    return value
+
+
+def _on_change(sender, **kwargs):
+    if not kwargs.get("raw"):
+        bump()
+
+
+def connect() -> None:
+    for label in FIGURE_MODELS:
+        model = apps.get_model(label)
+        post_save.connect(_on_change, sender=model, dispatch_uid=f"freshness-save-{label}")
+        post_delete.connect(_on_change, sender=model, dispatch_uid=f"freshness-delete-{label}")
