@@ -6,6 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.shortcuts import render
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
 from scorecard.exports import FORMATS, export_response
@@ -60,6 +61,7 @@ class AuditTable(tables.Table):
     value_action = render_action
 
 
+@require_safe
 @role_required("auditor", "admin")
 def audit_log(request):
     """Read-only by construction: the page has no form that posts, and AuditLog refuses updates and deletes."""
