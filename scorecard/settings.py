@@ -60,6 +60,7 @@ MIDDLEWARE = [
     # Every denied access of a logged-in user goes to the audit log; auditors post nothing.
     "accounts.middleware.AccessAuditMiddleware",
     "accounts.middleware.AuditorReadOnlyMiddleware",
+    "accounts.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Axes must come last: it inspects the outcome of authentication.
@@ -149,6 +150,11 @@ SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Everything (ECharts, Swagger UI) is served from our own origin: no third-party sources.
+CONTENT_SECURITY_POLICY = env.str("CONTENT_SECURITY_POLICY", default=(
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"))
 
 # --- JSON API (scorecard.api) ---------------------------------------------------
 # Read-only, for the company's other systems: session (browser) or token
