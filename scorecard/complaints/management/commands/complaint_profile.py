@@ -4,6 +4,7 @@ With ``--json`` prints the profile as one UTF-8 JSON object; without it a
 readable table. Bad parameters exit with code 2 and a message naming them.
 """
 import json
+import unicodedata
 from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
@@ -47,6 +48,12 @@ def _dumps(profile: dict) -> str:
     return json.dumps(profile, ensure_ascii=False, default=_json_default)
 
 
+def _pad(text: str, width: int) -> str:
+    """Left-justify to ``width`` terminal columns (a Chinese character takes two)."""
+    used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(width - used, 1)
+
+
 def _pct(value) -> str:
     return "—" if value is None else f"{value:+.2f}%"
 
@@ -57,11 +64,11 @@ def render_table(p: dict) -> str:
         f"投诉总量 {p['total']}（上月 {p['previous_month_total']}，环比 {_pct(p['mom_change_pct'])}；"
         f"去年同期 {p['last_year_total']}，同比 {_pct(p['yoy_change_pct'])}）",
         "",
-        "一级分类            件数     占比",
+        "  " + _pad("一级分类", 30) + "  件数     占比",
     ]
-    lines += [f"  {c['name']:<14}{c['count']:>6}  {c['share']:>6.2f}%" for c in p["categories"]]
-    lines += ["", "二级分类                        件数     占比"]
-    lines += [f"  {s['category'] + '/' + s['name']:<26}{s['count']:>6}  {s['share']:>6.2f}%"
+    lines += [f"  {_pad(c['name'], 30)}{c['count']:>6}  {c['share']:>6.2f}%" for c in p["categories"]]
+    lines += ["", "  " + _pad("二级分类", 30) + "  件数     占比"]
+    lines += [f"  {_pad(s['category'] + '/' + s['name'], 30)}{s['count']:>6}  {s['share']:>6.2f}%"
               for s in p["subcategories"]]
     v = p["voltage_customers"]
     h = p["hotspots"]
