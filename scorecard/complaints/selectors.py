@@ -339,7 +339,8 @@ def complaint_profile(month, unit: OrgUnit | None = None, *, figures: dict | Non
 
     Keys beyond the specified ones: ``unit``, ``previous_month_total``,
     ``mom_change_pct``, ``last_year_total``, ``yoy_change_pct`` (``None`` when
-    the earlier month has no complaints). Categories: all of the taxonomy,
+    the earlier month has no complaints). Shares and changes are JSON numbers
+    (floats of the half-up rounded values). Categories: all of the taxonomy,
     zeros included; sub-categories: those with complaints; both by count
     descending, ties in taxonomy order. Hotspot codes ascending.
     """
@@ -349,17 +350,24 @@ def complaint_profile(month, unit: OrgUnit | None = None, *, figures: dict | Non
         "unit": f["unit"].name if f["unit"] else None,
         "total": f["total"],
         "previous_month_total": f["previous_month_total"],
-        "mom_change_pct": f["mom_change_pct"],
+        "mom_change_pct": _number(f["mom_change_pct"]),
         "last_year_total": f["last_year_total"],
-        "yoy_change_pct": f["yoy_change_pct"],
-        "categories": [{"name": c["name"], "count": c["count"], "share": c["share"]} for c in f["categories"]],
-        "subcategories": [{"category": s["category"], "name": s["name"], "count": s["count"], "share": s["share"]}
-                          for s in f["subcategories"]],
+        "yoy_change_pct": _number(f["yoy_change_pct"]),
+        "categories": [{"name": c["name"], "count": c["count"], "share": _number(c["share"])}
+                       for c in f["categories"]],
+        "subcategories": [{"category": s["category"], "name": s["name"], "count": s["count"],
+                           "share": _number(s["share"])} for s in f["subcategories"]],
         "voltage_customers": f["voltage_customers"],
         "hotspots": {key: [r["code"] for r in rows] for key, rows in f["hotspots"].items()},
         "hourly": f["hourly"],
         "peak_hours": f["peak_hours"],
     }
+
+
+def _number(value: Decimal | None) -> float | None:
+    # Rounded already (half-up, 2 decimals); a float of a 2-decimal Decimal prints back the same
+    # digits, so the dict is JSON-ready for the command, the API and the notices alike.
+    return None if value is None else float(value)
 
 
 def latest_month() -> date | None:
