@@ -206,4 +206,8 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:  # Ctrl-C during migrate/seed/collectstatic: nothing started yet
+        log("interrupted.")
+        sys.exit(130)
