@@ -253,7 +253,8 @@ def publish_notice(*, notice: Notice, user) -> Notice:
     """Publish a draft. The first publication of a month freezes its figures
     (refused while appeals are pending: ``ValidationError`` code ``pending_appeals``);
     a correction supersedes the month's published version, whose file stays."""
-    notice = Notice.objects.select_for_update().select_related("corrects").get(pk=notice.pk)
+    # No select_related here: PostgreSQL refuses FOR UPDATE on the nullable side of an outer join.
+    notice = Notice.objects.select_for_update().get(pk=notice.pk)
     if notice.status != Notice.Status.DRAFT:
         raise ValidationError(_("只能发布草稿（当前状态：%(s)s）") % {"s": notice.get_status_display()},
                               code="not_draft")

@@ -117,12 +117,19 @@ def broker_down():
         celery_app._pool = None
         celery_app.amqp._producer_pool = None
 
+    # Celery reads CELERY_BROKER_URL from the environment before its configuration (CI sets it).
+    saved_env = os.environ.get("CELERY_BROKER_URL")
     reset_pools()
+    os.environ["CELERY_BROKER_URL"] = "redis://127.0.0.1:1/0"
     conf.update(broker_url="redis://127.0.0.1:1/0", broker_transport_options={}, broker_connection_timeout=1,
                 broker_connection_max_retries=1)
 
     def restore():
         reset_pools()
+        if saved_env is None:
+            os.environ.pop("CELERY_BROKER_URL", None)
+        else:
+            os.environ["CELERY_BROKER_URL"] = saved_env
         conf.update(saved)
 
     yield restore
