@@ -374,7 +374,13 @@ class _Province:
     # ---- work orders ------------------------------------------------------------------
     def workorder_rows(self, orders: int):
         rng = self.rng("workorders")
-        n, n_m = self.n, len(self.months)
+        # randint/randrange are three Python calls each; this loop runs a million times.
+        rand = rng.random
+
+        def between(a: int, b: int) -> int:
+            return a + int(rand() * (b - a + 1))
+
+        n = self.n
         salt = self.seed * 7919 + 17
         month_counts = _allocate(orders, [SEASON_ORDERS[m] for _, m in self.months])
         prof = P.COMPLAINT_PROFILE
@@ -392,7 +398,7 @@ class _Province:
 
         def pick(cw) -> int:
             cum, total = cw
-            return bisect.bisect_right(cum, rng.random() * total)
+            return bisect.bisect_right(cum, rand() * total)
 
         def customer(cust: int) -> tuple[str, str, str]:
             h = ((cust ^ salt) * 2654435761) & 0xFFFFFFFF
@@ -421,7 +427,7 @@ class _Province:
                                  (_allocate(total_m - n_complaints, OTHER_HOURS), 0)):
                 for h, q in enumerate(quotas):
                     for _ in range(q):
-                        sec = m_start + rng.randrange(n_days) * DAY + h * HOUR + rng.randrange(HOUR)
+                        sec = m_start + int(rand() * n_days) * DAY + h * HOUR + int(rand() * HOUR)
                         slots.append(sec * 2 + flag)
             slots.sort()
             width = max(6, len(str(total_m)))
@@ -440,7 +446,7 @@ class _Province:
                             has_district = cust < 7_400_000_000
                             break
                     if pi is None:
-                        pi = bisect.bisect_right(prof_cum, rng.random() * prof_cum[-1])
+                        pi = bisect.bisect_right(prof_cum, rand() * prof_cum[-1])
                         sub, det = prof[pi][1], prof[pi][2]
                         if sub == "频繁停电" or prof[pi][0] == "停送电":
                             d = pick(w_outage)
@@ -451,48 +457,48 @@ class _Province:
                         else:
                             d = pick(w_base)
                         # A few complaints come without a 台区 (customer not yet mapped).
-                        has_district = rng.random() >= 0.03
-                        cust = (7_300_000_000 + d * 400 + rng.randrange(self.customers[d]) if has_district
-                                else 7_400_000_000 + rng.randrange(50_000_000))
-                        if rng.random() < 0.07:  # this customer will complain again within 30 days
-                            due = acc + rng.randint(1, 28) * DAY + rng.randrange(DAY)
+                        has_district = rand() >= 0.03
+                        cust = (7_300_000_000 + d * 400 + int(rand() * self.customers[d]) if has_district
+                                else 7_400_000_000 + int(rand() * 50_000_000))
+                        if rand() < 0.07:  # this customer will complain again within 30 days
+                            due = acc + between(1, 28) * DAY + int(rand() * DAY)
                             heapq.heappush(repeats, (due, next(tiebreak), acc, d, cust, pi))
                     cat, sub, det = prof[pi][0], prof[pi][1], prof[pi][2] or ""
                     btype = "投诉"
-                    if rng.random() < 0.10:  # the source system already named the department
-                        dept = P.default_department(cat, sub) if rng.random() < 0.75 else rng.choice(depts)
+                    if rand() < 0.10:  # the source system already named the department
+                        dept = P.default_department(cat, sub) if rand() < 0.75 else rng.choice(depts)
                     text_key = sub
                 else:
-                    btype = P.OTHER_TYPES[bisect.bisect_right(other_cum, rng.random() * other_cum[-1])][0]
+                    btype = P.OTHER_TYPES[bisect.bisect_right(other_cum, rand() * other_cum[-1])][0]
                     cat = sub = det = ""
                     d = pick(w_outage) if btype == "故障报修" else pick(w_base)
-                    r = rng.random()
+                    r = rand()
                     if btype == "咨询" and r < 0.25:
                         has_district = False
-                        cust = 7_400_000_000 + rng.randrange(50_000_000)
+                        cust = 7_400_000_000 + int(rand() * 50_000_000)
                     elif r < 0.95:
-                        cust = 7_300_000_000 + d * 400 + rng.randrange(self.customers[d])
+                        cust = 7_300_000_000 + d * 400 + int(rand() * self.customers[d])
                     else:
                         has_district = False
                     text_key = btype
                 # Lifecycle: 受理 → 派单 → 接单 → 办结, never out of order.
-                disp = acc + rng.randint(180, 3600)
-                r = rng.random()
-                ack = None if r < 0.05 else disp + (rng.randint(300, 7000) if r < 0.88 else rng.randint(7200, 30000))
-                r = rng.random()
+                disp = acc + between(180, 3600)
+                r = rand()
+                ack = None if r < 0.05 else disp + (between(300, 7000) if r < 0.88 else between(7200, 30000))
+                r = rand()
                 if r < 0.55:
-                    dur = rng.randint(2 * HOUR, 30 * HOUR)
+                    dur = between(2 * HOUR, 30 * HOUR)
                 elif r < 0.85:
-                    dur = rng.randint(30 * HOUR, 80 * HOUR)
+                    dur = between(30 * HOUR, 80 * HOUR)
                 elif r < 0.94:
-                    dur = rng.randint(80 * HOUR, 110 * HOUR)
+                    dur = between(80 * HOUR, 110 * HOUR)
                 else:
-                    dur = rng.randint(5 * DAY, 12 * DAY)
+                    dur = between(5 * DAY, 12 * DAY)
                 close = max(acc + dur, (ack or disp) + 600)
-                if close > self.cutoff or rng.random() < 0.003:
+                if close > self.cutoff or rand() < 0.003:
                     close, sat = None, ""
                 else:
-                    r = rng.random()
+                    r = rand()
                     if close - acc > 4 * DAY + 12 * HOUR:
                         sat = "满意" if r < 0.55 else "基本满意" if r < 0.70 else "不满意" if r < 0.90 else ""
                     else:

@@ -6,7 +6,6 @@ from django.core.management import call_command
 
 from accounts.models import User
 from accounts.services import DEMO_PASSWORD, create_demo_users
-from scorecard.grid.models import OrgUnit
 
 
 @pytest.mark.django_db
