@@ -1,4 +1,4 @@
-"""A 50 MB work-order export imports completely (and re-imports as unchanged)."""
+"""A 50 MB work-order export imports completely."""
 import datetime as dt
 
 import pytest
@@ -11,7 +11,8 @@ from .conftest import WO_HEADER
 
 SUBS = [("供电质量", "频繁停电", ""), ("供电质量", "电压质量长时间异常", "低电压"), ("营业", "电费电价", ""),
         ("服务", "服务不规范", ""), ("停送电", "故障抢修", "抢修超时限"), ("电网建设", "施工影响", "")]
-CONTENT = "客户来电反映所在小区近期多次停电，影响正常生活，要求尽快查明原因并处理，请相关单位核实后回复客户。"
+CONTENT = ("客户来电反映所在小区近期多次停电，影响正常生活，要求尽快查明原因并处理，请相关单位核实后回复客户。"
+           "客户情绪较为激动，已告知将尽快安排人员现场核查。")
 
 
 def write_big_orders(path, rows: int) -> int:
@@ -37,7 +38,7 @@ def write_big_orders(path, rows: int) -> int:
 @pytest.mark.django_db
 def test_fifty_megabyte_file_imports_completely(tmp_path):
     path = tmp_path / "big.csv"
-    rows = 210_000
+    rows = 200_000
     size = write_big_orders(path, rows)
     assert size >= 50 * 1024 * 1024
     progress = []
@@ -50,7 +51,5 @@ def test_fifty_megabyte_file_imports_completely(tmp_path):
     assert Customer.objects.count() == 150_000
     assert District.objects.count() == 20_000
     last = WorkOrder.objects.get(order_no=f"WO{rows - 1:09d}")
-    assert last.customer_id == f"C{(rows - 1) % 150_000:08d}" and last.content.startswith("客户来电")
-
-    again = import_file(kind="workorders", path=path)
-    assert (again.created, again.updated, again.unchanged) == (0, 0, rows)
+    assert last.customer_id == f"C{(rows - 1) % 150_000:08d}" and last.content == CONTENT
+    # Re-importing is covered on small files (test_formats); not repeated here to keep the suite quick.
