@@ -196,3 +196,40 @@ def test_broker_down_keeps_the_request_pending_with_a_message(month_data, users,
 def test_snapshot_is_plain_json(month_data):
     notice = _rendered()
     assert json.loads(json.dumps(notice.snapshot)) == notice.snapshot
+
+
+def test_the_rendered_draft_passes_pdffonts_pdftotext_and_qpdf(month_data):
+    import re
+    import subprocess
+
+    notice = _rendered()
+    path = str(Path(settings.MEDIA_ROOT) / notice.file)
+    fonts = subprocess.run(["pdffonts", path], check=True, capture_output=True, text=True).stdout.splitlines()[2:]
+    assert fonts and all(row.split()[-5] == "yes" and "Helvetica" not in row and "Times" not in row for row in fonts)
+    assert subprocess.run(["qpdf", "--check", path], capture_output=True).returncode == 0
+    text = subprocess.run(["pdftotext", "-layout", path, "-"], check=True, capture_output=True, text=True).stdout
+    ranking = text[text.index("四、地市公司排名"):text.index("五、责任单位排名")]
+    names = [u["unit"] for u in notice.snapshot["scorecard"]["units"]]
+    assert sorted(names, key=ranking.index) == names and len(names) == 2
+    assert "〔2024〕第10期" in re.sub(r"\s+", "", text)
+
+
+def test_the_task_is_configured_for_crashes_and_transient_errors():
+    from django.db import OperationalError
+
+    from scorecard.notices.tasks import HARD_TIME_LIMIT, generate_notice
+
+    assert generate_notice.acks_late and generate_notice.reject_on_worker_lost
+    assert OperationalError in generate_notice.autoretry_for and OSError in generate_notice.autoretry_for
+    assert generate_notice.retry_backoff and generate_notice.max_retries == 3
+    assert generate_notice.soft_time_limit < generate_notice.time_limit == HARD_TIME_LIMIT
+    assert settings.NOTICE_STALE_SECONDS > HARD_TIME_LIMIT  # the sweeper never takes over a live render
+
+
+def test_the_task_marks_the_row_failed_when_it_gives_up(month_data):
+    from scorecard.notices.tasks import generate_notice
+
+    notice = _request()
+    generate_notice.on_failure(OSError("disk full"), "task-id", (notice.pk,), {}, None)
+    notice.refresh_from_db()
+    assert (notice.status, notice.error) == ("failed", "OSError: disk full")
