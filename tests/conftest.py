@@ -33,16 +33,3 @@ def _clear_cache():
     yield
     cache.clear()
 
-
-def pytest_collection_modifyitems(items):
-    # Every transactional test (a real worker, a live server) gets serialized rollback.
-    # A transactional test without it flushes the database and lets post_migrate
-    # recreate content types under new ids; the next serialized test then fails to
-    # reload its snapshot (UNIQUE constraint failed: django_content_type).
-    for item in items:
-        names = getattr(item, "fixturenames", None)
-        marker = item.get_closest_marker("django_db")
-        transactional = marker is not None and marker.kwargs.get("transaction")
-        if names is not None and (transactional or "transactional_db" in names or "live_server" in names) \
-                and "django_db_serialized_rollback" not in names:
-            names.append("django_db_serialized_rollback")

@@ -1,26 +1,14 @@
 import datetime as dt
 import os
-import socket
-import subprocess
-import sys
 import time
-import uuid
 
 import pytest
-from django.conf import settings as django_settings
-from django.db import connection
 
 from accounts.models import User
 from scorecard.celery import app as celery_app
-from tests.celery_harness import READY_TIMEOUT, RUN_ID, CeleryWorker, database_url
 from tests.kpis.factories import city, dept, district, order, reading
 
 MONTH = dt.date(2024, 10, 1)
-
-
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -62,44 +50,6 @@ def wait_for(predicate, *, timeout: float = 60, interval: float = 0.2, what: str
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout} s waiting for {what}")
         time.sleep(interval)
-
-
-@pytest.fixture
-def start_worker(transactional_db, django_db_serialized_rollback, settings, celery_test_broker, tmp_path):
-    """Start real workers with extra environment (test hooks); all are killed at the end.
-
-    The same command and isolation as tests/celery_harness.py's ``celery_worker_process``,
-    but a test may start several in turn (kill one mid-render, start the next).
-    """
-    started: list[CeleryWorker] = []
-
-    def start(**extra_env) -> CeleryWorker:
-        env = dict(os.environ)
-        env.update(celery_test_broker.env)
-        env.update(DATABASE_URL=database_url(connection.settings_dict), MEDIA_ROOT=str(settings.MEDIA_ROOT),
-                   SCORECARD_VAR_DIR=str(tmp_path / "worker-var"), CELERY_TASK_ALWAYS_EAGER="0",
-                   PYTHONUNBUFFERED="1")
-        env.update({k: str(v) for k, v in extra_env.items()})
-        nodename = f"test-{RUN_ID}-{uuid.uuid4().hex[:6]}@{socket.gethostname()}"
-        log_path = tmp_path / f"celery-worker-{len(started)}.log"
-        cmd = [sys.executable, "-m", "celery", "-A", "scorecard", "worker", "--pool=solo", "--loglevel=info",
-               "-n", nodename, "--without-gossip", "--without-mingle", "--without-heartbeat"]
-        with open(log_path, "wb") as log:
-            process = subprocess.Popen(cmd, cwd=django_settings.BASE_DIR, env=env, stdout=log,
-                                       stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-        worker = CeleryWorker(process=process, nodename=nodename, log_path=log_path)
-        started.append(worker)
-        deadline = time.monotonic() + READY_TIMEOUT
-        while not celery_app.control.ping(destination=[nodename], timeout=0.5):
-            if process.poll() is not None:
-                pytest.fail(f"celery worker exited with {process.returncode}:\n{worker.log()}")
-            if time.monotonic() > deadline:
-                pytest.fail(f"celery worker not ready after {READY_TIMEOUT} s:\n{worker.log()}")
-        return worker
-
-    yield start
-    for worker in started:
-        worker.kill()
 
 
 @pytest.fixture

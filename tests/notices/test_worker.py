@@ -64,8 +64,8 @@ def test_generate_render_publish_download_verify(month_data, users, celery_worke
     assert notice.sha256 in response.content.decode()
 
 
-def test_a_worker_killed_mid_render_leaves_no_partial_file_and_the_next_one_finishes(month_data, start_worker):
-    first = start_worker(NOTICE_TEST_RENDER_DELAY=60)
+def test_a_worker_killed_mid_render_leaves_no_partial_file_and_the_next_one_finishes(month_data, celery_worker_factory):
+    first = celery_worker_factory(NOTICE_TEST_RENDER_DELAY=60)
     notice = services.request_generation(month=MONTH)
     # The PDF is complete in <name>.tmp and the worker sleeps before moving it into place.
     wait_for(lambda: Notice.objects.get(pk=notice.pk).progress == 90, timeout=90, what="the render's last step")
@@ -76,7 +76,7 @@ def test_a_worker_killed_mid_render_leaves_no_partial_file_and_the_next_one_fini
     # The next worker finds the render without heartbeat and sends it again
     # (the filesystem broker has already dropped the message; Redis would
     # redeliver it only after its visibility timeout — the task is idempotent either way).
-    start_worker(NOTICE_STALE_SECONDS=1)
+    celery_worker_factory(NOTICE_STALE_SECONDS=1)
     done = notice_in(("draft", "failed"), notice.pk)
     assert done.status == "draft", done.error
     assert done.attempts == 2
@@ -86,7 +86,7 @@ def test_a_worker_killed_mid_render_leaves_no_partial_file_and_the_next_one_fini
 
 
 def test_broker_down_when_generate_is_pressed_then_sent_when_it_returns(month_data, users, broker_down, client,
-                                                                        start_worker):
+                                                                        celery_worker_factory):
     client.force_login(users["analyst"])
     response = client.post(reverse("notices:generate"), {"month": "2024-10"}, follow=True)
     assert services.QUEUE_DOWN in response.content.decode()
@@ -94,14 +94,14 @@ def test_broker_down_when_generate_is_pressed_then_sent_when_it_returns(month_da
     assert (notice.status, notice.enqueued_at) == ("pending", None)
 
     broker_down()  # the broker is back
-    start_worker()  # a starting worker resubmits what the broker never got (so does beat, every minute)
+    celery_worker_factory()  # a starting worker resubmits what the broker never got (so does beat, every minute)
     done = notice_in(("draft", "failed"), notice.pk)
     assert done.status == "draft", done.error
     assert done.enqueued_at is not None and Notice.objects.filter(month=MONTH).count() == 1
 
 
-def test_a_second_generate_while_one_is_running_returns_the_running_one(month_data, users, client, start_worker):
-    start_worker(NOTICE_TEST_RENDER_DELAY=2)
+def test_a_second_generate_while_one_is_running_returns_the_running_one(month_data, users, client, celery_worker_factory):
+    celery_worker_factory(NOTICE_TEST_RENDER_DELAY=2)
     client.force_login(users["analyst"])
     client.post(reverse("notices:generate"), {"month": "2024-10"})
     notice = Notice.objects.get(month=MONTH)
@@ -116,8 +116,8 @@ def test_a_second_generate_while_one_is_running_returns_the_running_one(month_da
     assert Notice.objects.filter(month=MONTH).count() == 1
 
 
-def test_the_task_gives_up_on_a_permanent_error_and_the_analyst_sees_it(month_data, users, client, start_worker):
-    start_worker(NOTICE_FONT_PATH="/nonexistent/notice-font.ttf")
+def test_the_task_gives_up_on_a_permanent_error_and_the_analyst_sees_it(month_data, users, client, celery_worker_factory):
+    celery_worker_factory(NOTICE_FONT_PATH="/nonexistent/notice-font.ttf")
     notice = services.request_generation(month=MONTH, user=users["analyst"])
     failed = notice_in(("failed", "draft"), notice.pk)
     assert failed.status == "failed" and "/nonexistent/notice-font.ttf" in failed.error
