@@ -20,6 +20,7 @@ from scorecard.grid.models import Department, OrgUnit
 from scorecard.months import label, parse_month
 
 from . import selectors, services
+from .filters import IncidentFilter
 from .forms import AppealDecisionForm, AppealForm, RectificationForm
 from .models import Appeal, Incident, Rectification
 from .tables import AppealTable, DepartmentTable, IncidentTable, UnitTable
@@ -123,12 +124,14 @@ def incident_list(request):
     qs = qs.filter(scoping.district_q(scope))
     if scope.department_id is not None:
         qs = qs.filter(department_id=scope.department_id)
-    table = IncidentTable(qs.order_by("district_id", "kind"))
+    filters = IncidentFilter(request.GET, queryset=qs)  # narrows the scoped queryset, never widens it
+    table = IncidentTable(filters.qs.order_by("district_id", "kind"))
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     fmt = request.GET.get("export")
     if fmt in FORMATS:
         return export_response(table, fmt, f"incidents-{label(month)}")
-    return render(request, "kpis/incident_list.html", {"month_label": label(month), "table": table})
+    return render(request, "kpis/incident_list.html", {"month_label": label(month), "table": table,
+                                                       "filter": filters})
 
 
 @login_required
