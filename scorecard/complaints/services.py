@@ -44,7 +44,7 @@ def import_file(*, kind: str, path: str | Path, dry_run: bool = False,
         raise ValueError(f"unknown import kind {kind!r}; expected one of {', '.join(KINDS)}")
     path = Path(path)
     if not path.is_file():
-        return ImportResult(kind=kind, dry_run=dry_run, errors=[RowError(0, "", f"文件不存在：{path}")])
+        return ImportResult(kind=kind, dry_run=dry_run, errors=[RowError(1, "", f"文件不存在：{path}")])
     result = run(IMPORTERS[kind], path=path, dry_run=dry_run, progress=progress)
     if result.ok and not dry_run and (result.created or result.updated):
         # Bulk upserts send no model signals: tell the cached read-outs that figures may have moved.

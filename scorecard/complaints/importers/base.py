@@ -81,7 +81,8 @@ def _norm_header(text: str) -> str:
     return "".join(text.split()).casefold().replace("（", "(").replace("）", ")").lstrip("*")
 
 
-def resolve_header(header: Sequence[str], columns: Sequence[Column]) -> tuple[dict[str, int], dict[str, str], list[RowError]]:
+def resolve_header(header: Sequence[str], columns: Sequence[Column]
+                   ) -> tuple[dict[str, int], dict[str, str], list[RowError]]:
     """Map file columns to fields: (field → index, field → header as written, errors)."""
     lookup = {}
     for col in columns:
@@ -194,47 +195,55 @@ def run(importer_cls: type[Importer], *, path: str | Path, dry_run: bool = False
 
 
 def _run_rows(importer_cls, table, index, headers, errors, result, progress) -> None:
-    rows = 0
     postgres = connection.vendor == "postgresql"
-    with transaction.atomic():
-        if postgres:
-            # Check foreign keys as each chunk is inserted rather than all at
-            # COMMIT: the checks then overlap with parsing the next chunk
-            # (see writers.WriteLane), and the parents are always written first.
+    nested = connection.in_atomic_block
+    try:
+        with transaction.atomic():
+            if postgres:
+                # Check foreign keys as each chunk is inserted rather than all
+                # at COMMIT: the checks then overlap with parsing the next
+                # chunk (see writers.WriteLane); parents are always written first.
+                with connection.cursor() as cur:
+                    cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            _stream(importer_cls, table, index, headers, errors, result, progress)
+            if errors or result.dry_run:
+                transaction.set_rollback(True)
+    finally:
+        if postgres and nested:
+            # Inside a caller's transaction (tests, an outer atomic): give it
+            # back the constraints' declared (deferred) mode.
             with connection.cursor() as cur:
-                cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        importer = importer_cls(index=index, headers=headers, errors=errors)
-        try:
-            importer.prepare()
-            chunk: list = []
-            for number, cells in table.rows():
-                rows += 1
-                record = importer.parse(number, cells)
-                if not errors:
-                    chunk.append(record)
-                    if len(chunk) >= CHUNK_ROWS:
-                        importer.write(chunk)
-                        chunk = []
-                elif chunk:
-                    chunk = []  # nothing more will be written; free the memory
-                if progress is not None and rows % PROGRESS_EVERY == 0:
-                    progress(rows)
-            if rows == 0:
-                errors.add(RowError(table.header_row + 1, "", "文件只有表头，没有数据行"))
-            if not errors:
-                if chunk:
-                    importer.write(chunk)
-                importer.finish()
-                result.created, result.updated, result.unchanged = importer.counts()
-        finally:
-            importer.lane.close()  # never leave a statement running past the transaction
-        result.rows = rows
-        if errors or result.dry_run:
-            transaction.set_rollback(True)
-    if postgres and connection.in_atomic_block:
-        # Nested in an outer transaction (tests, a caller's atomic): give it
-        # back the constraints' declared (deferred) mode.
-        with connection.cursor() as cur:
-            cur.execute("SET CONSTRAINTS ALL DEFERRED")
+                cur.execute("SET CONSTRAINTS ALL DEFERRED")
     if progress is not None:
-        progress(rows)
+        progress(result.rows)
+
+
+def _stream(importer_cls, table, index, headers, errors, result, progress) -> None:
+    """Parse every row; write valid chunks until the first error; count."""
+    importer = importer_cls(index=index, headers=headers, errors=errors)
+    rows = 0
+    try:
+        importer.prepare()
+        chunk: list = []
+        for number, cells in table.rows():
+            rows += 1
+            record = importer.parse(number, cells)
+            if not errors:
+                chunk.append(record)
+                if len(chunk) >= CHUNK_ROWS:
+                    importer.write(chunk)
+                    chunk = []
+            elif chunk:
+                chunk = []  # nothing more will be written; free the memory
+            if progress is not None and rows % PROGRESS_EVERY == 0:
+                progress(rows)
+        if rows == 0:
+            errors.add(RowError(table.header_row + 1, "", "文件只有表头，没有数据行"))
+        if not errors:
+            if chunk:
+                importer.write(chunk)
+            importer.finish()
+            result.created, result.updated, result.unchanged = importer.counts()
+    finally:
+        result.rows = rows
+        importer.lane.close()  # never leave a statement running past the transaction

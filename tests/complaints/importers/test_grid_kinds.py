@@ -180,3 +180,32 @@ def test_english_aliases_work_for_grid_files(tmp_path, districts):
     _ok(import_file(kind="loads", path=write_table(tmp_path / "l.csv", header, [["2026-04", "TQ3", "12.5"]])),
         created=1)
     assert LoadReading.objects.get(district_id="TQ3").max_load_pct == Decimal("12.50")
+
+
+def test_org_units_join_the_existing_tree(tmp_path, settings):
+    settings.SCORECARD_PROVINCE = "不应被使用的省公司"
+    province = OrgUnit.objects.create(name="国网湘南省电力有限公司", level="province")
+    city = OrgUnit.objects.create(name="国网长沙供电公司", level="city", parent=province)
+    rows = [["TQ1", "", "国网长沙供电公司", "", "城区供电所", "", "", ""],
+            ["TQ2", "", "国网衡阳供电公司", "衡南县供电公司", "", "", "", ""]]
+    _ok(import_file(kind="districts", path=write_table(tmp_path / "d.csv", DISTRICT_HEADER, rows)), created=2)
+    assert list(OrgUnit.objects.filter(level="province")) == [province]
+    tq1 = District.objects.get(code="TQ1")
+    assert tq1.city == city and tq1.county is None
+    assert (tq1.station.parent, tq1.station.city, tq1.station.path) == (city, city, f"{city.path}{tq1.station.pk}/")
+    hengyang = OrgUnit.objects.get(name="国网衡阳供电公司")
+    assert (hengyang.parent, hengyang.city, hengyang.path) == (province, hengyang, f"{province.path}{hengyang.pk}/")
+    # A second file naming the same units finds them instead of adding more.
+    count = OrgUnit.objects.count()
+    rows = [["TQ3", "", "国网长沙供电公司", "", "城区供电所", "", "", ""],
+            ["TQ4", "", "国网衡阳供电公司", "衡南县供电公司", "", "", "", ""]]
+    _ok(import_file(kind="districts", path=write_table(tmp_path / "e.csv", DISTRICT_HEADER, rows)), created=2)
+    assert OrgUnit.objects.count() == count
+    assert District.objects.get(code="TQ3").station == tq1.station
+
+
+def test_a_new_province_takes_the_configured_name(tmp_path, settings):
+    settings.SCORECARD_PROVINCE = "国网测试省电力有限公司"
+    rows = [["TQ1", "", "国网长沙供电公司", "", "", "", "", ""]]
+    _ok(import_file(kind="districts", path=write_table(tmp_path / "d.csv", DISTRICT_HEADER, rows)), created=1)
+    assert OrgUnit.objects.get(level="province").name == "国网测试省电力有限公司"

@@ -168,3 +168,11 @@ def test_progress_is_reported(tmp_path, monkeypatch):
     import_file(kind="workorders", path=write_table(tmp_path / "o.csv", WO_HEADER, sample_orders()),
                 progress=seen.append)
     assert seen == [2, 4, 5]
+
+
+def test_error_list_is_capped_with_a_count_of_the_rest(tmp_path, monkeypatch):
+    monkeypatch.setattr("scorecard.complaints.importers.base.MAX_ERRORS", 3)
+    rows = [wo(f"E{i}", btype="投拆") for i in range(5)]
+    errors = _errors(tmp_path, rows)
+    assert [e[0] for e in errors[:3]] == [2, 3, 4]
+    assert errors[3] == (1, "", "另有 2 处错误未列出（只列出前 3 处）")
