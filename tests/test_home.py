@@ -129,3 +129,14 @@ def test_error_pages_in_the_site_style(world, client, settings):
 def test_password_change_page(world, client):
     client.force_login(world["analyst"])
     assert "修改密码" in client.get(reverse("password_change")).content.decode()
+
+
+def test_csrf_failure_page_in_the_site_style(world, settings):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world["head"])
+    response = client.post(reverse("profile"), {"email": "x@example.com"})
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "页面已过期" in body and 'class="topbar"' in body
