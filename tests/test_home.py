@@ -140,3 +140,17 @@ def test_csrf_failure_page_in_the_site_style(world, settings):
     assert response.status_code == 403
     body = response.content.decode()
     assert "页面已过期" in body and 'class="topbar"' in body
+
+
+def test_main_pages_render_in_both_languages_for_every_role(world, client):
+    pages = ["home", "analysis:profile", "kpis:scorecard", "kpis:incidents", "kpis:appeals", "notices:list",
+             "notices:rankings", "notifications", "profile", "password_change"]
+    for role in ("analyst", "head", "leader", "auditor"):
+        client.force_login(world[role])
+        for language in ("en", "zh-hans"):
+            client.cookies["django_language"] = language
+            for name in pages + (["imports:list"] if role == "analyst" else []):
+                response = client.get(reverse(name), {"month": "2024-07"} if name.startswith("kpis") else {})
+                assert response.status_code == 200, (role, language, name, response.status_code)
+                body = response.content.decode()
+                assert (">Home<" in body) == (language == "en"), (role, language, name)
