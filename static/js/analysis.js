@@ -11,6 +11,8 @@
     var c = echarts.init(el, null, { renderer: "canvas" });
     c.setOption(option);
     c.on("click", go);
+    // Set once the first render (and its animation) is done: bars are clickable from then on.
+    c.on("finished", function () { el.setAttribute("data-finished", "1"); });
     window.addEventListener("resize", function () { c.resize(); });
     el.setAttribute("data-rendered", "1");
     return c;

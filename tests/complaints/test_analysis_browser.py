@@ -61,7 +61,8 @@ def test_analysis_page_charts_click_through(live_server, site, browser_page):
         return n; }""")
     assert painted > 1000
 
-    # Click the 19:00 bar where ECharts drew it.
+    # Click the 19:00 bar where ECharts drew it, once the bars have finished growing.
+    page.wait_for_selector("#chart-hourly[data-finished='1']", state="attached")
     x, y = page.evaluate("""() => {
         const el = document.getElementById('chart-hourly');
         el.scrollIntoView({block: 'center', behavior: 'instant'});
