@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
+from django_tables2 import LazyPaginator, RequestConfig
 from django_tables2.export import TableExport
 
 from accounts import scoping
@@ -126,8 +126,9 @@ def analysis(request):
         "sensitive": SensitiveCustomerTable(proactive["sensitive_customers"], params=params, prefix="sc-",
                                             show_personal=personal),
     }
-    RequestConfig(request, paginate={"per_page": 10}).configure(tables["repeat"])
-    RequestConfig(request, paginate={"per_page": 10}).configure(tables["sensitive"])
+    # LazyPaginator: no COUNT(*) over the grouped query (it would compute the groups twice).
+    RequestConfig(request, paginate={"per_page": 10, "paginator_class": LazyPaginator}).configure(tables["repeat"])
+    RequestConfig(request, paginate={"per_page": 10, "paginator_class": LazyPaginator}).configure(tables["sensitive"])
 
     voltage = selectors.voltage_details()
     charts = {

@@ -389,8 +389,8 @@ def _rising(window: MonthWindow, unit: OrgUnit | None, field: str, limit: int | 
         WorkOrder.objects.filter(Q(accepted_at__gte=prev.start, accepted_at__lt=window.end), unit_q(unit),
                                  is_complaint=True, **{f"{field}__isnull": False})
         .values(f"{field}_id", f"{field}__name")
-        .annotate(current=Count("pk", filter=Q(accepted_at__gte=window.start)),
-                  previous=Count("pk", filter=Q(accepted_at__lt=window.start)))
+        .annotate(current=Count("accepted_at", filter=Q(accepted_at__gte=window.start)),
+                  previous=Count("accepted_at", filter=Q(accepted_at__lt=window.start)))
         .annotate(increase=F("current") - F("previous"))
         .filter(increase__gt=0)
         .order_by("-increase", "-current", f"{field}__name")
@@ -434,7 +434,7 @@ def repeat_demands(month, unit: OrgUnit | None = None) -> QuerySet:
                                  accepted_at__gte=window.end - timedelta(days=REPEAT_DEMAND_DAYS),
                                  accepted_at__lt=window.end)
         .values("customer_id", "customer__name", "customer__sensitive")
-        .annotate(complaints=Count("pk"), last_at=Max("accepted_at"))
+        .annotate(complaints=Count("accepted_at"), last_at=Max("accepted_at"))
         .filter(complaints__gte=2)
         .order_by("-complaints", "-last_at", "customer_id")
     )
@@ -445,7 +445,7 @@ def sensitive_customers(month, unit: OrgUnit | None = None) -> QuerySet:
     return (
         month_complaints(month, unit).filter(customer__sensitive=True)
         .values("customer_id", "customer__name", "customer__sensitive_note")
-        .annotate(complaints=Count("pk"), last_at=Max("accepted_at"))
+        .annotate(complaints=Count("accepted_at"), last_at=Max("accepted_at"))
         .order_by("-last_at", "customer_id")
     )
 
