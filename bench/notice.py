@@ -13,7 +13,8 @@ Prints, for the latest month with complaints (or --month):
 - ``render_notice_pdf`` on that snapshot (median of --repeat runs), its pages and size,
 - a baseline in the same process: the same snapshot emptied of rows (header, summary,
   empty tables, chart) — the fixed cost of a notice — and the ratio render : baseline.
-Target: under 3 s per notice (build + render) for the demo province.
+Target: under 3 s per notice (cold build + render) for the demo province.
+On PostgreSQL the freshly seeded database is ANALYZEd first (see below).
 """
 import argparse
 import copy
@@ -36,6 +37,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -45,7 +47,9 @@ from scorecard.grid.models import OrgUnit  # noqa: E402
 from scorecard.months import label, parse_month  # noqa: E402
 from scorecard.notices.models import Notice, notice_number  # noqa: E402
 from scorecard.notices.renderer import render_notice_pdf  # noqa: E402
-from scorecard.notices.selectors import build_snapshot  # noqa: E402
+from scorecard.complaints.selectors import complaint_profile  # noqa: E402
+from scorecard.kpis.selectors import scorecard_for_month, trace_for_month  # noqa: E402
+from scorecard.notices.selectors import build_snapshot, hotspot_block, overdue_block  # noqa: E402
 
 
 def timed(fn, repeat: int):
@@ -80,10 +84,31 @@ def main() -> None:
         t = time.perf_counter()
         call_command("seed_demo", orders=args.orders, months=13, verbosity=0)
         print(f"seeded the demo province ({args.orders} orders) in {time.perf_counter() - t:.1f} s")
+        if django.db.connection.vendor == "postgresql":
+            # Right after a bulk load PostgreSQL has no planner statistics yet (autovacuum
+            # gathers them a little later); without them the scorecard query takes ~8 s
+            # instead of ~0.5 s. Measure the steady state.
+            with django.db.connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
     month = parse_month(args.month) if args.month else latest_month()
     cities = OrgUnit.objects.filter(level=OrgUnit.Level.CITY).count()
     orders = WorkOrder.objects.count()
     print(f"database: {django.db.connection.vendor}, {cities} city companies, {orders} work orders, month {label(month)}")
+
+    # Where a cold snapshot build spends its time (read-outs are cached per data
+    # version, so later builds of the same data are cheaper: cache cleared here).
+    cache.clear()
+    parts = {}
+    for name, fn in (("scorecard (re-trace + KPIs + last month)", lambda: scorecard_for_month(month)),
+                     ("trace", lambda: trace_for_month(month, retrace=False)),
+                     ("complaint profile", lambda: complaint_profile(month)),
+                     ("hotspots", lambda: hotspot_block(month)),
+                     ("overdue rectifications", lambda: overdue_block(month, timezone.localdate()))):
+        t = time.perf_counter()
+        fn()
+        parts[name] = time.perf_counter() - t
+    print("cold snapshot parts: " + ", ".join(f"{k} {v:.3f} s" for k, v in parts.items()))
+    cache.clear()
 
     notice = Notice(month=month, version=1, number=notice_number(month))
     issued = timezone.localdate()
@@ -98,12 +123,12 @@ def main() -> None:
             len(snapshot["overdue"]["rows"]))
     print(f"snapshot rows: {rows[0]} units, {rows[1]} responsible units, {rows[2]} hotspot rows, "
           f"{rows[3]} incidents, {rows[4]} overdue items; complaints {snapshot['profile']['total']}")
-    print(f"snapshot build: first {build_first:.3f} s, median {build_s:.3f} s (x{args.repeat})")
+    print(f"snapshot build: cold {build_first:.3f} s, warm median {build_s:.3f} s (x{args.repeat})")
     print(f"render:         median {render_s:.3f} s (x{args.repeat}), {pages} pages, {len(pdf) / 1024:.1f} KB")
     print(f"baseline (same snapshot, no rows): {base_s:.3f} s, {len(base_pdf) / 1024:.1f} KB; "
           f"ratio render : baseline = {render_s / base_s:.2f}")
-    total = build_s + render_s
-    print(f"per notice (build + render): {total:.3f} s — target < 3 s: {'OK' if total < 3 else 'MISSED'}")
+    total = build_first + render_s
+    print(f"per notice (cold build + render): {total:.3f} s — target < 3 s: {'OK' if total < 3 else 'MISSED'}")
     if os.environ.get("BENCH_NOTICE_PDF"):
         Path(os.environ["BENCH_NOTICE_PDF"]).write_bytes(pdf)
         print(f"wrote {os.environ['BENCH_NOTICE_PDF']}")
