@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, OperationalError, connection, transaction
 
 from .readers import FileFormatError, TableReader
 from .writers import WriteLane
@@ -180,7 +180,11 @@ def run(importer_cls: type[Importer], *, path: str | Path, dry_run: bool = False
                 return result
             _run_rows(importer_cls, table, index, headers, errors, result, progress)
     except FileFormatError as exc:
-        errors.add(RowError(1, "", str(exc)))
+        errors.add(RowError(exc.row, "", str(exc)))
+    except OperationalError as exc:
+        # The server went away (restart, network): the transaction rolled back with it.
+        logger.warning("import of %s interrupted: the database connection was lost: %s", path, exc)
+        errors.add(RowError(1, "", f"数据库连接中断，导入已整体回滚（未导入任何数据），请在数据库恢复后重新导入：{exc}"))
     except DatabaseError as exc:
         # Validation should have caught everything the schema forbids; if the
         # database still refuses, report it instead of half a stack trace.

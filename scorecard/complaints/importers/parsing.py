@@ -23,8 +23,21 @@ _DATE_RE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]+0{1,2}:00(?::
 _MONTH_RE = re.compile(r"(\d{4})[-/.年](\d{1,2})月?(?:[-/.]0?1(?:[ T]+0{1,2}:00(?::00)?)?)?")
 
 
+# A work-order time outside these years is a typo or a placeholder (0001-01-01, 9999-12-31);
+# at the edges it cannot even be converted to UTC for storage (OverflowError).
+MIN_YEAR, MAX_YEAR = 1900, 2100
+
+
 def parse_datetime(value) -> dt.datetime:
     """``YYYY-MM-DD HH:MM[:SS]`` or ``YYYY/MM/DD ...`` or an Excel date cell → aware (Asia/Shanghai)."""
+    result = _parse_datetime(value)
+    if not MIN_YEAR <= result.year <= MAX_YEAR:
+        raise ValueError(f"“{_show(_date_text(value) if not isinstance(value, str) else value)}”"
+                         f"不是有效的时间（年份应在 {MIN_YEAR}–{MAX_YEAR} 之间）")
+    return result
+
+
+def _parse_datetime(value) -> dt.datetime:
     if isinstance(value, dt.datetime):
         naive = value.replace(tzinfo=None) if value.tzinfo is None else None
         if naive is None:
@@ -101,6 +114,9 @@ def parse_decimal(value, *, max_digits: int, places: int) -> Decimal:
         raise ValueError(f"“{_show(value)}”不是数字") from None
     if not number.is_finite():
         raise ValueError(f"“{_show(value)}”不是数字")
+    # Check the magnitude first: quantize() itself fails (InvalidOperation) on 1e309.
+    if number and number.adjusted() >= max_digits - places:
+        raise ValueError(f"“{_show(value)}”超出范围（最多 {max_digits - places} 位整数）")
     number = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     if abs(number) >= Decimal(10) ** (max_digits - places):
         raise ValueError(f"{number} 超出范围（最多 {max_digits - places} 位整数）")

@@ -31,7 +31,12 @@ Row = tuple[int, list]  # (spreadsheet row number, cells)
 
 
 class FileFormatError(Exception):
-    """The file cannot be read as a table at all (reported as a row-1 error)."""
+    """The file cannot be read as a table at all (reported as a row-1 error, or as
+    the row where reading broke down when that is known)."""
+
+    def __init__(self, message: str, *, row: int = 1):
+        super().__init__(message)
+        self.row = row
 
 
 def clean_cell(value) -> str | dt.datetime | dt.date:
@@ -148,7 +153,11 @@ class TableReader:
         self.estimated_rows = max(lines, 1)
         fh = open(self.path, encoding=self.encoding, newline="", errors="strict")
         self._close = fh.close
-        first = fh.readline()
+        try:
+            first = fh.readline()
+        except UnicodeDecodeError as exc:  # not even GB18030 (e.g. a lone 0x80 byte): not a text file
+            fh.close()
+            raise FileFormatError(f"文件编码无法识别（{self.encoding}）：{exc}") from exc
         fh.seek(0)
         # Excel's "Unicode text" and some exports use tabs; plain CSV otherwise.
         delimiter = "\t" if first.count("\t") > first.count(",") else ","
@@ -168,8 +177,8 @@ class TableReader:
                     rows.n += 1
             except UnicodeDecodeError as exc:  # only if sniffing was fooled
                 raise FileFormatError(f"文件编码无法识别（{self.encoding}）：{exc}") from exc
-            except csv.Error as exc:
-                raise FileFormatError(f"第 {rows.n} 行 CSV 格式错误：{exc}") from exc
+            except csv.Error as exc:  # e.g. a cell over csv's field limit (128 KB)
+                raise FileFormatError(f"CSV 格式错误：{exc}", row=rows.n) from exc
 
         rows.n = 1
         return rows()
