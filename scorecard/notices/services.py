@@ -211,10 +211,16 @@ def _render(notice: Notice) -> Notice:
     tmp = final.with_name(final.name + ".tmp")
     # The whole file goes to a temporary name first: a crash leaves at most a
     # .tmp (overwritten by the next attempt), never a truncated PDF under the real name.
-    with open(tmp, "wb") as fh:
-        fh.write(pdf)
-        fh.flush()
-        os.fsync(fh.fileno())
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(pdf)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except OSError:
+        # A full or failing volume (ENOSPC, EIO): leave no partial .tmp taking up the space
+        # that the retry, or the other notices on the same volume, will need.
+        tmp.unlink(missing_ok=True)
+        raise
     delay = float(getattr(settings, "NOTICE_TEST_RENDER_DELAY", 0) or 0)
     if delay:  # test hook: a window in which a test kills the worker mid-render
         _progress(notice.pk, 90, _("写入文件"))
