@@ -109,6 +109,17 @@ else:
         # The monthly aggregates have high plan costs but run in well under a
         # second; PostgreSQL's JIT would spend more than that compiling them.
         DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+# --- Cache ----------------------------------------------------------------------
+# Read-outs of unpublished months are cached per data version (scorecard.kpis.freshness).
+# Unset: a per-process LocMemCache (fine for the demo and the tests). With several
+# gunicorn workers or machines, share one Redis so that a read-out computed by one
+# process serves all of them: CACHE_URL=redis://host:6379/5.
+CACHE_URL = env.str("CACHE_URL", default="")
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
+                          "KEY_PREFIX": "scorecard"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
