@@ -17,10 +17,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import LazyPaginator, RequestConfig
-from django_tables2.export import TableExport
 
 from accounts import scoping
 from accounts.decorators import role_required
+from scorecard.exports import export_response
 from scorecard.grid.models import OrgUnit
 
 from . import selectors
@@ -79,8 +79,9 @@ def _customer_filter(scope: scoping.Scope):
 
 def _export(request, table, name: str):
     fmt = request.GET.get("_export")
-    if fmt in EXPORT_FORMATS and TableExport.is_valid_format(fmt):
-        return TableExport(fmt, table, exclude_columns=()).response(f"{name}.{fmt}")
+    if fmt in EXPORT_FORMATS:
+        # The one export path of the product: formula-looking cells (=cmd|...) neutralised, BOM for Excel.
+        return export_response(table, fmt, name)
     return None
 
 
