@@ -154,3 +154,19 @@ def test_main_pages_render_in_both_languages_for_every_role(world, client):
                 assert response.status_code == 200, (role, language, name, response.status_code)
                 body = response.content.decode()
                 assert (">Home<" in body) == (language == "en"), (role, language, name)
+
+
+def test_published_month_is_read_from_its_frozen_snapshot(world, client):
+    """Once published, the department head's rank comes from the snapshot, not from current data."""
+    from scorecard.kpis.models import ReportingMonth
+
+    services.publish_month(month=MONTH, user=world["analyst"])
+    rm = ReportingMonth.objects.get(month=MONTH)
+    row = next(d for d in rm.scorecard["departments"] if d["unit"] == "国网长沙供电公司" and d["department"] == "运检")
+    row["rank"], row["score"] = 7, 12.34  # a marker only the snapshot carries
+    ReportingMonth.objects.filter(pk=rm.pk).update(scorecard=rm.scorecard)
+    order(accepted="2024-07-20 10:00", city_unit=world["cs"], category="供电质量", subcategory="频繁停电")
+    client.force_login(world["head"])
+    ctx = client.get(reverse("home")).context
+    assert ctx["state"]["published"] and (ctx["row"]["rank"], ctx["row"]["score"]) == (7, 12.34)
+    assert "已发布" in client.get(reverse("home")).content.decode()
