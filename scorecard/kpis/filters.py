@@ -1,10 +1,11 @@
 """django-filter sets of the kpis lists: narrow what the scope already allows."""
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from scorecard.grid.models import Department
+from scorecard.grid.models import Department, OrgUnit
 
-from .models import Incident, Rectification
+from .models import Appeal, Incident, Rectification
 
 
 class IncidentFilter(django_filters.FilterSet):
@@ -18,3 +19,21 @@ class IncidentFilter(django_filters.FilterSet):
     class Meta:
         model = Incident
         fields = ["kind", "department", "status", "district"]
+
+
+class AppealFilter(django_filters.FilterSet):
+    order = django_filters.CharFilter(label=_("工单编号"), field_name="work_order__order_no", lookup_expr="icontains")
+    city = django_filters.ModelChoiceFilter(label=_("地市单位"), queryset=OrgUnit.objects.filter(level="city")
+                                            .order_by("sort_order", "name"), empty_label=_("全部单位"))
+    from_department = django_filters.ModelChoiceFilter(label=_("原责任部门"),
+                                                       queryset=Department.objects.order_by("sort_order"),
+                                                       empty_label=_("全部部门"))
+    month = django_filters.DateFilter(label=_("月份"), field_name="month", method="filter_month",
+                                      widget=forms.TextInput(attrs={"type": "month"}), input_formats=["%Y-%m"])
+
+    class Meta:
+        model = Appeal
+        fields = ["order", "city", "from_department", "month"]
+
+    def filter_month(self, queryset, name, value):
+        return queryset.filter(month=value.replace(day=1))

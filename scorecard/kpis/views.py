@@ -20,7 +20,7 @@ from scorecard.grid.models import Department, OrgUnit
 from scorecard.months import label, parse_month
 
 from . import selectors, services
-from .filters import IncidentFilter
+from .filters import AppealFilter, IncidentFilter
 from .forms import AppealDecisionForm, AppealForm, RectificationForm
 from .models import Appeal, Incident, Rectification
 from .tables import AppealTable, DepartmentTable, IncidentTable, UnitTable
@@ -177,9 +177,13 @@ def appeal_inbox(request):
     status = request.GET.get("status", "pending")
     if status in Appeal.Status.values:
         qs = qs.filter(status=status)
-    table = AppealTable(qs.order_by("-filed_at"))
+    filters = AppealFilter(request.GET, queryset=qs)  # narrows the scoped queryset, never widens it
+    table = AppealTable(filters.qs.order_by("-filed_at"))
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
-    return render(request, "kpis/appeal_inbox.html", {"table": table, "status": status,
+    fmt = request.GET.get("export")
+    if fmt in FORMATS:
+        return export_response(table, fmt, f"appeals-{status}")
+    return render(request, "kpis/appeal_inbox.html", {"table": table, "status": status, "filter": filters,
                                                       "statuses": Appeal.Status.choices})
 
 

@@ -46,3 +46,32 @@ def test_filters_never_widen_the_scope(client, incidents):
     client.force_login(head)
     assert rows(client) == [("TQ1", "overload")]
     assert rows(client, department=dept("运检").pk) == []  # not their department: nothing, not TQ2
+
+
+def test_appeal_inbox_filters_and_export(client):
+    from tests.kpis.factories import local, order
+
+    cs, zz = city("国网长沙供电公司"), city("国网株洲供电公司")
+    services.open_draft(month=dt.date(2024, 7, 1), at=local("2024-08-02 10:00"))
+    filed = []
+    for unit, no in ((cs, "O-CS"), (zz, "O-ZZ")):
+        o = order(accepted="2024-07-05 10:00", city_unit=unit, category="供电质量", subcategory="频繁停电", order_no=no)
+        head = User.objects.create_user(f"h-{no}", password="x", role="dept_head", org_unit=unit, department=dept("运检"))
+        filed.append(services.file_appeal(user=head, order=o, to_department=dept("调控"), reason="计划停电",
+                                          now=local("2024-08-05 09:00")))
+    client.force_login(User.objects.create_user("a", password="x", role="analyst"))
+    url = reverse("kpis:appeals")
+
+    def orders(**params):
+        return sorted(r.record.work_order.order_no for r in client.get(url, params).context["table"].rows)
+
+    assert orders() == ["O-CS", "O-ZZ"]
+    assert orders(city=zz.pk) == ["O-ZZ"]
+    assert orders(order="cs") == ["O-CS"]
+    assert orders(month="2024-07") == ["O-CS", "O-ZZ"] and orders(month="2024-06") == []
+    assert orders(status="accepted") == []
+    body = client.get(url, {"city": cs.pk, "export": "csv"}).content.decode("utf-8-sig")
+    assert "O-CS" in body and "O-ZZ" not in body
+    # A department head's filter cannot reach another city's appeal.
+    client.force_login(User.objects.get(username="h-O-CS"))
+    assert orders(city=zz.pk) == [] and orders() == ["O-CS"]
