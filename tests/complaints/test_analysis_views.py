@@ -215,3 +215,18 @@ def test_repeat_demands_window(small):
     rows = list(selectors.repeat_demands("2018-03"))
     assert [(r["customer_id"], r["complaints"]) for r in rows] == [("R5", 3), ("R1", 2)]
     assert [r["customer_id"] for r in selectors.repeat_demands("2018-03", small.cities[0])] == ["R1"]
+
+
+def test_repeat_and_sensitive_lists_page_without_counting(client, analyst, small):
+    """More than a page of repeat customers: the lazily paginated lists render and page on."""
+    for i in range(13):
+        for day in (3, 9):
+            small.order(local(2018, 3, day, 10 + i % 8), customer=f"P{i:02d}", sub="服务态度")
+    Customer.objects.filter(customer_no__startswith="P").update(sensitive=True)
+    first = client.get(reverse("analysis:profile"), {"month": "2018-03"})
+    assert first.status_code == 200
+    assert len(list(first.context["tables"]["repeat"].page.object_list)) == 10
+    second = client.get(reverse("analysis:profile"), {"month": "2018-03", "rp-page": 2, "sc-page": 2})
+    assert second.status_code == 200
+    assert len(list(second.context["tables"]["repeat"].page.object_list)) == 3
+    assert len(list(second.context["tables"]["sensitive"].page.object_list)) == 3
