@@ -29,7 +29,8 @@ class AppealFilter(django_filters.FilterSet):
                                                        queryset=Department.objects.order_by("sort_order"),
                                                        empty_label=_("全部部门"))
     month = django_filters.DateFilter(label=_("月份"), field_name="month", method="filter_month",
-                                      widget=forms.TextInput(attrs={"type": "month"}), input_formats=["%Y-%m"])
+                                      widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+                                      input_formats=["%Y-%m"])
 
     class Meta:
         model = Appeal
