@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
 
-.PHONY: setup demo test check bench clean
+.PHONY: setup demo test check bench load faults clean
 
 # Installs only what is missing or out of date (a stamp per requirement set).
 setup: $(VENV)/.installed node_modules/.installed
@@ -33,12 +33,19 @@ check: setup
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-# Every bench/*.py prints its figures and a ratio to its in-process baseline.
+# Every benchmark (bench/run_all.py: generator, import, profile, scorecard, notice, pandas
+# baseline) on DATABASE_URL (PostgreSQL, the 1M-order demo province), then one table.
+# BENCH_ARGS="--with-load --with-faults" adds the load test and the fault drills.
 bench: setup
-	@set -e; found=0; for script in bench/*.py; do \
-		[ -e "$$script" ] || continue; found=1; \
-		echo "== $$script"; PYTHONPATH=$(CURDIR) DJANGO_SETTINGS_MODULE=scorecard.settings $(BIN)/python "$$script"; \
-	done; [ $$found = 1 ] || echo "no bench/*.py scripts yet"
+	PYTHONPATH=$(CURDIR) DJANGO_SETTINGS_MODULE=scorecard.settings $(BIN)/python bench/run_all.py $(BENCH_ARGS)
+
+# 50 users for 2 minutes against gunicorn + PostgreSQL (DATABASE_URL) + Redis (bench/load.py).
+load: setup
+	PYTHONPATH=$(CURDIR) $(BIN)/python bench/load.py $(LOAD_ARGS)
+
+# Fault drills on a private PostgreSQL, Redis and tmpfs (bench/faults.py; root for the tmpfs).
+faults: setup
+	PYTHONPATH=$(CURDIR) $(BIN)/python bench/faults.py
 
 clean:
 	rm -rf var .pytest_cache

@@ -43,6 +43,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", type=int, default=1_000_000)
     parser.add_argument("--months", type=int, default=12)
+    parser.add_argument("--json", action="store_true", help="also print one JSON line with the figures (make bench)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-demo-") as tmp:
         counts: dict[str, int] = {}
@@ -59,6 +60,12 @@ def main() -> None:
     print(f"baseline:  {args.orders} constant work-order rows with csv.writer: {base:.1f} s wall, "
           f"{base_cpu:.1f} s CPU")
     print(f"ratio generator : baseline (CPU) = {gen_cpu / base_cpu:.1f}x")
+    if args.json:
+        import json
+
+        print(json.dumps({"bench": "demo_generator", "orders": args.orders, "rows": total_rows, "seconds": gen,
+                          "cpu_s": gen_cpu, "baseline_s": base, "baseline_cpu_s": base_cpu,
+                          "ratio": gen_cpu / base_cpu, "peak_rss_mb": rss_mb}))
 
 
 if __name__ == "__main__":

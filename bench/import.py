@@ -183,6 +183,7 @@ def main() -> None:
     parser.add_argument("--in-place", action="store_true", help="import into DATABASE_URL's database itself")
     parser.add_argument("--keep", action="store_true", help="keep the scratch database and the CSV files")
     parser.add_argument("--reimport", action="store_true", help="also time a second, unchanged import")
+    parser.add_argument("--json", action="store_true", help="also print one JSON line with the figures (make bench)")
     parser.add_argument("--child", nargs=2, metavar=("KIND", "FILE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -242,6 +243,13 @@ def main() -> None:
         peak = orders["maxrss_kb"] / 1024
         print(f"peak RSS of the work-order import process: {peak:,.0f} MB (target < 1024 MB); "
               f"districts import: {districts['maxrss_kb'] / 1024:,.0f} MB")
+        if args.json:
+            figures = {"bench": "import", "rows": o["rows"], "seconds": o["seconds"], "rows_per_s": import_rate,
+                       "copy_s": copy_seconds, "copy_rows_per_s": copy_rate, "ratio": o["seconds"] / copy_seconds,
+                       "generate_s": gen_seconds, "csv_mb": size_mb, "peak_rss_mb": peak}
+            if scratch:
+                figures.update(floor_s=floor_seconds, ratio_floor=o["seconds"] / floor_seconds)
+            print(json.dumps(figures))
     finally:
         if scratch and not args.keep:
             with psycopg_connect(url) as conn:

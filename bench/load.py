@@ -206,7 +206,10 @@ def main() -> int:
     gunicorn_log = open(work / "gunicorn.log", "wb")
     web = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "scorecard.wsgi", "--bind",
                             f"127.0.0.1:{port}", "--workers", str(args.workers), "--threads", str(args.threads),
-                            "--worker-class", "gthread", "--timeout", "120"],
+                            "--worker-class", "gthread", "--timeout", "120",
+                            # Keep idle connections longer than the users' think time (1-3 s), as the
+                            # https proxy in front would; gunicorn's 2 s default races the next request.
+                            "--keep-alive", "30"],
                            cwd=ROOT, env=env, stdout=gunicorn_log, stderr=subprocess.STDOUT)
     try:
         wait_http(f"{host}/accounts/login/")

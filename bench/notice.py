@@ -77,6 +77,7 @@ def main() -> None:
     parser.add_argument("--orders", type=int, default=50_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--month", default=None)
+    parser.add_argument("--json", action="store_true", help="also print one JSON line with the figures (make bench)")
     args = parser.parse_args()
 
     call_command("migrate", verbosity=0)
@@ -129,6 +130,14 @@ def main() -> None:
           f"ratio render : baseline = {render_s / base_s:.2f}")
     total = build_first + render_s
     print(f"per notice (cold build + render): {total:.3f} s — target < 3 s: {'OK' if total < 3 else 'MISSED'}")
+    if args.json:
+        import json
+        import resource
+
+        print(json.dumps({"bench": "notice", "month": label(month), "orders": orders, "build_cold_s": build_first,
+                          "build_warm_s": build_s, "render_s": render_s, "baseline_s": base_s, "total_s": total,
+                          "pages": pages, "kb": len(pdf) / 1024, "cold_parts": parts,
+                          "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}, ensure_ascii=False))
     if os.environ.get("BENCH_NOTICE_PDF"):
         Path(os.environ["BENCH_NOTICE_PDF"]).write_bytes(pdf)
         print(f"wrote {os.environ['BENCH_NOTICE_PDF']}")

@@ -239,6 +239,7 @@ def main() -> int:
     parser.add_argument("--month", help="YYYY-MM (default: the latest full month)")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--fill", type=int, metavar="N", help="development: add synthetic orders up to N rows")
+    parser.add_argument("--json", action="store_true", help="also print one JSON line with the figures (make bench)")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         print(f"bench/profile.py needs PostgreSQL (DATABASE_URL); this is {connection.vendor}: skipped")
@@ -279,6 +280,14 @@ def main() -> int:
     print(f"ratio (median selector / median baseline): {ratio:.2f}x "
           f"(target <= {TARGET_RATIO:.0f}x; profile {'under' if median < TARGET_SECONDS else 'OVER'} "
           f"{TARGET_SECONDS:.0f} s)")
+    if args.json:
+        import json
+        import resource
+
+        print(json.dumps({"bench": "profile", "month": window.label, "orders": orders, "complaints": month_total,
+                          "best_s": best, "median_s": median, "baseline_best_s": base_best,
+                          "baseline_median_s": base_median, "ratio": ratio,
+                          "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
     return 0 if (median < TARGET_SECONDS and ratio <= TARGET_RATIO) else 2
 
 

@@ -104,6 +104,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--month")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--json", action="store_true", help="also print one JSON line with the figures (make bench)")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("bench/scorecard.py measures PostgreSQL: set DATABASE_URL=postgres://...")
@@ -155,6 +156,14 @@ def main():
     print(f"{'hand-written SQL baseline':<44}{base_best:>9.3f}{base_med:>10.3f}")
     print(f"ratio compute_scorecard / baseline: {comp_best / base_best:.2f}x (target ≤ 2x); "
           f"read-out {pub_best:.2f}s with last month published, {full_best:.2f}s without (target < 2 s)")
+    if args.json:
+        import json
+        import resource
+
+        print(json.dumps({"bench": "scorecard", "month": f"{month:%Y-%m}", "orders": orders, "complaints": complaints,
+                          "trace_s": trace_best, "readout_s": full_best, "readout_published_s": pub_best,
+                          "compute_s": comp_best, "baseline_s": base_best, "ratio": comp_best / base_best,
+                          "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 
 
 if __name__ == "__main__":

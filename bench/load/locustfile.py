@@ -52,7 +52,7 @@ class Portal(HttpUser):
     def page(self, url, name):
         with self.client.get(url, name=name, catch_response=True) as resp:
             if resp.status_code != 200:
-                resp.failure(f"{resp.status_code}")
+                resp.failure(f"{resp.status_code} {resp.error or ''}")
             elif "/accounts/login/" in resp.url:
                 resp.failure("redirected to the login page")
 

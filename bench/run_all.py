@@ -1,0 +1,185 @@
+"""`make bench`: run every benchmark and print one table.
+
+    DATABASE_URL=postgres://.../scorecard_bench python bench/run_all.py [--only import,profile,...]
+        [--import-orders 1000000] [--with-load] [--with-faults] [--markdown]
+
+Each bench runs as a subprocess with ``--json`` (its human-readable output is shown as it
+goes, prefixed with its name) and the table is built from the JSON lines: step, time, rows/s,
+baseline and ratio, peak RSS (the bench's own figure, else the subprocess's from wait4),
+target and whether it is met. The database is expected to hold the 1,000,000-order demo
+province (``manage.py seed_demo --orders 1000000``); bench/import.py works in a scratch
+database of its own next to it. ``--with-load`` adds the locust run (bench/load.py, 2 min)
+and ``--with-faults`` the fault drills (bench/faults.py, private servers).
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+
+BENCHES = {
+    "demo_generator": ["bench/demo_generator.py", "--orders", "1000000"],
+    "import": ["bench/import.py"],
+    "profile": ["bench/profile.py"],
+    "scorecard": ["bench/scorecard.py"],
+    "notice": ["bench/notice.py"],
+    "pandas": ["bench/pandas_baseline.py"],
+    "load": ["bench/load.py"],
+    "faults": ["bench/faults.py"],
+}
+
+
+def machine() -> dict:
+    info = {"date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "nproc": os.cpu_count(),
+            "python": platform.python_version()}
+    try:
+        mem = dict(line.split(":", 1) for line in open("/proc/meminfo"))
+        info["ram_gb"] = round(int(mem["MemTotal"].split()[0]) / 1024 / 1024, 1)
+        cpu = [line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")]
+        info["cpu"] = cpu[0] if cpu else platform.processor()
+        info["load_avg"] = " ".join(open("/proc/loadavg").read().split()[:3])
+    except OSError:
+        pass
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://")):
+        try:
+            import psycopg
+
+            with psycopg.connect(url.replace("postgres://", "postgresql://", 1)) as conn:
+                info["postgresql"] = conn.execute("SHOW server_version").fetchone()[0]
+                info["orders"] = conn.execute("SELECT count(*) FROM complaints_workorder").fetchone()[0]
+        except Exception as exc:  # the table says what it could not find out
+            info["postgresql"] = f"unknown ({exc.__class__.__name__})"
+    return info
+
+
+def run(name: str, args: list[str]) -> dict:
+    print(f"\n== {name}: {' '.join(args)}", flush=True)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "DJANGO_SETTINGS_MODULE": "scorecard.settings"}
+    started = time.perf_counter()
+    proc = subprocess.Popen([PY, *args, "--json"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    figures: dict = {}
+    for line in proc.stdout:
+        if line.startswith("{") and '"bench"' in line:
+            figures = json.loads(line)
+        else:
+            print(f"  [{name}] {line.rstrip()}", flush=True)
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    figures.setdefault("peak_rss_mb", usage.ru_maxrss / 1024)
+    figures["exit"] = proc.returncode
+    figures["wall_s"] = time.perf_counter() - started
+    return figures
+
+
+def fmt_s(v):
+    return "—" if v is None else (f"{v * 1000:.0f} ms" if v < 1 else f"{v:.2f} s")
+
+
+def rows_for(name: str, f: dict) -> list[list]:
+    """Table rows: step, time, rows/s, baseline, ratio, peak RSS, target, met."""
+    rss = f"{f.get('peak_rss_mb', 0):.0f} MB"
+    if "bench" not in f:
+        return [[name, "failed", "", "", "", rss, "", f"NO (exit {f['exit']})"]]
+    if name == "demo_generator":
+        return [["generate 1M-order province (CSV)", fmt_s(f["seconds"]), f"{f['rows'] / f['seconds']:,.0f}",
+                 f"csv.writer {fmt_s(f['baseline_s'])}", f"{f['ratio']:.1f}x CPU", rss, "< 60 s",
+                 "yes" if f["seconds"] < 60 else "NO"]]
+    if name == "import":
+        ok = f["ratio"] <= 3 and f["peak_rss_mb"] < 1024
+        out = [["import 1M work orders", fmt_s(f["seconds"]), f"{f['rows_per_s']:,.0f}",
+                f"raw COPY {fmt_s(f['copy_s'])}", f"{f['ratio']:.2f}x", rss, "≤ 3x COPY, < 1 GB",
+                "yes" if ok else "NO"]]
+        if "floor_s" in f:
+            out.append(["  (schema floor: INSERT…SELECT)", fmt_s(f["floor_s"]), f"{f['rows'] / f['floor_s']:,.0f}",
+                        "", f"import {f['ratio_floor']:.2f}x floor", "", "", ""])
+        return out
+    if name == "profile":
+        ok = f["median_s"] < 1 and f["ratio"] <= 2
+        return [["complaint profile (1 month)", fmt_s(f["median_s"]), "", f"SQL {fmt_s(f['baseline_median_s'])}",
+                 f"{f['ratio']:.2f}x", rss, "< 1 s, ≤ 2x SQL", "yes" if ok else "NO"]]
+    if name == "scorecard":
+        return [["bottleneck tracing (1 month)", fmt_s(f["trace_s"]), "", "", "", rss, "(read-out < 2 s)", ""],
+                ["scorecard compute (1 month)", fmt_s(f["compute_s"]), "", f"SQL {fmt_s(f['baseline_s'])}",
+                 f"{f['ratio']:.2f}x", "", "≤ 2x SQL", "yes" if f["ratio"] <= 2 else "NO"],
+                ["scorecard read-out (trace + 2 months)", fmt_s(f["readout_s"]), "", "", "", "", "< 2 s",
+                 "yes" if f["readout_s"] < 2 else "NO"],
+                ["  same, last month published", fmt_s(f["readout_published_s"]), "", "", "", "", "< 2 s",
+                 "yes" if f["readout_published_s"] < 2 else "NO"]]
+    if name == "notice":
+        return [["notice: cold snapshot + PDF render", fmt_s(f["total_s"]), "",
+                 f"empty notice {fmt_s(f['baseline_s'])}", f"render {f['render_s'] / f['baseline_s']:.1f}x", rss,
+                 "< 3 s", "yes" if f["total_s"] < 3 else "NO"]]
+    if name == "pandas":
+        return [["analyst's way: COPY→CSV + pandas", fmt_s(f["total_s"]), f"{f['rows'] / f['total_s']:,.0f}",
+                 f"export {fmt_s(f['export_s'])}, read {fmt_s(f['read_s'])}, compute {fmt_s(f['compute_s'])}",
+                 f"profile equal: {'yes' if f['profile_equal'] else 'NO'}", rss,
+                 f"{f['in_memory_mb']:.0f} MB of DataFrames", ""]]
+    if name == "load":
+        t = f["total"]
+        return [[f"load: {f['users']} users, {f['time']}", f"p95 {t['pages_p95']:.0f} ms",
+                 f"{t['requests'] / f['seconds']:.1f} req/s", f"p50 {t['pages_p50']:.0f} / p99 {t['pages_p99']:.0f} ms",
+                 f"{t['failures']} failures", "", "p95 < 300 ms, 0 errors", "yes" if f["met"] else "NO"]]
+    if name == "faults":
+        passed = sum(1 for d in f["drills"] if d["result"] == "PASS")
+        return [["fault drills", fmt_s(f["wall_s"]), "", "", f"{passed}/{len(f['drills'])} passed", "", "all pass",
+                 "yes" if passed == len(f["drills"]) else "NO"]]
+    return [[name, fmt_s(f.get("wall_s")), "", "", "", rss, "", ""]]
+
+
+def table(rows: list[list], markdown: bool) -> str:
+    head = ["step", "time", "rows/s", "baseline", "ratio", "peak RSS", "target", "met?"]
+    if markdown:
+        lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+        lines += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
+        return "\n".join(lines)
+    widths = [max(len(str(r[i])) for r in [head, *rows]) for i in range(len(head))]
+    return "\n".join("  ".join(str(c).ljust(w) for c, w in zip(r, widths)) for r in [head, *rows])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", help="comma-separated: " + ",".join(BENCHES))
+    parser.add_argument("--import-orders", type=int, default=1_000_000)
+    parser.add_argument("--with-load", action="store_true", help="also the locust load test (2 min)")
+    parser.add_argument("--with-faults", action="store_true", help="also the fault drills")
+    parser.add_argument("--markdown", action="store_true", help="print the table as Markdown (for the README)")
+    args = parser.parse_args()
+    if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        sys.exit("make bench measures PostgreSQL: set DATABASE_URL=postgres://... (a database seeded with "
+                 "`manage.py seed_demo --orders 1000000`)")
+    names = args.only.split(",") if args.only else [n for n in BENCHES if n not in ("load", "faults")]
+    names += [n for n, flag in (("load", args.with_load), ("faults", args.with_faults)) if flag and n not in names]
+    unknown = set(names) - set(BENCHES)
+    if unknown:
+        sys.exit(f"unknown bench {sorted(unknown)}; expected {','.join(BENCHES)}")
+    info = machine()
+    results = {}
+    for name in names:
+        cmd = list(BENCHES[name])
+        if name == "import":
+            cmd += ["--orders", str(args.import_orders)]
+        results[name] = run(name, cmd)
+    rows = [r for name in names for r in rows_for(name, results[name])]
+    print(f"\nmake bench — {info['date']}; {info.get('nproc')} CPUs ({info.get('cpu', '?')}), {info.get('ram_gb')} GB RAM, "
+          f"PostgreSQL {info.get('postgresql', '?')}, Python {info['python']}; {info.get('orders', 0):,} work orders; "
+          f"load average at start {info.get('load_avg', '?')}")
+    print(table(rows, args.markdown))
+    Path(ROOT / "var").mkdir(exist_ok=True)
+    (ROOT / "var" / "bench-results.json").write_text(json.dumps({"machine": info, "results": results},
+                                                               ensure_ascii=False, indent=1, default=str))
+    return 0 if all(r["exit"] == 0 for r in results.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
