@@ -10,16 +10,23 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
-_MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+_MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
 
 
 def local_tz() -> ZoneInfo:
     return ZoneInfo(settings.TIME_ZONE)
 
 
-def parse_month(value: str) -> dt.date:
-    """'2018-03' → date(2018, 3, 1); ValueError with a clear message otherwise."""
-    m = _MONTH_RE.match((value or "").strip())
+def parse_month(value) -> dt.date:
+    """'2018-03' (or a date, or an aware datetime read in local time) → date(2018, 3, 1).
+
+    ValueError naming the value otherwise.
+    """
+    if isinstance(value, dt.datetime):
+        value = value.astimezone(local_tz()).date() if value.tzinfo else value.date()
+    if isinstance(value, dt.date):
+        return value.replace(day=1)
+    m = _MONTH_RE.match(value.strip()) if isinstance(value, str) else None
     if not m or not 1 <= int(m.group(2)) <= 12 or int(m.group(1)) < 1900:
         raise ValueError(f"月份格式应为 YYYY-MM，例如 2018-03（收到 {value!r}）")
     return dt.date(int(m.group(1)), int(m.group(2)), 1)

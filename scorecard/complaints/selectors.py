@@ -21,7 +21,6 @@ Conventions shared by all functions:
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -31,6 +30,7 @@ from django.db import connection
 from django.db.models import Count, F, Max, Q, QuerySet
 from django.db.models.functions import ExtractHour
 
+from scorecard import months
 from scorecard.grid.models import District, OrgUnit
 
 from .models import Category, Detail, SubCategory, WorkOrder
@@ -40,31 +40,13 @@ VOLTAGE_SUBCATEGORY = "电压质量长时间异常"
 OVER_VOLTAGE = "过电压"
 LOW_VOLTAGE = "低电压"
 REPEAT_DEMAND_DAYS = 90
-_MONTH_RE = re.compile(r"(\d{4})-(\d{1,2})")
 
 
 # --- months -----------------------------------------------------------------------------------------
 
-def parse_month(value) -> date:
-    """The first day of the month ``value`` names; ``ValueError`` naming the value otherwise."""
-    if isinstance(value, datetime):
-        value = value.astimezone(LOCAL_TZ).date() if value.tzinfo else value.date()
-    if isinstance(value, date):
-        return value.replace(day=1)
-    if isinstance(value, str):
-        match = _MONTH_RE.fullmatch(value.strip())
-        if match and 1 <= int(match.group(2)) <= 12 and int(match.group(1)) >= 1900:
-            return date(int(match.group(1)), int(match.group(2)), 1)
-    raise ValueError(f"月份 {value!r} 格式错误，应为 YYYY-MM（例如 2018-03）")
-
-
-def _shift(first: date, months: int) -> date:
-    index = first.year * 12 + first.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def _local_midnight(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=LOCAL_TZ)
+# One definition of a month for the whole product (scorecard.months).
+parse_month = months.parse_month
+_shift = months.shift
 
 
 @dataclass(frozen=True)
@@ -75,11 +57,11 @@ class MonthWindow:
 
     @property
     def start(self) -> datetime:
-        return _local_midnight(self.month)
+        return months.bounds(self.month)[0]
 
     @property
     def end(self) -> datetime:
-        return _local_midnight(_shift(self.month, 1))
+        return months.bounds(self.month)[1]
 
     @property
     def label(self) -> str:

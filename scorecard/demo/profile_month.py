@@ -42,6 +42,7 @@ from django.db import transaction
 
 from scorecard.complaints.models import BusinessType, Customer, Detail, SubCategory, WorkOrder
 from scorecard.grid.models import District, Feeder, OrgUnit
+from scorecard.months import shift
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 PROVINCE = "国网湖南省电力有限公司"
@@ -135,9 +136,7 @@ class ProfileMonth:
     orders: int = 0
 
 
-def _shift(first: date, months: int) -> date:
-    index = first.year * 12 + first.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
+_shift = shift  # scorecard.months: one definition of a month
 
 
 def _days(first: date) -> int:
