@@ -59,9 +59,9 @@ def order_q(scope: Scope) -> Q:
 
 def scoped_orders(queryset, scope: Scope):
     """Work orders a user may list: their unit subtree and, for a department head,
-    only the complaints attributed to their department (live attribution: the
-    imported responsible department, an accepted appeal, a traced incident or the
-    default table, as ``scorecard.kpis.attribution`` decides)."""
+    only the complaints attributed to their department (as ``scorecard.kpis.attribution``
+    decides: frozen for published months, otherwise an accepted appeal, the
+    imported responsible department, a traced incident or the default table)."""
     queryset = queryset.filter(order_q(scope))
     if scope.department_id is None:
         return queryset

@@ -79,15 +79,20 @@ def month_complaints(month: dt.date) -> QuerySet:
 
 
 def attributed(queryset: QuerySet, table: DefaultTable | None = None) -> QuerySet:
-    """Annotate work orders with ``attr_department_id`` and ``attr_rule``."""
+    """Annotate work orders with ``attr_department_id`` and ``attr_rule``.
+
+    A complaint of a published month keeps the attribution frozen at
+    publication (SnapshotAttribution); the others follow the rules on current data.
+    """
     table = table or default_table()
     return queryset.annotate(
         attr_department_id=Coalesce(
+            F("frozen__department_id"),
             F("override__department_id"),
             F("responsible_dept_id"),
             F("incident_link__incident__department_id"),
             table.case(),
             output_field=BigIntegerField(),
         ),
-        attr_rule=rule_case(),
+        attr_rule=Coalesce(F("frozen__rule"), rule_case()),
     )

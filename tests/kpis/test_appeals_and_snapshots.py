@@ -115,6 +115,13 @@ def test_published_month_does_not_change_when_data_changes(world):
 
     frozen = dict(month_attributed(MONTH).values_list("order_no", "attr_rule"))
     assert frozen == {"O-1": "default", "O-2": "default"}
+    # ... and so does every list that filters by attribution (a department head's drill-down):
+    # O-1 was re-assigned to 营销 after publication but still answers to 运检 for July.
+    from scorecard.kpis.attribution import attributed
+
+    live_view = dict(attributed(WorkOrder.objects.filter(order_no__in=["O-1", "O-LATE"]))
+                     .values_list("order_no", "attr_department_id"))
+    assert live_view == {"O-1": dept("运检").pk, "O-LATE": dept("营销").pk}
 
 
 def _write_csv(path, header, rows):
