@@ -287,7 +287,17 @@ def attribution_reason(order) -> str:
 
 def department_trend(*, city_id: int, department_id: int, end_month: dt.date, months: int = 12) -> list[dict]:
     """Month by month figures of one responsible unit: frozen months from their
-    snapshot, the others computed in one grouped query."""
+    snapshot, the others computed in one grouped query.
+
+    Cached per data version: the grouped query reads 12 months of the city's
+    complaints (~0.5 s on the 1M-order province) and every department page shows it.
+    """
+    return freshness.cached("department_trend", city_id, department_id, label(end_month), months,
+                            compute=lambda: _department_trend(city_id=city_id, department_id=department_id,
+                                                              end_month=end_month, months=months))
+
+
+def _department_trend(*, city_id: int, department_id: int, end_month: dt.date, months: int) -> list[dict]:
     from django.db.models.functions import TruncMonth
 
     from scorecard.months import bounds, local_tz, shift
