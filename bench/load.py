@@ -176,6 +176,7 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--spawn-rate", type=float, default=10)
     parser.add_argument("--time", default="2m", help="locust run time (default 2m)")
+    parser.add_argument("--think", default="1,3", help="think time between pages, min,max seconds (default 1,3)")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes (default 3)")
     parser.add_argument("--threads", type=int, default=2, help="threads per worker (default 2)")
     parser.add_argument("--cache-url", default=os.environ.get("LOAD_CACHE_URL", "redis://127.0.0.1:6379/5"))
@@ -216,7 +217,8 @@ def main() -> int:
         warm_s = warm(host, params)
         print(f"gunicorn {args.workers} workers x {args.threads} threads on {host}; warm-up pass {warm_s:.1f} s")
         samples_path = work / "samples.json"
-        lenv = {**env, "LOAD_PARAMS": str(work / "params.json"), "LOAD_SAMPLES": str(samples_path)}
+        lenv = {**env, "LOAD_PARAMS": str(work / "params.json"), "LOAD_SAMPLES": str(samples_path),
+                "LOAD_THINK": args.think}
         started = time.perf_counter()
         proc = subprocess.run([str(Path(sys.executable).parent / "locust"), "-f",
                                str(ROOT / "bench" / "load" / "locustfile.py"), "--headless", "-u", str(args.users),
@@ -238,7 +240,7 @@ def main() -> int:
         gunicorn_log.close()
 
     t = summary["total"]
-    print(f"\nlocust: {args.users} users (spawn {args.spawn_rate}/s), {args.time}, think time 1-3 s; "
+    print(f"\nlocust: {args.users} users (spawn {args.spawn_rate}/s), {args.time}, think time {args.think} s; "
           f"{t['requests']} requests in {elapsed:.0f} s ({t['requests'] / elapsed:.1f} req/s)")
     print(f"{'endpoint':<26}{'requests':>9}{'fail':>6}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}")
     for r in summary["endpoints"]:
@@ -252,7 +254,7 @@ def main() -> int:
     if t["failures"]:
         print(proc.stdout[-2000:])
     if args.json:
-        print(json.dumps({"bench": "load", "users": args.users, "time": args.time, "seconds": elapsed,
+        print(json.dumps({"bench": "load", "users": args.users, "time": args.time, "think": args.think, "seconds": elapsed,
                           "workers": args.workers, "threads": args.threads, **summary, "met": met},
                          ensure_ascii=False))
     return 0 if met else 2

@@ -1,7 +1,7 @@
 """Locust scenario: logged-in users of mixed roles browsing the portal (run by bench/load.py).
 
 Each simulated user logs in once (its own session) as one of the demo accounts of
-its role, then browses with 1–3 s of think time: home, complaint analysis,
+its role, then browses with 1–3 s of think time (LOAD_THINK): home, complaint analysis,
 scorecard, a department page, incidents and one incident, drill-down order lists
 (pages, filters), the appeals inbox, notices, and a CSV export now and then.
 
@@ -36,7 +36,8 @@ def _dump(environment, **kwargs):
 
 class Portal(HttpUser):
     abstract = True
-    wait_time = between(1, 3)
+    # Think time between pages (LOAD_THINK="min,max" seconds; default 1-3 s, a brisk user).
+    wait_time = between(*(float(x) for x in os.environ.get("LOAD_THINK", "1,3").split(",")))
     role = ""
 
     def on_start(self):
