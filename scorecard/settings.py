@@ -282,9 +282,10 @@ LOGGING = {
 }
 
 # --- Product settings ---------------------------------------------------------
-SCORECARD_ISSUER = env.str("SCORECARD_ISSUER", default="国网湘南省电力有限公司供电服务指挥中心")
 # The single province (root org unit) imports create when the tree is empty.
 SCORECARD_PROVINCE = env.str("SCORECARD_PROVINCE", default="国网湖南省电力有限公司")
+# The issuer printed on the notices: the province's service command center unless set.
+SCORECARD_ISSUER = env.str("SCORECARD_ISSUER", default=f"{SCORECARD_PROVINCE}供电服务指挥中心")
 
 # --- Monthly notice (scorecard.notices) -----------------------------------------
 # The embedded CJK TrueType font of the PDF; empty = the first of the Debian
