@@ -153,6 +153,12 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def summarise(samples: list, stats_csv: Path) -> dict:
+    # Steady state: after the last user has logged in (50 PBKDF2 logins in 5 s saturate the CPU
+    # and every page requested meanwhile queues behind them) plus 5 s.
+    logins = [end for name, ms, ok, end in samples if name.startswith("login")]
+    steady_from = (max(logins) + 5) if logins else 0
+    steady = [ms for name, ms, ok, end in samples if end >= steady_from and not name.startswith(PAGE_EXCLUDE)]
+    samples = [(name, ms, ok) for name, ms, ok, end in samples]
     by_name: dict[str, list] = {}
     for name, ms, ok in samples:
         by_name.setdefault(name, []).append((ms, ok))
@@ -167,7 +173,9 @@ def summarise(samples: list, stats_csv: Path) -> dict:
     total = {"requests": len(every), "failures": sum(1 for _, _, ok in samples if not ok),
              "p50": percentile(every, 50), "p95": percentile(every, 95), "p99": percentile(every, 99),
              "pages_requests": len(pages), "pages_p50": percentile(pages, 50), "pages_p95": percentile(pages, 95),
-             "pages_p99": percentile(pages, 99)}
+             "pages_p99": percentile(pages, 99), "steady_requests": len(steady),
+             "steady_p50": percentile(steady, 50), "steady_p95": percentile(steady, 95),
+             "steady_p99": percentile(steady, 99)}
     return {"endpoints": rows, "total": total}
 
 
@@ -248,6 +256,8 @@ def main() -> int:
               f"{r['p99']:>9.0f}{r['max']:>9.0f}")
     print(f"{'TOTAL':<26}{t['requests']:>9}{t['failures']:>6}{t['p50']:>9.0f}{t['p95']:>9.0f}{t['p99']:>9.0f}")
     met = t["pages_p95"] < TARGET_P95_MS and t["failures"] == 0
+    print(f"pages once every user is logged in (+5 s): {t['steady_requests']} requests, p50 {t['steady_p50']:.0f} ms, "
+          f"p95 {t['steady_p95']:.0f} ms, p99 {t['steady_p99']:.0f} ms")
     print(f"pages (logins and exports apart): {t['pages_requests']} requests, p50 {t['pages_p50']:.0f} ms, "
           f"p95 {t['pages_p95']:.0f} ms, p99 {t['pages_p99']:.0f} ms — target p95 < {TARGET_P95_MS} ms and no "
           f"errors: {'MET' if met else 'MISSED'}")

@@ -14,18 +14,19 @@ import json
 import os
 import random
 import re
+import time
 
 from locust import HttpUser, between, events, task
 
 PARAMS = json.loads(open(os.environ["LOAD_PARAMS"], encoding="utf-8").read())
 PASSWORD = PARAMS["password"]
 MONTH = PARAMS["month"]
-SAMPLES: list[tuple[str, float, bool]] = []
+SAMPLES: list[tuple[str, float, bool, float]] = []  # name, ms, ok, time the response ended
 
 
 @events.request.add_listener
 def _record(request_type, name, response_time, response_length, exception=None, **kwargs):
-    SAMPLES.append((name, response_time, exception is None))
+    SAMPLES.append((name, response_time, exception is None, time.time()))
 
 
 @events.quitting.add_listener
