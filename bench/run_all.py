@@ -31,6 +31,7 @@ BENCHES = {
     "import": ["bench/import.py"],
     "profile": ["bench/profile.py"],
     "scorecard": ["bench/scorecard.py"],
+    "tracing": ["bench/tracing.py"],
     "notice": ["bench/notice.py"],
     "pandas": ["bench/pandas_baseline.py"],
     "load": ["bench/load.py"],
@@ -116,6 +117,10 @@ def rows_for(name: str, f: dict) -> list[list]:
                  "yes" if f["readout_s"] < 2 else "NO"],
                 ["  same, last month published", fmt_s(f["readout_published_s"]), "", "", "", "", "< 2 s",
                  "yes" if f["readout_published_s"] < 2 else "NO"]]
+    if name == "tracing":
+        return [["tracing: detect (1 month)", fmt_s(f["detect_s"]), "", f"SQL {fmt_s(f['baseline_s'])}",
+                 f"{f['ratio']:.2f}x", rss, "≤ 2x SQL", "yes" if f["ratio"] <= 2 else "NO"],
+                ["tracing: trace_month (detect + write + link)", fmt_s(f["trace_s"]), "", "", "", "", "", ""]]
     if name == "notice":
         return [["notice: cold snapshot + PDF render", fmt_s(f["total_s"]), "",
                  f"empty notice {fmt_s(f['baseline_s'])}", f"render {f['render_s'] / f['baseline_s']:.1f}x", rss,
