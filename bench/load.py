@@ -190,6 +190,7 @@ def main() -> int:
     parser.add_argument("--cache-url", default=os.environ.get("LOAD_CACHE_URL", "redis://127.0.0.1:6379/5"))
     parser.add_argument("--broker-url", default=os.environ.get("LOAD_BROKER_URL", "redis://127.0.0.1:6379/6"))
     parser.add_argument("--collectstatic", action="store_true", help="collect static files again")
+    parser.add_argument("--keep", action="store_true", help="keep the work folder (gunicorn log, locust CSVs)")
     parser.add_argument("--json", action="store_true", help="print one JSON line with the figures at the end")
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
@@ -247,6 +248,12 @@ def main() -> int:
             web.kill()
         gunicorn_log.close()
 
+    if args.keep or summary["total"]["failures"]:
+        print(f"gunicorn log and locust CSVs kept in {work}")
+    else:
+        import shutil
+
+        shutil.rmtree(work, ignore_errors=True)
     t = summary["total"]
     print(f"\nlocust: {args.users} users (spawn {args.spawn_rate}/s), {args.time}, think time {args.think} s; "
           f"{t['requests']} requests in {elapsed:.0f} s ({t['requests'] / elapsed:.1f} req/s)")
