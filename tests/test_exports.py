@@ -6,6 +6,7 @@ Excel or LibreOffice would evaluate. The planted text must appear (so the test c
 and no module may build an export outside ``scorecard.exports`` (one function to trust).
 """
 import csv
+import datetime as dt
 import io
 import re
 from pathlib import Path
@@ -18,7 +19,8 @@ from accounts import audit
 from accounts.models import User
 from scorecard.complaints.models import Customer
 from scorecard.exports import FORMULA_START
-from tests.kpis.factories import city, district, order, reading
+from scorecard.kpis.models import Appeal
+from tests.kpis.factories import city, dept, district, order, reading
 
 FORMULA = "=cmd|' /C calc'!A0"
 MONTH = "2024-10"
@@ -41,7 +43,10 @@ def planted():
         wo.save()
     order(accepted="2024-09-10 10:00", city_unit=evil, district_obj=d, customer="CX1", order_no="GDX9")
     audit.record(action="test.plant", summary=FORMULA)
-    return User.objects.create_user("fx-analyst", password="pw-exports-1", role="analyst")
+    analyst = User.objects.create_user("fx-analyst", password="pw-exports-1", role="analyst")
+    Appeal.objects.create(work_order=wo, month=dt.date(2024, 10, 1), city=evil, from_department=dept("运检"),
+                          to_department=dept("营销"), reason=FORMULA, filed_by=analyst)
+    return analyst
 
 
 EXPORTS = [
@@ -52,6 +57,7 @@ EXPORTS = [
     f"/analysis/?month={MONTH}&_table=consecutive&_export={{fmt}}",
     f"/analysis/orders/?month={MONTH}&_export={{fmt}}",
     f"/analysis/orders/?month={MONTH}&types=all&_export={{fmt}}",
+    "/scorecard/appeals/?status=pending&export={fmt}",
     "/audit/?export={fmt}",
 ]
 
