@@ -149,6 +149,13 @@ class Importer:
             return False
         return True
 
+    def key_text(self, row: int, v, fld: str, max_length: int, label: str):
+        """The file's key column: required text, unique within the file. (value, ok)."""
+        value, ok = self.text(row, v, fld, max_length, required=True, label=label)
+        if value and not self.check_duplicate(row, value, fld, f"{label} {value}"):
+            ok = False
+        return value, ok
+
     # -- the contract -------------------------------------------------------
     def prepare(self) -> None:
         """Load caches of the small tables (inside the transaction)."""

@@ -91,10 +91,8 @@ class DistrictImporter(_GridImporter):
     def parse(self, row, cells):
         v = self.values(cells)
         checks = []
-        code, ok = self.text(row, v, "district_code", 40, required=True, label="台区编号")
+        code, ok = self.key_text(row, v, "district_code", 40, "台区编号")
         checks.append(ok)
-        if code and not self.check_duplicate(row, code, "district_code", f"台区编号 {code}"):
-            checks.append(False)
         name, ok = self.text(row, v, "district_name", 100)
         checks.append(ok)
         city, ok = self.text(row, v, "city_unit", 100, required=True, label="地市单位")
@@ -192,10 +190,8 @@ class OutageImporter(_GridImporter):
     def parse(self, row, cells):
         v = self.values(cells)
         checks = []
-        outage_no, ok = self.text(row, v, "outage_no", 40, required=True, label="停电编号")
+        outage_no, ok = self.key_text(row, v, "outage_no", 40, "停电编号")
         checks.append(ok)
-        if outage_no and not self.check_duplicate(row, outage_no, "outage_no", f"停电编号 {outage_no}"):
-            checks.append(False)
         feeder, ok = self.text(row, v, "feeder", 100, required=True, label="线路名称")
         feeder_id = self.feeders.get(feeder) if feeder else None
         if feeder and feeder_id is None:
@@ -244,10 +240,8 @@ class ProjectImporter(_GridImporter):
     def parse(self, row, cells):
         v = self.values(cells)
         checks = []
-        project_no, ok = self.text(row, v, "project_no", 40, required=True, label="项目编号")
+        project_no, ok = self.key_text(row, v, "project_no", 40, "项目编号")
         checks.append(ok)
-        if project_no and not self.check_duplicate(row, project_no, "project_no", f"项目编号 {project_no}"):
-            checks.append(False)
         code, ok = self.text(row, v, "district_code", 40, required=True, label="台区编号")
         checks.append(ok and self.known_district(row, "district_code", code))
         kind, ok = self.text(row, v, "kind", 50)
