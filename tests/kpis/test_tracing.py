@@ -199,3 +199,14 @@ def test_rectification_item_opened_and_kept_across_retraces(cs):
     d.readings.update(max_load_pct=50)
     assert trace("2024-07")["incidents"] == []
     assert not Rectification.objects.exists()
+
+
+def test_readable_tables_without_json(cs):
+    d = district("TQ1", cs)
+    reading(d, "2024-07", load=112)
+    out = StringIO()
+    call_command("trace_bottlenecks", "--month", "2024-07", stdout=out)
+    assert "TQ1" in out.getvalue() and "发展" in out.getvalue() and "2024-08-30" in out.getvalue()
+    out = StringIO()
+    call_command("scorecard", "--month", "2024-07", stdout=out)
+    assert "地市公司排名" in out.getvalue() and "国网长沙供电公司" in out.getvalue()

@@ -1,7 +1,7 @@
-"""Shared argument handling of the read-out commands."""
+"""Shared shape of the monthly read-out commands: --month YYYY-MM [--json]."""
 import json
 
-from django.core.management.base import CommandError
+from django.core.management.base import BaseCommand, CommandError
 
 from scorecard.months import parse_month
 
@@ -15,3 +15,24 @@ def month_arg(value: str):
 
 def write_json(stdout, data) -> None:
     stdout.write(json.dumps(data, ensure_ascii=False, indent=1))
+
+
+class MonthReadoutCommand(BaseCommand):
+    """Subclasses give ``read(month) -> dict`` and ``write_table(data)``."""
+
+    def add_arguments(self, parser):
+        parser.add_argument("--month", required=True, help="YYYY-MM")
+        parser.add_argument("--json", action="store_true", help="print the read-out of interfaces.md")
+
+    def handle(self, *args, **opts):
+        data = self.read(month_arg(opts["month"]))
+        if opts["json"]:
+            write_json(self.stdout, data)
+        else:
+            self.write_table(data)
+
+    def read(self, month) -> dict:
+        raise NotImplementedError
+
+    def write_table(self, data: dict) -> None:
+        raise NotImplementedError

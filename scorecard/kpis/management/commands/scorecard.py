@@ -1,23 +1,15 @@
-from django.core.management.base import BaseCommand
-
 from scorecard.kpis.selectors import scorecard_for_month
 
-from ._month import month_arg, write_json
+from ._month import MonthReadoutCommand
 
 
-class Command(BaseCommand):
+class Command(MonthReadoutCommand):
     help = "The departmental scorecard and ranking of a month (JSON with --json)."
 
-    def add_arguments(self, parser):
-        parser.add_argument("--month", required=True, help="YYYY-MM")
-        parser.add_argument("--json", action="store_true", help="print the read-out of interfaces.md")
+    def read(self, month) -> dict:
+        return scorecard_for_month(month)
 
-    def handle(self, *args, **opts):
-        month = month_arg(opts["month"])
-        card = scorecard_for_month(month)
-        if opts["json"]:
-            write_json(self.stdout, card)
-            return
+    def write_table(self, card: dict) -> None:
         self.stdout.write(f"{card['month']} 地市公司排名")
         self.stdout.write(f"{'排名':>4}  {'单位':<14}{'投诉':>6}{'万户投诉':>10}{'得分':>8}")
         for u in card["units"]:

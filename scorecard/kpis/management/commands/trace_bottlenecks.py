@@ -1,23 +1,15 @@
-from django.core.management.base import BaseCommand
-
 from scorecard.kpis.selectors import trace_for_month
 
-from ._month import month_arg, write_json
+from ._month import MonthReadoutCommand
 
 
-class Command(BaseCommand):
+class Command(MonthReadoutCommand):
     help = "Trace the month's supply-bottleneck incidents to the responsible departments (JSON with --json)."
 
-    def add_arguments(self, parser):
-        parser.add_argument("--month", required=True, help="YYYY-MM")
-        parser.add_argument("--json", action="store_true", help="print the read-out of interfaces.md")
+    def read(self, month) -> dict:
+        return trace_for_month(month)
 
-    def handle(self, *args, **opts):
-        month = month_arg(opts["month"])
-        trace = trace_for_month(month)
-        if opts["json"]:
-            write_json(self.stdout, trace)
-            return
+    def write_table(self, trace: dict) -> None:
         self.stdout.write(f"{trace['month']} 供电瓶颈事件 {len(trace['incidents'])} 起")
         for i in trace["incidents"]:
             due = i["rectification"]["due_on"] if i["rectification"] else "—"
