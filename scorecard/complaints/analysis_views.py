@@ -22,6 +22,7 @@ from accounts import scoping
 from accounts.decorators import role_required
 from scorecard.exports import export_response
 from scorecard.grid.models import OrgUnit
+from scorecard.kpis import freshness
 
 from . import selectors
 from .customer_services import set_customer_sensitive
@@ -97,7 +98,11 @@ def analysis(request):
     if form.is_bound and form.is_valid():
         month = form.cleaned_data["month"]
     month = month or _default_month()
-    figures = selectors.profile_figures(month, unit)
+    unit_key = unit.pk if unit else "province"
+    # The month's figures and the rising-complaint lists are a few grouped queries over the month:
+    # computed once per data version, like the scorecard (the paginated customer lists stay live).
+    figures = freshness.cached("profile", month.isoformat(), unit_key,
+                               compute=lambda: selectors.profile_figures(month, unit))
     params = {"month": figures["month"], "unit": unit.pk if unit else None}
 
     hotspot_tables = []
@@ -110,7 +115,14 @@ def analysis(request):
                 return response
         hotspot_tables.append({"key": key, "title": title, "table": table, "count": len(figures["hotspots"][field])})
 
-    proactive = selectors.proactive_service(figures["window"], unit)
+    proactive = {
+        "regional_demands": freshness.cached("regional", month.isoformat(), unit_key,
+                                             compute=lambda: selectors.regional_demands(figures["window"], unit)),
+        "hot_topics": freshness.cached("hot_topics", month.isoformat(), unit_key,
+                                       compute=lambda: selectors.hot_topics(figures["window"], unit)),
+        "repeat_demands": selectors.repeat_demands(figures["window"], unit),
+        "sensitive_customers": selectors.sensitive_customers(figures["window"], unit),
+    }
     customers = _customer_filter(scope)
     if customers is not None:
         for key in ("repeat_demands", "sensitive_customers"):

@@ -12,7 +12,8 @@ from scorecard.kpis.selectors import scorecard_for_month
 from .factories import city, order
 from .test_kpis import dept_row
 
-pytestmark = pytest.mark.django_db(transaction=True)  # caching is off inside a transaction that may roll back
+# Caching is off inside a transaction that may roll back, so these tests commit (and restore the seeded rows).
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 NOV = dt.date(2024, 11, 1)
 
 
@@ -43,3 +44,16 @@ def test_cached_until_the_data_changes(tmp_path):
         import_file(kind="workorders", path=path, dry_run=True)
         scorecard_for_month(NOV)
     assert not any("UPDATE \"kpis_dataversion\"" in q["sql"] for q in ctx.captured_queries)
+
+
+def test_analysis_page_figures_follow_the_data(client):
+    from accounts.models import User
+
+    cs = city("国网长沙供电公司")
+    order(accepted="2024-11-05 10:00", city_unit=cs, order_no="O-1", customer="C1")
+    client.force_login(User.objects.create_user("analyst", password="pw", role="analyst"))
+    first = client.get("/analysis/?month=2024-11")
+    assert first.context["f"]["total"] == 1
+    assert client.get("/analysis/?month=2024-11").context["f"]["total"] == 1  # served from the cache
+    order(accepted="2024-11-06 10:00", city_unit=cs, order_no="O-2", customer="C2")
+    assert client.get("/analysis/?month=2024-11").context["f"]["total"] == 2
