@@ -432,16 +432,6 @@ def sensitive_customers(month, unit: OrgUnit | None = None) -> QuerySet:
     )
 
 
-def proactive_service(month, unit: OrgUnit | None = None) -> dict:
-    window = month_window(month)
-    return {
-        "regional_demands": regional_demands(window, unit),
-        "repeat_demands": repeat_demands(window, unit),
-        "sensitive_customers": sensitive_customers(window, unit),
-        "hot_topics": hot_topics(window, unit),
-    }
-
-
 # --- units and drill-down ---------------------------------------------------------------------------
 
 class UnknownUnit(LookupError):

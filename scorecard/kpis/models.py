@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from scorecard.complaints.models import Category, SubCategory, WorkOrder
+from scorecard.complaints.models import Category, WorkOrder
 from scorecard.grid.models import Department, District, OrgUnit
 
 
