@@ -131,14 +131,26 @@ def pytest_collection_modifyitems(items):
             names.append("django_db_serialized_rollback")
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    # A failed worker test shows what its workers logged: the log files live in
+    # the test's temp folder, which CI does not keep.
+    outcome = yield
+    report = outcome.get_result()
+    if report.failed:
+        for worker in getattr(item, "celery_workers", ()):
+            report.sections.append((f"celery worker {worker.nodename}", worker.log()[-20000:]))
+
+
 @pytest.fixture
-def celery_worker_factory(transactional_db, settings, celery_test_broker, tmp_path):
+def celery_worker_factory(request, transactional_db, settings, celery_test_broker, tmp_path):
     """Start real workers, with extra environment if given; all are killed at the end.
 
     `start(**extra_env)` returns a ready `CeleryWorker`; a test may start several
     in turn (kill one mid-task, start the next).
     """
     started: list[CeleryWorker] = []
+    request.node.celery_workers = started
 
     def start(**extra_env) -> CeleryWorker:
         env = dict(os.environ)

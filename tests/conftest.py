@@ -10,9 +10,12 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _plain_static_storage(settings):
+def _plain_static_storage(settings, tmp_path):
     # Production serves hashed files from a collectstatic manifest; tests render
-    # templates without running collectstatic first.
+    # templates without running collectstatic first. WhiteNoise still wants its
+    # STATIC_ROOT to exist (else it warns on every request's middleware chain).
+    settings.STATIC_ROOT = tmp_path / "staticfiles"
+    settings.STATIC_ROOT.mkdir()
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 

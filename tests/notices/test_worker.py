@@ -1,11 +1,13 @@
 """With a real Celery worker (not eager mode) on the test broker: the embedded
 filesystem broker by default, Redis when CELERY_BROKER_URL points at it."""
+import datetime as dt
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import AuditLog
 from scorecard.notices import services
@@ -76,7 +78,13 @@ def test_a_worker_killed_mid_render_leaves_no_partial_file_and_the_next_one_fini
     # The next worker finds the render without heartbeat and sends it again
     # (the filesystem broker has already dropped the message; Redis would
     # redeliver it only after its visibility timeout — the task is idempotent either way).
-    celery_worker_factory(NOTICE_STALE_SECONDS=1)
+    # It only takes over a render silent for longer than the stale period (1 s here):
+    # on a fast machine a worker is up in under a second, so wait that out first,
+    # else it rightly leaves the render to its (apparently live) owner.
+    stale = dt.timedelta(seconds=1)
+    wait_for(lambda: timezone.now() - Notice.objects.get(pk=notice.pk).heartbeat_at > stale * 2,
+             timeout=30, what="the killed render's heartbeat to go stale")
+    celery_worker_factory(NOTICE_STALE_SECONDS=int(stale.total_seconds()))
     done = notice_in(("draft", "failed"), notice.pk)
     assert done.status == "draft", done.error
     assert done.attempts == 2
