@@ -48,6 +48,14 @@ def test_seed_demo_imports_everything_and_creates_users(fast_hasher, tmp_path):
     assert OrgUnit.objects.filter(level="county").count() >= 100
     # Progress and timings are reported; the logins are printed at the end.
     assert "生成完成" in output and "导入 95598工单：3000 行" in output
+    # The demo's complaint density is far above a real province's: its 万户投诉量 cut-offs are
+    # the quintiles of its last month, so its units spread over the bands (see calibrate_bands).
+    from accounts.models import AuditLog
+    from scorecard.kpis.models import KpiDefinition
+
+    assert "万户投诉量档位按 2026-10 演示数据五分位校准（地市公司）" in output
+    unit_bands = KpiDefinition.objects.get(level="unit", code="per_10k")
+    assert unit_bands.band_d > 1.5 and AuditLog.objects.filter(action="kpi.calibrate").count() == 2
     for username in ("analyst", "depthead", "leader", "auditor", "admin"):
         assert f"{username} / {DEMO_PASSWORD} /" in output
 
@@ -114,3 +122,15 @@ def test_an_import_error_fails_loudly(monkeypatch):
     message = str(exc.value)
     assert "loads" in message and "TQ_UNKNOWN" in message
     assert not LoadReading.objects.exists() and not WorkOrder.objects.exists()
+
+
+@pytest.mark.django_db(transaction=False)
+def test_keep_bands_leaves_the_configured_cut_offs(fast_hasher):
+    from accounts.models import AuditLog
+    from scorecard.kpis.models import KpiDefinition
+
+    before = list(KpiDefinition.objects.values_list("band_a", "band_b", "band_c", "band_d"))
+    output = seed(orders=500, months=2, end_month="2026-10", keep_bands=True)
+    assert "五分位校准" not in output
+    assert list(KpiDefinition.objects.values_list("band_a", "band_b", "band_c", "band_d")) == before
+    assert not AuditLog.objects.filter(action="kpi.calibrate").exists()

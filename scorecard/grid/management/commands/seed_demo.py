@@ -3,6 +3,7 @@
 Going through ``import_file`` (not bulk_create) means the demo data passes the same
 validation as a real export, and the importers get exercised on every demo start.
 """
+import datetime as dt
 import re
 import tempfile
 import time
@@ -36,8 +37,11 @@ class Command(BaseCommand):
         parser.add_argument("--users-only", action="store_true", help="只创建演示账号")
         parser.add_argument("--keep-files", metavar="DIR", default=None,
                             help="把生成的 CSV 留在该目录（默认用临时目录并删除）")
+        parser.add_argument("--keep-bands", action="store_true",
+                            help="不按演示数据校准万户投诉量档位（保留 domain.md 的默认界值）")
 
-    def handle(self, *args, orders, months, seed, end_month, if_empty, users_only, keep_files, **options):
+    def handle(self, *args, orders, months, seed, end_month, if_empty, users_only, keep_files, keep_bands=False,
+               **options):
         if orders < 0:
             raise CommandError(f"--orders: must be >= 0, got {orders}")
         if not 1 <= months <= 120:
@@ -47,18 +51,21 @@ class Command(BaseCommand):
 
             if if_empty and WorkOrder.objects.exists():
                 self.stdout.write("已有工单数据，跳过演示数据生成（--if-empty）。")
-            elif keep_files:
-                self._seed(Path(keep_files), orders=orders, months=months, seed=seed, end_month=end_month)
             else:
-                with tempfile.TemporaryDirectory(prefix="scorecard-demo-") as tmp:
-                    self._seed(Path(tmp), orders=orders, months=months, seed=seed, end_month=end_month)
+                end_month = end_month or default_end_month()
+                if keep_files:
+                    self._seed(Path(keep_files), orders=orders, months=months, seed=seed, end_month=end_month)
+                else:
+                    with tempfile.TemporaryDirectory(prefix="scorecard-demo-") as tmp:
+                        self._seed(Path(tmp), orders=orders, months=months, seed=seed, end_month=end_month)
+                if orders and not keep_bands:
+                    self._calibrate(end_month)
         self._users()
 
     def _seed(self, outdir: Path, *, orders: int, months: int, seed: int, end_month: str | None) -> None:
         # Imported here so that --users-only works while the import service is being changed.
         from scorecard.complaints.services import import_file
 
-        end_month = end_month or default_end_month()
         self.stdout.write(f"生成演示数据：{orders} 张工单，{months} 个月（截至 {end_month}），种子 {seed} …")
         counts: dict[str, int] = {}
         t0 = time.perf_counter()
@@ -94,6 +101,18 @@ class Command(BaseCommand):
         import_s = time.perf_counter() - t_import
         self.stdout.write(self.style.SUCCESS(
             f"演示数据就绪：生成 {gen_s:.1f} 秒，导入 {import_s:.1f} 秒，共 {gen_s + import_s:.1f} 秒。"))
+
+    def _calibrate(self, end_month: str) -> None:
+        # The demo's 台区 carry ~200x a real province's complaints per customer; against the
+        # real cut-offs every unit would be band E on 万户投诉量 (see calibrate_bands).
+        from scorecard.kpis.services import calibrate_bands
+
+        year, month = map(int, end_month.split("-"))
+        cuts = calibrate_bands(month=dt.date(year, month, 1))
+        names = {"unit": "地市公司", "department": "责任单位"}
+        for level, (a, b, c, d) in cuts.items():
+            self.stdout.write(f"  万户投诉量档位按 {end_month} 演示数据五分位校准（{names[level]}）："
+                              f"A≤{a} B≤{b} C≤{c} D≤{d}（--keep-bands 保留默认界值）")
 
     def _users(self) -> None:
         rows = create_demo_users()
