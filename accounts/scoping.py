@@ -5,7 +5,7 @@ reads unit data goes through these functions, so the rules live in one place.
 - company leaders: their company subtree (a leader at province level: everything);
 - department heads: their own department of their own city company.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from django.db.models import Q
 from django.http import Http404
@@ -45,6 +45,23 @@ def scope_for(user) -> Scope:
     if role == "dept_head":
         return Scope(city_ids, user.department_id, None)
     return Scope(city_ids, None, unit if unit.level != OrgUnit.Level.CITY else None)
+
+
+def viewer_key(user) -> str:
+    """Everything that decides what ``user`` may see, as a string for cache keys of rendered pages.
+
+    Users with the same key see the same rows: role (personal data, buttons), superuser, and every
+    field of their scope (a new Scope field is included without touching this function)."""
+    scope = scope_for(user)
+    parts = [getattr(user, "role", "") or "", "su" if user.is_superuser else ""]
+    for field in fields(Scope):
+        value = getattr(scope, field.name)
+        if isinstance(value, frozenset):
+            value = ",".join(str(v) for v in sorted(value))
+        elif isinstance(value, OrgUnit):
+            value = f"{value.pk}@{value.path}"
+        parts.append(f"{field.name}={value}")
+    return "|".join(parts)
 
 
 def order_q(scope: Scope) -> Q:

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -28,7 +29,7 @@ from . import selectors
 from .customer_services import set_customer_sensitive
 from .filters import MonthField, OrderFilter, UnitChoiceField
 from .models import Customer, WorkOrder
-from .tables import (HotspotTable, HotTopicTable, OrderTable, RepeatDemandTable, RisingTable, SensitiveCustomerTable,
+from .tables import (HotspotData, HotspotTable, HotTopicTable, OrderTable, RepeatDemandTable, RisingTable, SensitiveCustomerTable,
                      orders_url)
 
 EXPORT_FORMATS = ("csv", "xlsx")
@@ -100,19 +101,31 @@ def analysis(request):
     month = month or _default_month()
     unit_key = unit.pk if unit else "province"
     # The month's figures and the rising-complaint lists are a few grouped queries over the month:
-    # computed once per data version, like the scorecard (the paginated customer lists stay live).
+    # computed once per data version, like the scorecard.
     figures = freshness.cached("profile", month.isoformat(), unit_key,
                                compute=lambda: selectors.profile_figures(month, unit))
     params = {"month": figures["month"], "unit": unit.pk if unit else None}
+    if request.GET.get("_export") in EXPORT_FORMATS and request.GET.get("_table") in HOTSPOT_TABLES:
+        field, title = HOTSPOT_TABLES[request.GET["_table"]]
+        table = HotspotTable(HotspotData(list(figures["hotspots"][field])), params=params,
+                             prefix=f"{request.GET['_table']}-")
+        RequestConfig(request, paginate={"per_page": 20}).configure(table)
+        return _export(request, table, f"{title}-{figures['month']}")
+    # The page's content depends on the month, the unit, the viewer's scope and role (department heads'
+    # customer lists, masked names, the unit picker), the language and the query string (sort and page
+    # links): its HTML is kept per data version for exactly those (freshness.fragment).
+    body = freshness.fragment(request, "analysis", compute=lambda: render_to_string(
+        "complaints/_analysis_body.html", _analysis_context(request, scope, form, month, unit, figures), request))
+    return render(request, "complaints/analysis.html", {"body": body})
 
+
+def _analysis_context(request, scope, form, month, unit, figures) -> dict:
+    unit_key = unit.pk if unit else "province"
+    params = {"month": figures["month"], "unit": unit.pk if unit else None}
     hotspot_tables = []
     for key, (field, title) in HOTSPOT_TABLES.items():
-        table = HotspotTable(figures["hotspots"][field], params=params, prefix=f"{key}-")
+        table = HotspotTable(HotspotData(list(figures["hotspots"][field])), params=params, prefix=f"{key}-")
         RequestConfig(request, paginate={"per_page": 20}).configure(table)
-        if request.GET.get("_table") == key:
-            response = _export(request, table, f"{title}-{figures['month']}")
-            if response:
-                return response
         hotspot_tables.append({"key": key, "title": title, "table": table, "count": len(figures["hotspots"][field])})
 
     proactive = {
@@ -153,7 +166,7 @@ def analysis(request):
                    for h, n in enumerate(figures["hourly"])],
         "peaks": figures["peak_hours"][:3],
     }
-    return render(request, "complaints/analysis.html", {
+    return {
         "form": form,
         "f": figures,
         "unit": unit,
@@ -165,7 +178,7 @@ def analysis(request):
         "tables": tables,
         "regional_level": level_name,
         "charts": charts,
-    })
+    }
 
 
 @login_required
@@ -176,27 +189,39 @@ def order_list(request):
     # Department heads see complaints only (theirs); the other business types are not attributed.
     complaints_only = request.GET.get("types") != "all" or scope.department_id is not None
     base = scoping.scoped_orders(selectors.order_list(complaints_only=complaints_only), scope)
-    filterset = OrderFilter(request.GET or None, queryset=base)
-    filterset.filters["unit"].queryset = scoping.units_for(scope)
-    # Invalid parameters (an unknown category id, month 2018-13) show the form's errors and no rows,
-    # rather than silently widening the list.
-    qs = filterset.queryset.none() if filterset.is_bound and not filterset.is_valid() else filterset.qs
     personal = scoping.can_see_personal_data(request.user)
-    table = OrderTable(qs, show_personal=personal)
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
-    response = _export(request, table, "工单清单")
-    if response:
-        return response
+
+    def listing():
+        filterset = OrderFilter(request.GET or None, queryset=base)
+        filterset.filters["unit"].queryset = scoping.units_for(scope)
+        # Invalid parameters (an unknown category id, month 2018-13) show the form's errors and no rows,
+        # rather than silently widening the list.
+        qs = filterset.queryset.none() if filterset.is_bound and not filterset.is_valid() else filterset.qs
+        table = OrderTable(qs, show_personal=personal)
+        RequestConfig(request, paginate={"per_page": 50}).configure(table)
+        return {"filter": filterset, "table": table, "complaints_only": complaints_only}
+
+    if request.GET.get("_export") in EXPORT_FORMATS:
+        return _export(request, listing()["table"], "工单清单")
+
+    def render_listing():
+        # Two parts around the customer panel (which holds a per-user CSRF token and stays live).
+        context = listing()
+        return {"head": render_to_string("complaints/_order_list_head.html", context, request),
+                "body": render_to_string("complaints/_order_list_body.html", context, request)}
+
+    # The filter form (hundreds of unit and category options) and 50 rows of 15 cells are most of the
+    # page's cost: their HTML is kept per data version, viewer scope, language and query string.
+    parts = freshness.fragment(request, "orders", compute=render_listing)
     customer_no = request.GET.get("customer") or ""
     customer = Customer.objects.filter(customer_no=customer_no).first() if customer_no else None
     if customer is not None and not scope.is_global and not base.filter(customer_id=customer_no).exists():
         customer = None  # a customer with no orders in the user's scope is not theirs to see
     return render(request, "complaints/order_list.html", {
-        "filter": filterset,
-        "table": table,
+        "head": parts["head"],
+        "body": parts["body"],
         "customer": customer,
         "masked_customer_name": (customer.name if personal else scoping.mask_name(customer.name)) if customer else "",
-        "complaints_only": complaints_only,
         "can_flag": request.user.is_analyst,
     })
 

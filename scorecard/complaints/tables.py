@@ -8,6 +8,7 @@ only (``accounts.scoping.can_see_personal_data``); exports mask the same way.
 from urllib.parse import urlencode
 
 import django_tables2 as tables
+from django_tables2.data import TableListData
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.timezone import localtime
@@ -29,6 +30,10 @@ class LocalDateTimeColumn(tables.DateTimeColumn):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, format="Y-m-d H:i", **kwargs)
+
+    def render(self, value):
+        # DateTimeColumn compiles a template for every cell (2 per order row); the same text directly.
+        return localtime(value).strftime("%Y-%m-%d %H:%M")
 
     def value(self, value):
         return localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
@@ -56,6 +61,20 @@ class LinkedTable(PersonalDataMixin, tables.Table):
 
     def link(self, text, **extra):
         return format_html('<a href="{}">{}</a>', orders_url(self.params, **extra), text)
+
+
+class HotspotData(TableListData):
+    """Hotspot rows (plain dicts, thousands for a province) sorted with plain keys.
+
+    django-tables2's list sort resolves an Accessor for every row and key (0.1 s per 9,000
+    rows); here one stable sort per column, least significant first, with None first as
+    django-tables2 orders it. Only for tables whose columns are the dicts' own keys."""
+
+    def order_by(self, aliases):
+        for alias in reversed(list(aliases)):
+            name = alias.lstrip("-")
+            self.data.sort(key=lambda row, name=name: (row[name] is not None, row[name]),
+                           reverse=alias.startswith("-"))
 
 
 class HotspotTable(LinkedTable):

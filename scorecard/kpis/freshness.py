@@ -47,6 +47,38 @@ def cached(name: str, *parts, compute):
     return value
 
 
+FRAGMENT_TIMEOUT = 3600  # rendered HTML is big and query strings many: keep it an hour, not a day
+
+
+def fragment(request, name: str, *parts, compute):
+    """A rendered part of a page (HTML, or a small dict of it), computed once per data version and view.
+
+    The key holds everything the part may depend on: the data version, the page ``name`` and
+    ``parts`` (path arguments, today's appeal window...), the viewer (``accounts.scoping.viewer_key``:
+    role and every field of the scope, so that no unit ever sees another unit's rows), the language,
+    and the whole query string (sort, page and filter links repeat it). Parts must not contain
+    per-user tokens (``{% csrf_token %}``) or per-user counters: those stay outside.
+    """
+    import hashlib
+    from urllib.parse import urlencode
+
+    from django.utils import translation
+
+    from accounts.scoping import viewer_key
+
+    if transaction.get_connection().in_atomic_block:
+        return compute()
+    query = urlencode(sorted((k, v) for k, values in request.GET.lists() for v in values))
+    view = "\x1f".join([viewer_key(request.user), translation.get_language() or "", request.path, query,
+                        *(str(p) for p in parts)])
+    key = f"scorecard:fragment:{name}:{current()}:{hashlib.sha256(view.encode()).hexdigest()}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout=FRAGMENT_TIMEOUT)
+    return value
+
+
 def _on_change(sender, **kwargs):
     if not kwargs.get("raw"):
         bump()

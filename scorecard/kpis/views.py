@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,7 +20,7 @@ from scorecard.exports import FORMATS, export_response
 from scorecard.grid.models import Department, OrgUnit
 from scorecard.months import label, parse_month
 
-from . import selectors, services
+from . import freshness, selectors, services
 from .filters import AppealFilter, IncidentFilter
 from .forms import AppealDecisionForm, AppealForm, RectificationForm
 from .models import Appeal, Incident, Rectification
@@ -44,13 +45,7 @@ def _bad(exc):
     return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
 
 
-@login_required
-def scorecard_view(request):
-    try:
-        month = _month(request)
-    except BadParameter as exc:
-        return _bad(exc)
-    scope = scoping.scope_for(request.user)
+def _scorecard_tables(request, month: dt.date, scope: scoping.Scope) -> dict:
     published = selectors.published_month(month) is not None
     card = selectors.scorecard_for_month(month, retrace=not published)
     departments = {d.name: d for d in Department.objects.all()}
@@ -71,15 +66,30 @@ def scorecard_view(request):
     unit_table, dept_table = UnitTable(units, prefix="u-"), DepartmentTable(depts, prefix="d-")
     RequestConfig(request, paginate=False).configure(unit_table)
     RequestConfig(request, paginate=False).configure(dept_table)
-    fmt, which = request.GET.get("export"), request.GET.get("table", "units")
-    if fmt in FORMATS:
-        table = unit_table if which == "units" else dept_table
-        return export_response(table, fmt, f"scorecard-{which}-{label(month)}")
-    return render(request, "kpis/scorecard.html", {
+    return {
         "month": month, "month_label": label(month), "published": published,
         "unit_table": unit_table, "dept_table": dept_table, "departments": list(departments),
         "dept_filter": dept_filter if dept_filter in departments else "",
-    })
+    }
+
+
+@login_required
+def scorecard_view(request):
+    try:
+        month = _month(request)
+    except BadParameter as exc:
+        return _bad(exc)
+    scope = scoping.scope_for(request.user)
+    fmt, which = request.GET.get("export"), request.GET.get("table", "units")
+    if fmt in FORMATS:
+        context = _scorecard_tables(request, month, scope)
+        table = context["unit_table"] if which == "units" else context["dept_table"]
+        return export_response(table, fmt, f"scorecard-{which}-{label(month)}")
+    # Rendering the two tables (~3,000 cells) is most of the page's cost: the HTML is kept per
+    # data version, viewer scope, language and query string (freshness.fragment).
+    body = freshness.fragment(request, "scorecard", compute=lambda: render_to_string(
+        "kpis/_scorecard_body.html", _scorecard_tables(request, month, scope), request))
+    return render(request, "kpis/scorecard.html", {"body": body})
 
 
 @login_required
@@ -91,24 +101,34 @@ def department_view(request, city_id: int, dept_code: str):
     city = get_object_or_404(OrgUnit, pk=city_id, level=OrgUnit.Level.CITY)
     dept = get_object_or_404(Department, code=dept_code)
     scoping.check(scoping.scope_for(request.user), city_id=city.pk, department_id=dept.pk)
-    card = selectors.scorecard_for_month(month, retrace=selectors.published_month(month) is None)
-    row = next((d for d in card["departments"] if d["unit"] == city.name and d["department"] == dept.name), None)
     scope = scoping.scope_for(request.user)
-    # A county (or station) leader lists the complaints of their own subtree only.
-    complaints = list(selectors.department_complaints(month, city_id=city.pk, department_id=dept.pk)
-                      .filter(scoping.order_q(scope))[:500])
-    show_personal = scoping.can_see_personal_data(request.user)
-    for c in complaints:
-        c.reason = selectors.attribution_reason(c)
-        c.shown_name = c.customer_name if show_personal else scoping.mask_name(c.customer_name)
-    trend = selectors.department_trend(city_id=city.pk, department_id=dept.pk, end_month=month)
     window_open = services.appeal_window_open(month)
-    return render(request, "kpis/department.html", {
-        "month": month, "month_label": label(month), "city": city, "dept": dept, "row": row,
-        "complaints": complaints, "trend": trend, "can_appeal": request.user.role == "dept_head" and window_open,
-        "kpis": [(name, row.get(code), row.get("bands", {}).get(code)) for code, name in selectors.KPI_LABELS]
-        if row else [],
-    })
+
+    def context():
+        card = selectors.scorecard_for_month(month, retrace=selectors.published_month(month) is None)
+        row = next((d for d in card["departments"] if d["unit"] == city.name and d["department"] == dept.name),
+                   None)
+        # A county (or station) leader lists the complaints of their own subtree only.
+        complaints = list(selectors.department_complaints(month, city_id=city.pk, department_id=dept.pk)
+                          .filter(scoping.order_q(scope))[:500])
+        show_personal = scoping.can_see_personal_data(request.user)
+        for c in complaints:
+            c.reason = selectors.attribution_reason(c)
+            c.shown_name = c.customer_name if show_personal else scoping.mask_name(c.customer_name)
+        trend = selectors.department_trend(city_id=city.pk, department_id=dept.pk, end_month=month)
+        return {
+            "month": month, "month_label": label(month), "city": city, "dept": dept, "row": row,
+            "complaints": complaints, "trend": trend,
+            "can_appeal": request.user.role == "dept_head" and window_open,
+            "kpis": [(name, row.get(code), row.get("bands", {}).get(code)) for code, name in selectors.KPI_LABELS]
+            if row else [],
+        }
+
+    # Up to 500 complaint rows: the HTML is kept per data version, viewer, language, query string
+    # and whether the appeal window is open (it closes by the clock, not by a data change).
+    body = freshness.fragment(request, "department", window_open, compute=lambda: render_to_string(
+        "kpis/_department_body.html", context(), request))
+    return render(request, "kpis/department.html", {"body": body, "city": city, "dept": dept})
 
 
 @login_required
@@ -124,14 +144,20 @@ def incident_list(request):
     qs = qs.filter(scoping.district_q(scope))
     if scope.department_id is not None:
         qs = qs.filter(department_id=scope.department_id)
-    filters = IncidentFilter(request.GET, queryset=qs)  # narrows the scoped queryset, never widens it
-    table = IncidentTable(filters.qs.order_by("district_id", "kind"))
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+
+    def context():
+        filters = IncidentFilter(request.GET, queryset=qs)  # narrows the scoped queryset, never widens it
+        table = IncidentTable(filters.qs.order_by("district_id", "kind"))
+        RequestConfig(request, paginate={"per_page": 50}).configure(table)
+        return {"month_label": label(month), "table": table, "filter": filters}
+
     fmt = request.GET.get("export")
     if fmt in FORMATS:
-        return export_response(table, fmt, f"incidents-{label(month)}")
-    return render(request, "kpis/incident_list.html", {"month_label": label(month), "table": table,
-                                                       "filter": filters})
+        return export_response(context()["table"], fmt, f"incidents-{label(month)}")
+    # Incidents and rectification items change only with the data version (traces, saves).
+    body = freshness.fragment(request, "incidents", compute=lambda: render_to_string(
+        "kpis/_incident_list_body.html", context(), request))
+    return render(request, "kpis/incident_list.html", {"body": body})
 
 
 @login_required
