@@ -1,14 +1,18 @@
 """Locust scenario: logged-in users of mixed roles browsing the portal (run by bench/load.py).
 
 Each simulated user logs in once (its own session) as one of the demo accounts of
-its role, then browses with 1–3 s of think time (LOAD_THINK): home, complaint analysis,
+its role and waits until every user (LOAD_USERS) is in: logging in is the ramp-up, not
+browsing. The moment the last one is in is recorded (the measured window starts there);
+then each browses with 5–15 s of think time (LOAD_THINK), the first pages spread over
+one mean think time: home, complaint analysis,
 scorecard, a department page, incidents and one incident, drill-down order lists
 (pages, filters), the appeals inbox, notices, and a CSV export now and then.
 
 The ids to visit (month, city, department, incidents in each role's scope, categories,
 台区) come from a JSON file prepared by bench/load.py (LOAD_PARAMS). Every response
-time is also written to LOAD_SAMPLES at the end, so that the runner can compute exact
-percentiles over pages only (logins and exports apart).
+time is also written to LOAD_SAMPLES at the end (with the time the request started and
+the time the last user logged in), so that the runner can compute exact percentiles over
+the measured window, pages only (logins and exports apart).
 """
 import json
 import os
@@ -16,29 +20,38 @@ import random
 import re
 import time
 
+import gevent
+from gevent.event import Event
 from locust import HttpUser, between, events, task
 
 PARAMS = json.loads(open(os.environ["LOAD_PARAMS"], encoding="utf-8").read())
 PASSWORD = PARAMS["password"]
 MONTH = PARAMS["month"]
-SAMPLES: list[tuple[str, float, bool, float]] = []  # name, ms, ok, time the response ended
+THINK = tuple(float(x) for x in os.environ.get("LOAD_THINK", "5,15").split(","))
+USERS = int(os.environ.get("LOAD_USERS", "0"))
+MEASURE = float(os.environ.get("LOAD_MEASURE", "0"))  # seconds measured once all are in (0: until -t)
+SAMPLES: list[tuple[str, float, bool, float, float]] = []  # name, ms, ok, start time, end time
+ALL_IN = Event()  # set when the last simulated user has logged in
+MARKS: dict[str, float] = {}
+logged_in = 0
 
 
 @events.request.add_listener
 def _record(request_type, name, response_time, response_length, exception=None, **kwargs):
-    SAMPLES.append((name, response_time, exception is None, time.time()))
+    end = time.time()
+    SAMPLES.append((name, response_time, exception is None, end - response_time / 1000, end))
 
 
 @events.quitting.add_listener
 def _dump(environment, **kwargs):
     with open(os.environ["LOAD_SAMPLES"], "w", encoding="utf-8") as fh:
-        json.dump(SAMPLES, fh)
+        json.dump({"samples": SAMPLES, "all_in": MARKS.get("all_in")}, fh)
 
 
 class Portal(HttpUser):
     abstract = True
-    # Think time between pages (LOAD_THINK="min,max" seconds; default 1-3 s, a brisk user).
-    wait_time = between(*(float(x) for x in os.environ.get("LOAD_THINK", "1,3").split(",")))
+    # Think time between pages (LOAD_THINK="min,max" seconds; default 5-15 s, a usual pace).
+    wait_time = between(*THINK)
     role = ""
 
     def on_start(self):
@@ -50,6 +63,17 @@ class Portal(HttpUser):
         if resp.status_code != 302:
             resp.failure(f"login as {self.role} answered {resp.status_code}")
         self.mine = PARAMS["scope"][self.role]
+        global logged_in
+        logged_in += 1
+        if logged_in >= USERS and not ALL_IN.is_set():
+            MARKS["all_in"] = time.time()
+            ALL_IN.set()
+            if MEASURE:  # end the run when the measured window is over (+2 s for requests in flight)
+                gevent.spawn_later(MEASURE + 2, self.environment.runner.quit)
+        ALL_IN.wait(timeout=300)
+        # First pages spread evenly over one mean think time: the request rate of the steady state
+        # from the start, instead of 50 users clicking at the same instant.
+        gevent.sleep(random.uniform(0, sum(THINK) / 2))
 
     def page(self, url, name):
         with self.client.get(url, name=name, catch_response=True) as resp:
