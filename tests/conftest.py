@@ -9,13 +9,19 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _static_root(tmp_path_factory):
+    # WhiteNoise wants STATIC_ROOT to exist (else it warns whenever a middleware
+    # chain is built, the live server's included); tests never collect into it.
+    from django.conf import settings
+
+    settings.STATIC_ROOT = tmp_path_factory.mktemp("staticfiles")
+
+
 @pytest.fixture(autouse=True)
-def _plain_static_storage(settings, tmp_path):
+def _plain_static_storage(settings):
     # Production serves hashed files from a collectstatic manifest; tests render
-    # templates without running collectstatic first. WhiteNoise still wants its
-    # STATIC_ROOT to exist (else it warns on every request's middleware chain).
-    settings.STATIC_ROOT = tmp_path / "staticfiles"
-    settings.STATIC_ROOT.mkdir()
+    # templates without running collectstatic first.
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 
