@@ -165,6 +165,9 @@ def _analysis_context(request, scope, form, month, unit, figures) -> dict:
         "hourly": [{"value": n, "url": orders_url(params, hour=h), "peak": h in figures["peak_hours"][:3]}
                    for h, n in enumerate(figures["hourly"])],
         "peaks": figures["peak_hours"][:3],
+        # The charts' own words, translated here (the page's language is part of its cache key).
+        "labels": {"share": _("{name}：{value} 件（{share}%）"), "count": _("{name}：{value} 件"),
+                   "hour": _("{h}时"), "axis": _("件数"), "peak": _("高峰 {c}")},
     }
     return {
         "form": form,

@@ -76,3 +76,17 @@ def test_analysis_page_charts_click_through(live_server, site, browser_page):
     rows = page.query_selector_all("table.orders tbody tr")
     assert len(rows) == 3
     assert "投诉工单清单" in page.inner_text("h1")
+
+    # The charts speak the page's language: their words come translated from the server.
+    def axis_words():
+        page.wait_for_selector("#chart-hourly[data-rendered='1']")
+        return page.evaluate("""() => {
+            const o = echarts.getInstanceByDom(document.getElementById('chart-hourly')).getOption();
+            return [o.yAxis[0].name, o.xAxis[0].data[19]]; }""")
+
+    page.goto(live_server.url + "/analysis/?month=2018-03")
+    assert axis_words() == ["件数", "19时"]
+    page.click("#lang-switch")
+    page.wait_for_selector("html[lang=en]")
+    page.goto(live_server.url + "/analysis/?month=2018-03")
+    assert axis_words() == ["Count", "19:00"]
