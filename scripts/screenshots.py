@@ -115,7 +115,7 @@ def main() -> int:
         server.terminate()
         server.wait(timeout=10)
     for f in sorted(out.glob("*.jpg")):
-        print(f"{f.relative_to(ROOT)}  {f.stat().st_size // 1024} KB")
+        print(f"{f.resolve()}  {f.stat().st_size // 1024} KB")
     return 0
 
 
