@@ -104,6 +104,10 @@ def rows_for(name: str, f: dict) -> list[list]:
         if "floor_s" in f:
             out.append(["  (schema floor: INSERT…SELECT)", fmt_s(f["floor_s"]), f"{f['rows'] / f['floor_s']:,.0f}",
                         "", f"import {f['ratio_floor']:.2f}x floor", "", "", ""])
+        if "floor_fk_s" in f:
+            out.append(["  of which FK checks / secondary indexes / keys only",
+                        " / ".join(fmt_s(f[k]) for k in ("floor_fk_s", "floor_indexes_s", "floor_keys_s")), "",
+                        "", f"keys only {f['floor_keys_s'] / f['copy_s']:.2f}x COPY", "", "", ""])
         return out
     if name == "profile":
         ok = f["median_s"] < 1 and f["ratio"] <= 2
