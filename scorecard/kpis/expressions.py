@@ -90,8 +90,8 @@ def with_deadline(queryset):
 
     ``deadline_date`` is the Nth working day after the local acceptance date
     (N = the business type's SLA); a complaint is on time if closed before
-    that date, or on it no later than the acceptance clock time — any time
-    that day when it was accepted on a non-working day (24:00 rule).
+    that date, or on it no later than the acceptance clock time — up to and
+    including 24:00 of that day when it was accepted on a non-working day.
     """
     from scorecard.kpis.models import WorkCalendar
 
@@ -107,15 +107,21 @@ def with_deadline(queryset):
             ).values("date")[:1]
         ),
         closed_date=TruncDate("closed_at", tzinfo=tz),
+        # The date a close counts for under the 24:00 rule: 00:00:00 of the next day *is* 24:00 of the
+        # deadline day ("no later than the deadline"), one microsecond earlier maps it onto that day.
+        closed_date_24=TruncDate(ExpressionWrapper(F("closed_at") - dt.timedelta(microseconds=1),
+                                                   output_field=DateTimeField()), tzinfo=tz),
     )
 
 
 def on_time_q() -> Q:
     """Condition over a with_deadline() + clock_annotations() queryset; open complaints are never on time."""
-    same_day_in_time = Q(closed_date=F("deadline_date")) & (
-        Q(acc_working=False) | Q(closed_clock__lte=F("acc_clock"))
-    )
-    return Q(closed_at__isnull=False) & (Q(closed_date__lt=F("deadline_date")) | same_day_in_time)
+    # Accepted on a working day: by the acceptance clock time on the deadline day.
+    by_clock = Q(acc_working=True) & (Q(closed_date__lt=F("deadline_date")) | (
+        Q(closed_date=F("deadline_date")) & Q(closed_clock__lte=F("acc_clock"))))
+    # Accepted on a non-working day: by 24:00 of the deadline day, that instant included.
+    by_midnight = Q(acc_working=False) & Q(closed_date_24__lte=F("deadline_date"))
+    return Q(closed_at__isnull=False) & (by_clock | by_midnight)
 
 
 def clock_annotations():
