@@ -52,3 +52,118 @@ def test_sla_is_configurable_per_business_type():
     assert BusinessType.objects.get(name="举报").sla_working_days == 9  # domain.md's default for 举报
     BusinessType.objects.filter(name="投诉").update(sla_working_days=5)
     assert dept_row(scorecard("2024-11"), "国网长沙供电公司", "营销")["on_time"] == 1
+
+
+# --- tracing: the rules the per-rule tests did not reach ----------------------------------------------
+
+def _incidents(month: str) -> dict[tuple[str, str], dict]:
+    return {(i["district"], i["kind"]): i for i in trace(month)["incidents"]}
+
+
+def test_frequent_outages_with_a_temporary_outage_not_in_plan_go_to_dispatch():
+    cs = city("国网长沙供电公司")
+    d = district("TQ1", cs, feeder="F1")
+    # Faults are the majority, but one temporary outage was not in the approved plan → rule (1) wins: 调控.
+    for day in ("02", "10"):
+        outage(feeder="F1", district_obj=d, start=f"2024-07-{day} 09:00", kind="fault")
+    outage(feeder="F1", district_obj=d, start="2024-07-20 09:00", kind="temporary", in_plan=False)
+    i = _incidents("2024-07")[("TQ1", "frequent_outage")]
+    assert (i["department"], i["rule"]) == ("调控", "outage_not_in_plan")
+    # The same temporary outage inside the plan: faults are the majority → 运检.
+    from scorecard.grid.models import Outage
+    Outage.objects.filter(kind="temporary").update(in_plan=True)
+    i = _incidents("2024-07")[("TQ1", "frequent_outage")]
+    assert (i["department"], i["rule"]) == ("运检", "fault_majority")
+
+
+def test_low_voltage_with_heavy_load_follows_the_project_rule():
+    cs = city("国网长沙供电公司")
+    heavy, alone = district("TQ1", cs), district("TQ2", cs)
+    reading(heavy, "2024-07", load=85, vmin=190)  # heavy load (80–100 %) and low voltage
+    project(heavy, planned="2024-03-31", commissioned="2024-04-10")  # commissioned before the month ended
+    reading(alone, "2024-07", load=79.9, vmin=190)  # just below heavy load: a voltage problem only
+    project(alone, planned="2024-06-30")  # late, but irrelevant without a load problem
+    found = _incidents("2024-07")
+    assert (found[("TQ1", "heavy_load")]["department"], found[("TQ1", "heavy_load")]["rule"]) == (
+        "运检", "persists_after_project")
+    assert (found[("TQ1", "low_voltage")]["department"], found[("TQ1", "low_voltage")]["rule"]) == (
+        "运检", "persists_after_project")
+    assert (found[("TQ2", "low_voltage")]["department"], found[("TQ2", "low_voltage")]["rule"]) == (
+        "运检", "voltage_without_load")
+    assert ("TQ2", "heavy_load") not in found
+    assert found[("TQ1", "low_voltage")]["evidence"]["projects"][0]["commissioned_on"] == "2024-04-10"
+
+
+def _complaint(cs, d, sub, detail=None, *, category="供电质量", no):
+    return order(accepted="2024-07-15 10:00", city_unit=cs, district_obj=d, category=category, subcategory=sub,
+                 detail=detail, order_no=no)
+
+
+def test_linked_complaints_of_each_kind():
+    """domain.md "Linked complaints": which complaints of the month each kind of incident explains."""
+    cs = city("国网长沙供电公司")
+    outage_d, over_d, heavy_d, volt_d = (district(c, cs, feeder=f"F{c}") for c in ("TQO", "TQV", "TQH", "TQX"))
+    for day in ("02", "10", "20"):
+        outage(feeder="FTQO", district_obj=outage_d, start=f"2024-07-{day} 09:00")
+    reading(over_d, "2024-07", load=120, vmax=240)  # overload + over-voltage, no project
+    reading(heavy_d, "2024-07", load=90)
+    reading(volt_d, "2024-07", vmin=190)
+    # frequent_outage: 二级分类 频繁停电, or 一级分类 停送电 (any sub-category, even none).
+    _complaint(cs, outage_d, "频繁停电", no="O-FREQ")
+    _complaint(cs, outage_d, "计划停电", category="停送电", no="O-PLANNED")
+    _complaint(cs, outage_d, None, category="停送电", no="O-NOSUB")
+    _complaint(cs, outage_d, "电压质量长时间异常", "低电压", no="O-LOWV")  # no load/voltage incident here
+    # overload: 三级分类 低电压 or 二级分类 频繁停电; over_voltage: 三级分类 过电压; 停送电 is not overload's.
+    _complaint(cs, over_d, "频繁停电", no="V-FREQ")
+    _complaint(cs, over_d, "电压质量长时间异常", "低电压", no="V-LOWV")
+    _complaint(cs, over_d, "电压质量长时间异常", "过电压", no="V-OVERV")
+    _complaint(cs, over_d, "计划停电", category="停送电", no="V-PLANNED")
+    # heavy_load: 低电压 only — 频繁停电 is not a heavy load's.
+    _complaint(cs, heavy_d, "频繁停电", no="H-FREQ")
+    _complaint(cs, heavy_d, "电压质量长时间异常", "低电压", no="H-LOWV")
+    # low_voltage: 低电压 only.
+    _complaint(cs, volt_d, "电压质量长时间异常", "低电压", no="X-LOWV")
+    _complaint(cs, volt_d, "电压质量长时间异常", "过电压", no="X-OVERV")
+    found = _incidents("2024-07")
+    linked = {k: sorted(i["complaints"]) for k, i in found.items()}
+    assert linked == {
+        ("TQO", "frequent_outage"): ["O-FREQ", "O-NOSUB", "O-PLANNED"],
+        ("TQV", "overload"): ["V-FREQ", "V-LOWV"],
+        ("TQV", "over_voltage"): ["V-OVERV"],
+        ("TQH", "heavy_load"): ["H-LOWV"],
+        ("TQX", "low_voltage"): ["X-LOWV"],
+    }
+    # Rule 2 of attribution follows the links: 发展 (no project) answers for the overload's 2 and the heavy
+    # load's 1; 运检 for the fault outages' 3, the over-voltage's 1 and the load-free low voltage's 1.
+    card = scorecard("2024-07")
+    assert dept_row(card, "国网长沙供电公司", "发展")["attribution"]["traced"] == 3
+    assert dept_row(card, "国网长沙供电公司", "运检")["attribution"]["traced"] == 5
+    # Unlinked: O-LOWV, H-FREQ (default 运检), V-PLANNED (default 调控), X-OVERV (default 运检).
+    assert dept_row(card, "国网长沙供电公司", "运检")["attribution"]["default"] == 3
+    assert dept_row(card, "国网长沙供电公司", "调控")["attribution"] == {
+        "explicit": 0, "traced": 0, "default": 1, "appeal": 0}
+
+
+def test_json_read_outs_have_the_fields_of_interfaces_md():
+    cs = city("国网长沙供电公司")
+    d = district("TQ1", cs, customers=5000)
+    reading(d, "2024-07", load=112)
+    order(accepted="2024-07-05 10:00", city_unit=cs, district_obj=d, category="供电质量", subcategory="频繁停电")
+    card = scorecard("2024-07")
+    assert set(card) >= {"month", "units", "departments"} and card["month"] == "2024-07"
+    unit_keys = {"unit", "complaints", "customers", "per_10k", "score", "rank"}
+    dept_keys = {"unit", "department", "complaints", "repeat_complaints", "repeat_rate", "closed", "on_time",
+                 "on_time_rate", "avg_resolution_hours", "median_resolution_hours", "satisfaction_rate", "score",
+                 "rank", "attribution"}
+    assert all(unit_keys <= set(u) for u in card["units"])
+    assert all(dept_keys <= set(x) and {"explicit", "traced", "default"} <= set(x["attribution"])
+               for x in card["departments"])
+    u = card["units"][0]
+    assert (type(u["complaints"]), type(u["customers"]), type(u["per_10k"]), type(u["score"]), type(u["rank"])) == (
+        int, int, float, float, int)
+    t = trace("2024-07")
+    assert set(t) >= {"month", "incidents"} and t["month"] == "2024-07"
+    i = t["incidents"][0]
+    assert {"district", "kind", "department", "unit", "complaints", "evidence"} <= set(i)
+    assert (i["district"], i["kind"], i["department"], i["unit"]) == ("TQ1", "overload", "发展", "国网长沙供电公司")
+    assert isinstance(i["complaints"][0], str) and isinstance(i["evidence"], dict)
