@@ -167,3 +167,107 @@ def test_json_read_outs_have_the_fields_of_interfaces_md():
     assert {"district", "kind", "department", "unit", "complaints", "evidence"} <= set(i)
     assert (i["district"], i["kind"], i["department"], i["unit"]) == ("TQ1", "overload", "发展", "国网长沙供电公司")
     assert isinstance(i["complaints"][0], str) and isinstance(i["evidence"], dict)
+
+
+# --- the rectification on-time rate (a KPI no other test pinned) --------------------------------------
+
+def test_rectification_on_time_rate_of_the_items_due_in_the_month():
+    import datetime as dt
+
+    from accounts.models import User
+    from scorecard.kpis import services
+    from scorecard.kpis.models import Rectification
+
+    cs = city("国网长沙供电公司")
+    city("国网株洲供电公司")  # a second unit with nothing due
+    for code in ("TQ1", "TQ2", "TQ3", "TQ4"):
+        reading(district(code, cs), "2024-06", load=110)  # June overloads, no project → 发展, due 2024-07-30
+    trace("2024-06")
+    items = {r.incident.district_id: r for r in Rectification.objects.select_related("incident")}
+    assert {r.due_on for r in items.values()} == {dt.date(2024, 7, 30)}
+    analyst = User.objects.create_user("analyst", password="pw", role="analyst")
+    services.update_rectification(user=analyst, item=items["TQ1"], status="done", closed_on=dt.date(2024, 7, 20),
+                                  evidence="增容完成")
+    services.update_rectification(user=analyst, item=items["TQ2"], status="done", closed_on=dt.date(2024, 7, 30),
+                                  evidence="增容完成")  # on the due date: on time
+    services.update_rectification(user=analyst, item=items["TQ3"], status="done", closed_on=dt.date(2024, 7, 31),
+                                  evidence="增容完成")  # a day late
+    # TQ4 still open: not on time.  2 of 4 → 50 %.
+    card = scorecard("2024-07")
+    row = dept_row(card, "国网长沙供电公司", "发展")
+    assert (row["rectification_items"], row["rectification_on_time_rate"]) == (4, 50.0)
+    unit = next(u for u in card["units"] if u["unit"] == "国网长沙供电公司")
+    assert (unit["rectification_items"], unit["rectification_on_time_rate"]) == (4, 50.0)
+    # Nothing due: no denominator → null; June's items are not June's figure (they are due in July).
+    assert dept_row(card, "国网长沙供电公司", "运检")["rectification_on_time_rate"] is None
+    assert next(u for u in card["units"] if u["unit"] == "国网株洲供电公司")["rectification_on_time_rate"] is None
+    assert dept_row(scorecard("2024-06"), "国网长沙供电公司", "发展")["rectification_items"] == 0
+
+
+
+# --- thresholds are data; a change applies to unpublished months only ------------------------------
+
+def test_threshold_change_applies_to_unpublished_months_only():
+    import datetime as dt
+
+    from accounts.models import User
+    from scorecard.kpis import services
+    from scorecard.kpis.models import RuleSettings
+
+    cs = city("国网长沙供电公司")
+    d = district("TQ1", cs)
+    reading(d, "2024-06", load=110)
+    reading(d, "2024-07", load=110)
+    analyst = User.objects.create_user("analyst", password="pw", role="analyst")
+    services.publish_month(month=dt.date(2024, 6, 1), user=analyst)
+    assert [i["kind"] for i in trace("2024-07")["incidents"]] == ["overload"]
+    rs = RuleSettings.current()
+    rs.overload_pct = 120  # 110 % is now a heavy load, not an overload
+    rs.save()
+    assert [i["kind"] for i in trace("2024-07")["incidents"]] == ["heavy_load"]
+    assert [i["kind"] for i in trace("2024-06")["incidents"]] == ["overload"]  # published: frozen
+    # The outage threshold too: two outages in the window are "frequent" once the count is 2.
+    d2 = district("TQ2", cs, feeder="F2")
+    outage(feeder="F2", district_obj=d2, start="2024-07-03 09:00")
+    outage(feeder="F2", start="2024-06-20 09:00")  # the whole feeder, inside July's 60 days
+    assert ("TQ2", "frequent_outage") not in _incidents("2024-07")
+    rs.frequent_outage_count = 2
+    rs.save()
+    assert _incidents("2024-07")[("TQ2", "frequent_outage")]["department"] == "运检"
+    assert ("TQ2", "frequent_outage") not in _incidents("2024-06")  # published before the change
+
+
+# --- the department page's 12-month trend ------------------------------------------------------------
+
+def test_department_trend_over_twelve_months_frozen_and_live():
+    import datetime as dt
+
+    from accounts.models import User
+    from scorecard.kpis import services
+    from scorecard.kpis.selectors import department_trend
+
+    from .factories import dept
+
+    cs = city("国网长沙供电公司")
+    district("TQ1", cs, customers=10000)
+    # The 12 months ending 2024-11 are 2023-12 … 2024-11 (local time).
+    order(accepted="2023-11-30 23:00", city_unit=cs)  # before the first month
+    order(accepted="2023-12-31 23:00", city_unit=cs)
+    order(accepted="2024-01-01 00:30", city_unit=cs, satisfaction="满意")  # 2023-12-31 16:30 UTC: still January
+    order(accepted="2024-01-15 10:00", city_unit=cs, satisfaction="不满意")
+    order(accepted="2024-11-30 23:59", city_unit=cs)
+    order(accepted="2024-12-01 00:00", city_unit=cs)  # after the last month
+    analyst = User.objects.create_user("analyst", password="pw", role="analyst")
+    services.publish_month(month=dt.date(2024, 1, 1), user=analyst)
+    order(accepted="2024-01-20 10:00", city_unit=cs)  # arrives after January was published: not in its figures
+    trend = department_trend(city_id=cs.pk, department_id=dept("营销").pk, end_month=dt.date(2024, 11, 1))
+    assert [t["month"] for t in trend] == ["2023-12"] + [f"2024-{m:02d}" for m in range(1, 12)]
+    by_month = {t["month"]: t for t in trend}
+    assert (by_month["2023-12"]["complaints"], by_month["2023-12"]["published"]) == (1, False)
+    jan = by_month["2024-01"]
+    assert (jan["complaints"], jan["satisfaction_rate"], jan["published"], jan["rank"]) == (2, 50.0, True, 1)
+    assert by_month["2024-11"]["complaints"] == 1 and by_month["2024-11"]["score"] is None
+    assert sum(t["complaints"] for t in trend) == 4
+    # Another department of the same unit has its own (empty) line.
+    assert sum(t["complaints"] for t in department_trend(city_id=cs.pk, department_id=dept("运检").pk,
+                                                         end_month=dt.date(2024, 11, 1))) == 0
