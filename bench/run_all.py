@@ -123,7 +123,8 @@ def rows_for(name: str, f: dict) -> list[list]:
                  "yes" if f["readout_published_s"] < 2 else "NO"]]
     if name == "tracing":
         return [["tracing: detect (1 month)", fmt_s(f["detect_s"]), "", f"SQL {fmt_s(f['baseline_s'])}",
-                 f"{f['ratio']:.2f}x", rss, "≤ 2x SQL", "yes" if f["ratio"] <= 2 else "NO"],
+                 # A component of the scorecard read-out (whose < 2 s, ≤ 2x is the target).
+                 f"{f['ratio']:.2f}x", rss, "— (component)", ""],
                 ["tracing: trace_month (detect + write + link)", fmt_s(f["trace_s"]), "", "", "", "", "", ""]]
     if name == "notice":
         return [["notice: cold snapshot + PDF render", fmt_s(f["total_s"]), "",
