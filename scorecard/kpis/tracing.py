@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils.timezone import localtime
 
 from scorecard.grid.models import District, GridProject, LoadReading, Outage
-from scorecard.months import bounds, last_day
+from scorecard.months import bounds, last_day, local_tz
 
 from .models import Incident, RuleSettings
 
@@ -139,13 +140,15 @@ def _outage_incidents(month: dt.date, rs: RuleSettings) -> list[Detected]:
     feeders = {c["feeder_id"] for c in candidates if c["feeder_id"]}
     by_district: dict[str, list[dict]] = {}
     by_feeder: dict[int, list[dict]] = {}
+    tz = local_tz()
     for o in (window.filter(Q(district_id__in=codes) | Q(district__isnull=True, feeder_id__in=feeders))
               .values("outage_no", "kind", "start_at", "end_at", "in_plan", "district_id", "feeder_id",
                       feeder_name=F("feeder__name"))
               .order_by("start_at", "outage_no")):
         scope = o.pop("district_id")
-        row = {**o, "start_at": o["start_at"].isoformat(),
-               "end_at": o["end_at"].isoformat() if o["end_at"] else None,
+        # Local time (Asia/Shanghai), like the window: the incident page and the notice print these as read.
+        row = {**o, "start_at": localtime(o["start_at"], tz).isoformat(),
+               "end_at": localtime(o["end_at"], tz).isoformat() if o["end_at"] else None,
                "scope": "district" if scope else "feeder"}
         (by_district.setdefault(scope, []) if scope else by_feeder.setdefault(o["feeder_id"], [])).append(row)
     found = []

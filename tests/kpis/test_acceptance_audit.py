@@ -271,3 +271,26 @@ def test_department_trend_over_twelve_months_frozen_and_live():
     # Another department of the same unit has its own (empty) line.
     assert sum(t["complaints"] for t in department_trend(city_id=cs.pk, department_id=dept("运检").pk,
                                                          end_month=dt.date(2024, 11, 1))) == 0
+
+
+# --- the evidence chain reads in local time ------------------------------------------------------------
+
+def test_outage_evidence_is_in_local_time_on_the_read_out_and_the_incident_page(client):
+    from accounts.models import User
+    from scorecard.kpis.models import Incident
+
+    cs = city("国网长沙供电公司")
+    d = district("TQ1", cs, feeder="F1")
+    # 2024-07-01 05:00 in Changsha is 2024-06-30 21:00 UTC: read in UTC it would even show June.
+    outage(feeder="F1", district_obj=d, start="2024-07-01 05:00")
+    outage(feeder="F1", district_obj=d, start="2024-07-10 09:00")
+    outage(feeder="F1", start="2024-07-20 09:30")
+    i = trace("2024-07")["incidents"][0]
+    starts = [o["start_at"] for o in i["evidence"]["outages"]]
+    assert starts == ["2024-07-01T05:00:00+08:00", "2024-07-10T09:00:00+08:00", "2024-07-20T09:30:00+08:00"]
+    assert i["evidence"]["outages"][0]["end_at"] == "2024-07-01T07:00:00+08:00"
+    # [end of July − 60 days, end of July)
+    assert i["evidence"]["window"] == ["2024-06-02T00:00:00+08:00", "2024-08-01T00:00:00+08:00"]
+    client.force_login(User.objects.create_user("analyst", password="pw", role="analyst"))
+    page = client.get(f"/scorecard/incidents/{Incident.objects.get().pk}/").content.decode()
+    assert "2024-07-01 05:00" in page and "2024-07-20 09:30" in page and "2024-06-30 21:00" not in page
