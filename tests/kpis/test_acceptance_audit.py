@@ -294,3 +294,22 @@ def test_outage_evidence_is_in_local_time_on_the_read_out_and_the_incident_page(
     client.force_login(User.objects.create_user("analyst", password="pw", role="analyst"))
     page = client.get(f"/scorecard/incidents/{Incident.objects.get().pk}/").content.decode()
     assert "2024-07-01 05:00" in page and "2024-07-20 09:30" in page and "2024-06-30 21:00" not in page
+
+
+# --- score bands and shared ranks ------------------------------------------------------------------------
+
+def test_band_cut_offs_are_inclusive_for_both_polarities_and_ranks_go_1_2_2_4():
+    from scorecard.kpis.models import KpiDefinition
+    from scorecard.kpis.selectors import competition_ranks, score
+
+    repeat = KpiDefinition.objects.get(level="department", code="repeat_rate")  # lower is better: 2/5/10/15
+    on_time = KpiDefinition.objects.get(level="department", code="on_time_rate")  # higher is better: 99/97/95/90
+    assert [repeat.band(v) for v in (0, 2, 2.01, 5, 10, 15, 15.01, None)] == ["A", "A", "B", "B", "C", "D", "E", None]
+    assert [on_time.band(v) for v in (100, 99, 98.99, 97, 95, 90, 89.99)] == ["A", "A", "B", "B", "C", "D", "E"]
+    # Weighted: repeat A (100 × 15) + on-time D (40 × 20) over 35 → 65.71; a KPI without a value is left out.
+    assert score({"repeat_rate": 1, "on_time_rate": 90, "satisfaction_rate": None}, [repeat, on_time])[0] == 65.71
+    # The band points are the five of domain.md.
+    assert KpiDefinition.BAND_POINTS == {"A": 100, "B": 80, "C": 60, "D": 40, "E": 20}
+    items = [{"score": s} for s in (95.0, 80.0, 80.0, 60.0)]
+    competition_ranks(items)
+    assert [i["rank"] for i in items] == [1, 2, 2, 4]
