@@ -9,6 +9,7 @@ import re
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
 
@@ -28,7 +29,7 @@ def parse_month(value) -> dt.date:
         return value.replace(day=1)
     m = _MONTH_RE.match(value.strip()) if isinstance(value, str) else None
     if not m or not 1 <= int(m.group(2)) <= 12 or int(m.group(1)) < 1900:
-        raise ValueError(f"月份格式应为 YYYY-MM，例如 2018-03（收到 {value!r}）")
+        raise ValueError(_("月份格式应为 YYYY-MM，例如 2018-03（收到 %(value)s）") % {"value": repr(value)})
     return dt.date(int(m.group(1)), int(m.group(2)), 1)
 
 

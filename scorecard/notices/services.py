@@ -32,6 +32,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts import audit, notifications
 from scorecard.kpis.services import is_published, open_draft, publish_month
@@ -43,7 +44,9 @@ from .renderer import render_notice_pdf
 
 logger = logging.getLogger(__name__)
 
-QUEUE_DOWN = "任务队列暂不可用，已记录请求，恢复后将自动提交"
+# ``Notice.stage`` is stored untranslated (gettext_noop: a catalogue msgid, whatever the
+# language of the request or worker that wrote it); pages translate it on display.
+QUEUE_DOWN = gettext_noop("任务队列暂不可用，已记录请求，恢复后将自动提交")
 # A web request must not hang on a dead broker: a few quick tries, then the
 # row waits for resubmit_stale.
 PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
@@ -92,7 +95,8 @@ def _request(*, month: dt.date, user, correction_note: str) -> Notice:
             % {"month": label(month), "number": published.number, "version": published.version},
             code="correction_note_required")
     now = timezone.now()
-    fields = dict(status=Notice.Status.PENDING, progress=0, stage=_("排队中"), error="", requested_by=user,
+    fields = dict(status=Notice.Status.PENDING, progress=0, stage=gettext_noop("排队中"), error="",
+                  requested_by=user,
                   requested_at=now, enqueued_at=None, started_at=None, heartbeat_at=None,
                   corrects=published, correction_note=correction_note if published else "")
     if working is not None:  # a draft or a failed render: same version, rendered again
@@ -125,7 +129,8 @@ def enqueue(notice_id: int) -> bool:
             stage=QUEUE_DOWN, enqueued_at=None)
         return False
     Notice.objects.filter(pk=notice_id).update(enqueued_at=timezone.now())
-    Notice.objects.filter(pk=notice_id, status=Notice.Status.PENDING).update(stage=_("已提交队列，等待执行"))
+    Notice.objects.filter(pk=notice_id, status=Notice.Status.PENDING).update(
+        stage=gettext_noop("已提交队列，等待执行"))
     return True
 
 
@@ -171,7 +176,7 @@ def _claim(notice_id: int) -> bool:
     return bool(Notice.objects.filter(
         Q(status=Notice.Status.PENDING) | Q(status=Notice.Status.RENDERING, heartbeat_at__lt=cutoff), pk=notice_id,
     ).update(status=Notice.Status.RENDERING, started_at=now, heartbeat_at=now, attempts=F("attempts") + 1,
-             progress=5, stage=_("开始生成"), error=""))
+             progress=5, stage=gettext_noop("开始生成"), error=""))
 
 
 def _progress(notice_id: int, progress: int, stage: str) -> None:
@@ -192,17 +197,18 @@ def render_notice(*, notice_id: int) -> Notice:
         # Back to pending so that the task's retry can claim it again; the task
         # marks it failed if it gives up.
         Notice.objects.filter(pk=notice_id, status=Notice.Status.RENDERING).update(
-            status=Notice.Status.PENDING, stage=_("出错，等待重试"), error=f"{type(exc).__name__}: {exc}"[:2000])
+            status=Notice.Status.PENDING, stage=gettext_noop("出错，等待重试"),
+            error=f"{type(exc).__name__}: {exc}"[:2000])
         raise
 
 
 def _render(notice: Notice) -> Notice:
     issued_on = timezone.localdate(timezone.now(), local_tz())
-    _progress(notice.pk, 15, _("汇总考核与溯源数据"))
+    _progress(notice.pk, 15, gettext_noop("汇总考核与溯源数据"))
     snapshot = selectors.build_snapshot(notice, issued_on=issued_on)
-    _progress(notice.pk, 60, _("排版 PDF"))
+    _progress(notice.pk, 60, gettext_noop("排版 PDF"))
     pdf = render_notice_pdf(snapshot, font_path=getattr(settings, "NOTICE_FONT_PATH", "") or None)
-    _progress(notice.pk, 85, _("写入文件"))
+    _progress(notice.pk, 85, gettext_noop("写入文件"))
     relative = notice_path(notice)
     if Notice.objects.filter(file=relative, status__in=Notice.FINAL).exists():
         raise RuntimeError(f"refusing to overwrite the published file {relative}")
@@ -223,7 +229,7 @@ def _render(notice: Notice) -> Notice:
         raise
     delay = float(getattr(settings, "NOTICE_TEST_RENDER_DELAY", 0) or 0)
     if delay:  # test hook: a window in which a test kills the worker mid-render
-        _progress(notice.pk, 90, _("写入文件"))
+        _progress(notice.pk, 90, gettext_noop("写入文件"))
         time.sleep(delay)
     os.replace(tmp, final)
     digest = hashlib.sha256(pdf).hexdigest()
@@ -233,7 +239,7 @@ def _render(notice: Notice) -> Notice:
             return locked  # taken over meanwhile; the other attempt records its own result
         locked.status, locked.file, locked.sha256, locked.size = Notice.Status.DRAFT, relative, digest, len(pdf)
         locked.snapshot, locked.generated_at = snapshot, timezone.now()
-        locked.progress, locked.stage, locked.error = 100, _("已生成"), ""
+        locked.progress, locked.stage, locked.error = 100, gettext_noop("已生成"), ""
         locked.save()
         if not is_published(notice.month):
             open_draft(month=notice.month)  # the first draft opens the appeal window
@@ -245,7 +251,8 @@ def _render(notice: Notice) -> Notice:
 def mark_failed(*, notice_id: int, error: str) -> None:
     """The task gave up: the analyst sees the error on the notice list."""
     Notice.objects.filter(pk=notice_id, status__in=Notice.RUNNING).update(
-        status=Notice.Status.FAILED, stage=_("生成失败"), error=error[:2000], heartbeat_at=timezone.now())
+        status=Notice.Status.FAILED, stage=gettext_noop("生成失败"), error=error[:2000],
+        heartbeat_at=timezone.now())
 
 
 # --- publish ----------------------------------------------------------------------------------------
@@ -284,7 +291,7 @@ def publish_notice(*, notice: Notice, user) -> Notice:
         old.save(update_fields=["status"])
     notice.status, notice.published_by, notice.published_at = Notice.Status.PUBLISHED, user, timezone.now()
     notice.number = notice_number(month)
-    notice.stage = _("已发布")
+    notice.stage = gettext_noop("已发布")
     notice.save()
     # Defence in depth: nothing in the code writes a published file, and the OS says so too.
     try:

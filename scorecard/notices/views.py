@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from scorecard.kpis.services import MonthPublished
@@ -31,7 +32,8 @@ def _list_context(request, **extra):
         qs = qs.filter(status__in=Notice.FINAL)
     return {"notices": list(qs[:60]), "can_generate": permissions.can_generate(request.user),
             "can_verify": permissions.can_verify(request.user), "default_month": label(_default_month()),
-            "queue_down": services.QUEUE_DOWN, **extra}
+            # The stored stage is the untranslated constant; the page shows it in the user's language.
+            "queue_down": services.QUEUE_DOWN, "queue_down_text": _(services.QUEUE_DOWN), **extra}
 
 
 @login_required
@@ -48,7 +50,7 @@ def generate(request):
     try:
         month = parse_month(request.POST.get("month", ""))
     except ValueError as exc:
-        messages.error(request, f"月份：{exc}")
+        messages.error(request, _("月份：%(error)s") % {"error": exc})
         return redirect("notices:list")
     running = selectors.working_notice(month)
     try:
@@ -58,11 +60,13 @@ def generate(request):
         messages.error(request, "；".join(exc.messages))
         return redirect("notices:list")
     if running is not None and running.is_running and running.pk == notice.pk:
-        messages.info(request, f"{label(month)} 通报已在生成中（第{notice.version}版），无需重复提交。")
+        messages.info(request, _("%(month)s 通报已在生成中（第%(version)s版），无需重复提交。")
+                      % {"month": label(month), "version": notice.version})
     elif notice.stage == services.QUEUE_DOWN:
-        messages.warning(request, services.QUEUE_DOWN)
+        messages.warning(request, _(services.QUEUE_DOWN))
     else:
-        messages.success(request, f"已提交 {label(month)} 通报第{notice.version}版的生成任务。")
+        messages.success(request, _("已提交 %(month)s 通报第%(version)s版的生成任务。")
+                         % {"month": label(month), "version": notice.version})
     return redirect("notices:list")
 
 
@@ -74,7 +78,9 @@ def status(request, pk):
         raise Http404
     return JsonResponse({
         "id": notice.pk, "month": label(notice.month), "version": notice.version, "status": notice.status,
-        "status_display": notice.get_status_display(), "progress": notice.progress, "stage": notice.stage,
+        "status_display": notice.get_status_display(), "progress": notice.progress,
+        # The worker stores the stage untranslated (a catalogue msgid): shown in the reader's language.
+        "stage": _(notice.stage) if notice.stage else "",
         "error": notice.error, "sha256": notice.sha256, "running": notice.is_running,
     })
 
@@ -94,7 +100,8 @@ def publish(request, pk):
     except MonthPublished as exc:
         messages.error(request, str(exc))
         return redirect("notices:list")
-    messages.success(request, f"已发布 {notice.number} 第{notice.version}版，SHA-256：{notice.sha256}")
+    messages.success(request, _("已发布 %(number)s 第%(version)s版，SHA-256：%(sha256)s")
+                     % {"number": notice.number, "version": notice.version, "sha256": notice.sha256})
     return redirect("notices:list")
 
 
@@ -106,7 +113,7 @@ def download(request, pk):
         raise PermissionDenied
     path = Path(settings.MEDIA_ROOT) / notice.file
     if not path.is_file():
-        raise Http404("文件不存在")
+        raise Http404(_("文件不存在"))
     services.record_download(notice=notice, user=request.user, ip=_ip(request))
     return FileResponse(open(path, "rb"), as_attachment=True, filename=notice.filename,
                         content_type="application/pdf")
@@ -120,7 +127,7 @@ def verify(request):
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
-            messages.error(request, "请选择要核验的 PDF 文件")
+            messages.error(request, _("请选择要核验的 PDF 文件"))
         else:
             digest, matches = services.verify_upload(fileobj=upload, user=request.user, ip=_ip(request))
             result = {"name": upload.name, "size": upload.size, "sha256": digest, "matches": matches}

@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from scorecard.kpis.services import MonthPublished
 from scorecard.months import label, parse_month
 from scorecard.notices.models import Notice
+from scorecard.notices.permissions import can_publish
 from scorecard.notices.services import QUEUE_DOWN, latest_draft, publish_notice, request_generation
 
 
@@ -86,8 +87,8 @@ class Command(BaseCommand):
     def _publish(self, *, month, by, **_):
         month = _month(month)
         user = self._user(by)
-        if not (user.is_superuser or user.role == user.Role.ANALYST):
-            raise CommandError(f"--by: 用户 {by!r} 不是分析员，不能发布通报")
+        if not can_publish(user):  # the same rule as the publish button
+            raise CommandError(f"--by: 用户 {by!r} 不是分析员或管理员，不能发布通报")
         draft = latest_draft(month)
         if draft is None:
             raise CommandError(f"{label(month)} 没有可发布的通报草稿（先运行 notice generate --month {label(month)}）")
