@@ -66,7 +66,9 @@ SELECT city_id, dept,
      AS repeats,
   count(closed_at) AS closed,
   count(*) FILTER (WHERE closed_at IS NOT NULL AND (closed_local::date < deadline OR (closed_local::date = deadline
-     AND (NOT acc_working OR closed_local::time <= acc_local::time)))) AS on_time,
+     AND (NOT acc_working OR closed_local::time <= acc_local::time))
+     -- accepted on a non-working day: due by 24:00 of the deadline day, i.e. 00:00:00 of the next one
+     OR (NOT acc_working AND closed_local = (deadline + 1)::timestamp))) AS on_time,
   avg(EXTRACT(EPOCH FROM closed_at - accepted_at)) AS avg_seconds,
   percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM closed_at - accepted_at)) AS median_seconds,
   count(*) FILTER (WHERE satisfaction IN ('满意', '基本满意')) AS satisfied,
