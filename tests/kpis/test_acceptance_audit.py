@@ -294,6 +294,8 @@ def test_outage_evidence_is_in_local_time_on_the_read_out_and_the_incident_page(
     client.force_login(User.objects.create_user("analyst", password="pw", role="analyst"))
     page = client.get(f"/scorecard/incidents/{Incident.objects.get().pk}/").content.decode()
     assert "2024-07-01 05:00" in page and "2024-07-20 09:30" in page and "2024-06-30 21:00" not in page
+    # The page names the window's last day (July 31), not its exclusive end.
+    assert "2024-06-02 — 2024-07-31" in page
 
 
 # --- score bands and shared ranks ------------------------------------------------------------------------
