@@ -331,5 +331,13 @@ def verify_upload(*, fileobj, user, ip: str | None = None) -> tuple[str, list[No
     return digest, matches
 
 
-def snapshot_json(notice: Notice) -> str:
+def snapshot_json(*, notice: Notice, user, ip: str | None = None) -> str:
+    """The figures the PDF was rendered from, as JSON (audited like a download).
+
+    ``render_notice_pdf(json.loads(...))`` gives the published bytes again: an auditor can
+    re-derive the SHA-256 and read every figure without parsing the PDF.
+    """
+    audit.record(user=user, action="notice.snapshot", obj=notice, ip=ip,
+                 summary=f"下载 {notice.number or label(notice.month)} 第{notice.version}版的数据快照",
+                 after={"month": label(notice.month), "version": notice.version, "sha256": notice.sha256})
     return json.dumps(notice.snapshot, ensure_ascii=False, sort_keys=True, indent=1)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/status/", views.status, name="status"),
     path("<int:pk>/publish/", views.publish, name="publish"),
     path("<int:pk>/download/", views.download, name="download"),
+    path("<int:pk>/snapshot.json", views.snapshot, name="snapshot"),
     path("verify/", views.verify, name="verify"),
     path("rankings/", views.rankings, name="rankings"),
 ]

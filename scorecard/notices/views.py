@@ -5,9 +5,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -117,6 +118,22 @@ def download(request, pk):
     services.record_download(notice=notice, user=request.user, ip=_ip(request))
     return FileResponse(open(path, "rb"), as_attachment=True, filename=notice.filename,
                         content_type="application/pdf")
+
+
+@login_required
+@require_GET
+def snapshot(request, pk):
+    """The notice's data snapshot (JSON): who may download the PDF may download its figures."""
+    notice = get_object_or_404(Notice, pk=pk)
+    if not permissions.can_download(request.user, notice):
+        raise PermissionDenied
+    if not notice.snapshot:
+        raise Http404(_("该通报没有数据快照"))
+    body = services.snapshot_json(notice=notice, user=request.user, ip=_ip(request))
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=notice.filename.removesuffix(".pdf") + ".json")
+    return response
 
 
 @login_required

@@ -28,7 +28,7 @@ def _notice(month: dt.date, status: str, name: str) -> Notice:
     return Notice.objects.create(month=month, version=1, number=f"〔2024〕第{month.month}期", status=status,
                                  file=f"notices/{name}.pdf", size=len(body),
                                  sha256=hashlib.sha256(body).hexdigest(), progress=100,
-                                 generated_at=timezone.now(),
+                                 generated_at=timezone.now(), snapshot={"month": month.isoformat(), "name": name},
                                  published_at=timezone.now() if status == Notice.Status.PUBLISHED else None), body
 
 

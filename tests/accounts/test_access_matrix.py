@@ -139,6 +139,12 @@ RULES: dict[str, list[Case]] = {
         C(only("analyst", "auditor", "admin"), lambda w: {"pk": w.draft.pk}, label="draft"),
         C(everyone(404), lambda w: {"pk": MISSING}, label="missing"),
     ],
+    "notices:snapshot": [
+        C(everyone(), lambda w: {"pk": w.published.pk}, label="published"),
+        C(only("analyst", "auditor", "admin"), lambda w: {"pk": w.draft.pk}, label="draft"),
+        C(everyone(404), lambda w: {"pk": MISSING}, label="missing"),
+        C(everyone(405, auditor=403), lambda w: {"pk": w.published.pk}, method="post", data={}, label="POST"),
+    ],
     "notices:verify": [
         C(only("analyst", "auditor", "admin")),
         C(only("analyst", "auditor", "admin"), method="post", data={}, label="no file"),

@@ -126,3 +126,24 @@ def test_the_command_publishes_for_whoever_the_publish_button_accepts(month_data
     for role in ("head", "leader", "auditor"):
         with pytest.raises(CommandError, match="不能发布通报"):
             call_command("notice", "publish", "--month", "2024-10", "--by", users[role].username)
+
+
+def test_auditor_downloads_the_snapshot_and_re_derives_the_published_hash(corrected, users, client):
+    import json
+
+    from scorecard.notices.renderer import render_notice_pdf
+
+    v1, v2 = corrected
+    client.force_login(users["auditor"])
+    for notice in (v1, v2):
+        response = client.get(reverse("notices:snapshot", args=[notice.pk]))
+        assert response.status_code == 200 and response["Content-Type"] == "application/json; charset=utf-8"
+        assert unquote(response["Content-Disposition"]).endswith(notice.filename.removesuffix(".pdf") + ".json")
+        figures = json.loads(response.content.decode("utf-8"))
+        # The figures, rendered again, are the published file byte for byte.
+        assert services.hashlib.sha256(render_notice_pdf(figures)).hexdigest() == notice.sha256
+    assert v2.correction_note in response.content.decode()  # the last one read: the correction
+    logs = AuditLog.objects.filter(action="notice.snapshot", user=users["auditor"]).order_by("id")
+    assert [(log.object_id, log.after["version"]) for log in logs] == [(str(v1.pk), 1), (str(v2.pk), 2)]
+    page = client.get(reverse("notices:list")).content.decode()
+    assert reverse("notices:snapshot", args=[v2.pk]) in page
