@@ -10,7 +10,6 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from django.utils import translation
 
 from accounts.models import AuditLog, User
 from scorecard.notices import services
@@ -20,14 +19,6 @@ from .conftest import MONTH
 
 pytestmark = pytest.mark.django_db
 CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-@pytest.fixture(autouse=True)
-def _default_language_after(settings):
-    # LocaleMiddleware leaves the last request's language active in this thread; the next
-    # tests expect the default (Chinese) messages.
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 def _draft(user=None, **kwargs) -> Notice:
