@@ -8,6 +8,7 @@ import datetime as dt
 import os
 
 import pytest
+from django.db import connections
 from django.utils import timezone
 
 from accounts.models import User
@@ -66,6 +67,12 @@ def browser(site, live_server, monkeypatch):
     try:
         yield Browser()
     finally:
+        # While Playwright's event loop runs, Django (asgiref's Local) keeps this thread's
+        # connections apart from the usual thread-local ones: the ORM calls the test made
+        # between clicks opened a connection of their own. Close it while the loop still
+        # runs, else it outlives the session and PostgreSQL refuses to drop the test
+        # database ("being accessed by other users").
+        connections.close_all()
         chromium.close()
         playwright.stop()
 
