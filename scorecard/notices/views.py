@@ -106,12 +106,17 @@ def publish(request, pk):
     return redirect("notices:list")
 
 
-@login_required
-@require_GET
-def download(request, pk):
+def _downloadable(request, pk) -> Notice:
     notice = get_object_or_404(Notice, pk=pk)
     if not permissions.can_download(request.user, notice):
         raise PermissionDenied
+    return notice
+
+
+@login_required
+@require_GET
+def download(request, pk):
+    notice = _downloadable(request, pk)
     path = Path(settings.MEDIA_ROOT) / notice.file
     if not path.is_file():
         raise Http404(_("文件不存在"))
@@ -124,9 +129,7 @@ def download(request, pk):
 @require_GET
 def snapshot(request, pk):
     """The notice's data snapshot (JSON): who may download the PDF may download its figures."""
-    notice = get_object_or_404(Notice, pk=pk)
-    if not permissions.can_download(request.user, notice):
-        raise PermissionDenied
+    notice = _downloadable(request, pk)
     if not notice.snapshot:
         raise Http404(_("该通报没有数据快照"))
     body = services.snapshot_json(notice=notice, user=request.user, ip=_ip(request))
