@@ -5,11 +5,17 @@ the figures do it through the signals below (the admin, the services, the test
 factories alike); set-based writes that send no signals (the importers' bulk
 upserts) call ``bump()`` themselves.
 """
+import hashlib
+from urllib.parse import urlencode
+
 from django.apps import apps
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save
+from django.utils import translation
+
+from accounts.scoping import viewer_key
 
 # Models whose rows move a scorecard, trace or profile figure.
 FIGURE_MODELS = [
@@ -35,7 +41,7 @@ def bump() -> None:
         DataVersion.objects.get_or_create(pk=1, defaults={"version": 1})
 
 
-def cached(name: str, *parts, compute):
+def cached(name: str, *parts, compute, timeout: int = 24 * 3600):
     """compute() once per data version; never cache inside a transaction that may roll back."""
     if transaction.get_connection().in_atomic_block:
         return compute()
@@ -43,7 +49,7 @@ def cached(name: str, *parts, compute):
     value = cache.get(key)
     if value is None:
         value = compute()
-        cache.set(key, value, timeout=24 * 3600)
+        cache.set(key, value, timeout=timeout)
     return value
 
 
@@ -59,24 +65,11 @@ def fragment(request, name: str, *parts, compute):
     and the whole query string (sort, page and filter links repeat it). Parts must not contain
     per-user tokens (``{% csrf_token %}``) or per-user counters: those stay outside.
     """
-    import hashlib
-    from urllib.parse import urlencode
-
-    from django.utils import translation
-
-    from accounts.scoping import viewer_key
-
-    if transaction.get_connection().in_atomic_block:
-        return compute()
     query = urlencode(sorted((k, v) for k, values in request.GET.lists() for v in values))
     view = "\x1f".join([viewer_key(request.user), translation.get_language() or "", request.path, query,
                         *(str(p) for p in parts)])
-    key = f"scorecard:fragment:{name}:{current()}:{hashlib.sha256(view.encode()).hexdigest()}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, timeout=FRAGMENT_TIMEOUT)
-    return value
+    return cached(f"fragment:{name}", hashlib.sha256(view.encode()).hexdigest(), compute=compute,
+                  timeout=FRAGMENT_TIMEOUT)
 
 
 def _on_change(sender, **kwargs):
