@@ -1,5 +1,7 @@
 """Writes of the kpis app: tracing a month, publishing it, appeals, rectification, calendar."""
 import datetime as dt
+import statistics
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -13,9 +15,10 @@ from scorecard.months import label, last_day, local_tz
 from . import calendar as workcal
 from .attribution import attributed, month_complaints
 from .models import (
-    Appeal, AttributionOverride, Incident, IncidentComplaint, Rectification, ReportingMonth, RuleSettings,
-    SnapshotAttribution, WorkCalendar, WorkingDayOverride,
+    Appeal, AttributionOverride, Incident, IncidentComplaint, KpiDefinition, Rectification, ReportingMonth,
+    RuleSettings, SnapshotAttribution, WorkCalendar, WorkingDayOverride,
 )
+from .selectors import compute_scorecard
 from .tracing import detect
 
 
@@ -297,11 +300,6 @@ def calibrate_bands(*, month: dt.date, code: str = "per_10k", user=None) -> dict
     configured cut-offs; administrators edit them in the admin. Audited, like an edit there.
     Returns {level: (A, B, C, D)} for the levels that had values.
     """
-    import statistics
-    from decimal import ROUND_HALF_UP, Decimal
-
-    from .models import KpiDefinition
-    from .selectors import compute_scorecard
 
     month = month.replace(day=1)
     trace_month(month=month)  # departments' figures follow the traced attribution

@@ -17,12 +17,11 @@ import math
 import pytest
 from django.db import connection
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
-from openpyxl import Workbook
 from openpyxl.utils.exceptions import IllegalCharacterError
 
 from scorecard.complaints.services import import_file
 
-from .importers.conftest import DISTRICT_HEADER, WO_HEADER, wo
+from .importers.conftest import DISTRICT_HEADER, WO_HEADER, wo, write_table
 
 HEADERS = {
     "workorders": WO_HEADER,
@@ -80,16 +79,6 @@ def write_csv(path, header, rows, encoding="utf-8"):
     return path
 
 
-def write_xlsx(path, header, rows):
-    wb = Workbook()
-    ws = wb.active
-    ws.append(header)
-    for row in rows:
-        ws.append(row)
-    wb.save(path)
-    return path
-
-
 def check(kind, path):
     """The properties every import must have, whatever the file."""
     before = table_counts()
@@ -132,7 +121,7 @@ def test_csv_cells_fuzzed(kind, data, encoding, grid, tmp_path):
 def test_xlsx_cells_fuzzed(kind, data, grid, tmp_path):
     cells = data.draw(st.lists(XLSX_CELL, min_size=1, max_size=6))
     try:
-        path = write_xlsx(tmp_path / f"fuzz-{kind}.xlsx", HEADERS[kind], mutate(kind, data, cells))
+        path = write_table(tmp_path / f"fuzz-{kind}.xlsx", HEADERS[kind], mutate(kind, data, cells))
     except (IllegalCharacterError, ValueError, TypeError):
         return  # openpyxl cannot store the value: no such file can exist
     check(kind, path)

@@ -40,7 +40,7 @@ class Command(BaseCommand):
         parser.add_argument("--keep-bands", action="store_true",
                             help="不按演示数据校准万户投诉量档位（保留 domain.md 的默认界值）")
 
-    def handle(self, *args, orders, months, seed, end_month, if_empty, users_only, keep_files, keep_bands=False,
+    def handle(self, *args, orders, months, seed, end_month, if_empty, users_only, keep_files, keep_bands,
                **options):
         if orders < 0:
             raise CommandError(f"--orders: must be >= 0, got {orders}")
