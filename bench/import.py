@@ -15,7 +15,9 @@ Steps, all in one run:
    constraints) with psycopg's ``cursor.copy``: the floor any import can reach;
 4. re-insert the imported rows with one INSERT ... SELECT into the real table
    (rolled back): the floor the table's indexes and foreign keys impose on any
-   importer, to tell the importer's overhead from the schema's;
+   row-by-row importer, to tell the importer's overhead from the schema's;
+   and the same the bulk way (drop the secondary indexes and foreign keys,
+   insert, rebuild, ANALYZE), which a large file into a small table takes;
 5. print rows/s, the ratios import : COPY and import : floor, and the peak memory.
 
 Targets: within 3x of raw COPY, peak RSS well under 1 GB for 1,000,000 rows.
@@ -205,6 +207,50 @@ def floor_breakdown(url: str) -> dict[str, float]:
     return timings
 
 
+def bulk_floor(url: str) -> dict[str, float]:
+    """The floor of the bulk way (scorecard/complaints/importers/bulk.py), no Python.
+
+    In one rolled-back transaction: drop the work-order table's secondary
+    indexes and foreign keys, INSERT ... SELECT the imported rows, rebuild
+    both and ANALYZE, as a large import into an empty table does.
+    """
+    with psycopg_connect(url) as conn, conn.cursor() as cur:
+        conn.autocommit = False
+        cur.execute("CREATE TEMP TABLE floor_src AS SELECT * FROM complaints_workorder")
+        cur.execute("""SELECT ic.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i
+                       JOIN pg_class ic ON ic.oid = i.indexrelid
+                       WHERE i.indrelid = 'complaints_workorder'::regclass AND NOT EXISTS (
+                         SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid AND c.conrelid = i.indrelid)""")
+        indexes = cur.fetchall()
+        cur.execute("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                    "WHERE conrelid = 'complaints_workorder'::regclass AND contype = 'f'")
+        fks = cur.fetchall()
+        cur.execute("TRUNCATE complaints_workorder CASCADE")
+        for name, _ in fks:
+            cur.execute(f'ALTER TABLE complaints_workorder DROP CONSTRAINT "{name}"')
+        for name, _ in indexes:
+            cur.execute(f'DROP INDEX "{name}"')
+        cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        timings = {}
+        started = time.perf_counter()
+        cur.execute("INSERT INTO complaints_workorder SELECT * FROM floor_src")
+        timings["insert"] = time.perf_counter() - started
+        mark = time.perf_counter()
+        for _, statement in indexes:
+            cur.execute(statement)
+        timings["indexes"] = time.perf_counter() - mark
+        mark = time.perf_counter()
+        for name, definition in fks:
+            cur.execute(f'ALTER TABLE complaints_workorder ADD CONSTRAINT "{name}" {definition}')
+        timings["foreign_keys"] = time.perf_counter() - mark
+        mark = time.perf_counter()
+        cur.execute("ANALYZE complaints_workorder")
+        timings["analyze"] = time.perf_counter() - mark
+        timings["total"] = time.perf_counter() - started
+        conn.rollback()
+    return timings
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--orders", type=int, default=1_000_000, help="work orders to generate (default 1,000,000)")
@@ -273,6 +319,11 @@ def main() -> None:
                   f"the {parts['secondary_indexes']} secondary indexes: {parts['no_fk'] - parts['keys_only']:6.2f} s; "
                   f"the table with only its primary and unique keys: {parts['keys_only']:6.2f} s "
                   f"= {parts['keys_only'] / copy_seconds:.2f}x raw COPY")
+            bulk = bulk_floor(target)
+            print(f"bulk-way floor: {bulk['total']:6.2f} s = {bulk['total'] / copy_seconds:.2f}x raw COPY "
+                  f"(drop, INSERT...SELECT {bulk['insert']:.2f} s, rebuild the indexes {bulk['indexes']:.2f} s "
+                  f"and foreign keys {bulk['foreign_keys']:.2f} s, ANALYZE {bulk['analyze']:.2f} s; no Python); "
+                  f"import_file : bulk-way floor = {o['seconds'] / bulk['total']:.2f}x")
         peak = orders["maxrss_kb"] / 1024
         print(f"peak RSS of the work-order import process: {peak:,.0f} MB (target < 1024 MB); "
               f"districts import: {districts['maxrss_kb'] / 1024:,.0f} MB")
@@ -283,7 +334,8 @@ def main() -> None:
             if scratch:
                 figures.update(floor_s=floor_seconds, ratio_floor=o["seconds"] / floor_seconds,
                                floor_fk_s=floor_seconds - parts["no_fk"],
-                               floor_indexes_s=parts["no_fk"] - parts["keys_only"], floor_keys_s=parts["keys_only"])
+                               floor_indexes_s=parts["no_fk"] - parts["keys_only"], floor_keys_s=parts["keys_only"],
+                               bulk_floor_s=bulk["total"], ratio_bulk_floor=o["seconds"] / bulk["total"])
             print(json.dumps(figures))
     finally:
         if scratch and not args.keep:

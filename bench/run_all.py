@@ -108,6 +108,11 @@ def rows_for(name: str, f: dict) -> list[list]:
             out.append(["  of which FK checks / secondary indexes / keys only",
                         " / ".join(fmt_s(f[k]) for k in ("floor_fk_s", "floor_indexes_s", "floor_keys_s")), "",
                         "", f"keys only {f['floor_keys_s'] / f['copy_s']:.2f}x COPY", "", "", ""])
+        if "bulk_floor_s" in f:
+            out.append(["  (bulk-way floor: drop, INSERT…SELECT, rebuild)", fmt_s(f["bulk_floor_s"]),
+                         f"{f['rows'] / f['bulk_floor_s']:,.0f}", "",
+                         f"{f['bulk_floor_s'] / f['copy_s']:.2f}x COPY; import {f['ratio_bulk_floor']:.2f}x",
+                         "", "", ""])
         return out
     if name == "profile":
         ok = f["median_s"] < 1 and f["ratio"] <= 2

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from django.db import DatabaseError, OperationalError, connection, transaction
 
+from .bulk import BulkLoad
 from .readers import FileFormatError, TableReader
 from .writers import WriteLane
 
@@ -117,6 +118,8 @@ class Importer:
     kind: str = ""
     columns: Sequence[Column] = ()
     key_fields: Sequence[str] = ()
+    # The big tables a large file may be loaded into the bulk way (see bulk.py).
+    bulk_models: Sequence[type] = ()
 
     def __init__(self, *, index: dict[str, int], headers: dict[str, str], errors: ErrorList):
         self.index = index
@@ -235,6 +238,12 @@ def _stream(importer_cls, table, index, headers, errors, result, progress) -> No
     rows = 0
     try:
         importer.prepare()
+        bulk = []
+        if not result.dry_run:
+            # Before the first write: the lane is idle, the DDL may use the connection.
+            for model in importer_cls.bulk_models:
+                if load := BulkLoad.decide(connection, model, estimated_rows=table.estimated_rows - table.header_row):
+                    bulk.append(load)
         chunk: list = []
         for number, cells in table.rows():
             rows += 1
@@ -254,6 +263,8 @@ def _stream(importer_cls, table, index, headers, errors, result, progress) -> No
             if chunk:
                 importer.write(chunk)
             importer.finish()
+            for load in bulk:
+                load.restore()
             result.created, result.updated, result.unchanged = importer.counts()
     finally:
         result.rows = rows

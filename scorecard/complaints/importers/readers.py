@@ -25,6 +25,18 @@ from pathlib import Path
 # already removes every Unicode space, U+3000 included, but not these.
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
 _ZERO_WIDTH_RE = re.compile(f"[{_ZERO_WIDTH}]")
+# ... and NUL, which no database text column can hold: a file with it is damaged.
+_JUNK_RE = re.compile(f"[{_ZERO_WIDTH}\x00]")
+
+
+class _NulCharacter(Exception):
+    pass
+
+
+def _clean_line(line: str) -> str:
+    if "\x00" in line:
+        raise _NulCharacter
+    return _ZERO_WIDTH_RE.sub("", line)
 _SNIFF_BYTES = 1 << 20
 
 Row = tuple[int, list]  # (spreadsheet row number, cells)
@@ -163,7 +175,7 @@ class TableReader:
         delimiter = "\t" if first.count("\t") > first.count(",") else ","
         # Zero-width characters are junk wherever they are in an export; a
         # regex test per line (C code) is far cheaper than a check per cell.
-        lines = (_ZERO_WIDTH_RE.sub("", line) if _ZERO_WIDTH_RE.search(line) else line for line in fh)
+        lines = (_clean_line(line) if _JUNK_RE.search(line) else line for line in fh)
         reader = csv.reader(lines, delimiter=delimiter)
 
         def rows() -> Iterator[Row]:
@@ -177,6 +189,9 @@ class TableReader:
                     rows.n += 1
             except UnicodeDecodeError as exc:  # only if sniffing was fooled
                 raise FileFormatError(f"文件编码无法识别（{self.encoding}）：{exc}") from exc
+            except _NulCharacter:
+                raise FileFormatError("含有 NUL 字符（0x00）：文本导出中不会有这个字符，文件可能已损坏或不是 CSV",
+                                      row=rows.n) from None
             except csv.Error as exc:  # e.g. a cell over csv's field limit (128 KB)
                 raise FileFormatError(f"CSV 格式错误：{exc}", row=rows.n) from exc
 

@@ -144,6 +144,15 @@ def test_unreadable_files(tmp_path):
         import_file(kind="orders", path=other)
 
 
+def test_a_nul_character_names_its_row(tmp_path):
+    # No database text column can hold NUL: it used to surface as the database's refusal, without a row.
+    rows = sample_orders()
+    rows[2][20] = "咨询\x00电价"  # row 4 of the sheet
+    errors = _errors(tmp_path, rows)
+    assert len(errors) == 1 and errors[0][0] == 4 and "NUL" in errors[0][2], errors
+    _nothing_written()
+
+
 def test_dry_run_writes_nothing_but_reports_what_would_happen(tmp_path):
     path = write_table(tmp_path / "o.csv", WO_HEADER, sample_orders())
     result = import_file(kind="workorders", path=path, dry_run=True)

@@ -1,0 +1,116 @@
+"""A large file into a small table is loaded the bulk way (PostgreSQL): drop, load, rebuild.
+
+The bulk way must be invisible in the result: the same rows as the row-by-row
+way, the same indexes and foreign keys afterwards (validated), and a failed
+file leaves the table, its data and its schema as they were.
+"""
+import logging
+import sys
+
+import pytest
+from django.db import connection, transaction
+
+from scorecard.complaints.importers import bulk
+from scorecard.complaints.models import WorkOrder
+from scorecard.complaints.services import import_file
+
+from .conftest import WO_HEADER, sample_orders, snapshot, wo, write_table
+
+pytestmark = pytest.mark.django_db
+
+postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="the bulk way is PostgreSQL's")
+
+
+TABLES = ("complaints_workorder", "complaints_customer")
+
+
+def schema() -> dict:
+    """The indexes and constraints of the tables loaded the bulk way, as the catalog holds them."""
+    out = {}
+    with connection.cursor() as cur:
+        for table in TABLES:
+            cur.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s", [table])
+            indexes = sorted(cur.fetchall())
+            cur.execute("SELECT conname, pg_get_constraintdef(oid), convalidated FROM pg_constraint "
+                        "WHERE conrelid = %s::regclass", [table])
+            out[table] = {"indexes": indexes, "constraints": sorted(cur.fetchall())}
+    return out
+
+
+@pytest.fixture
+def bulk_log(caplog):
+    caplog.set_level(logging.INFO, logger=bulk.__name__)
+    return lambda: [r.getMessage() for r in caplog.records if r.name == bulk.__name__]
+
+
+@postgres_only
+def test_bulk_load_gives_the_same_rows_and_rebuilds_every_index_and_foreign_key(tmp_path, settings, bulk_log):
+    path = write_table(tmp_path / "orders.csv", WO_HEADER, sample_orders())
+    before = schema()
+    orders = before["complaints_workorder"]
+    assert len(orders["indexes"]) == 10 and sum(c[1].startswith("FOREIGN KEY") for c in orders["constraints"]) == 11
+
+    settings.IMPORT_BULK_MIN_ROWS = 0  # off: row by row
+    with transaction.atomic():
+        assert import_file(kind="workorders", path=path).ok
+        row_by_row = snapshot()
+        transaction.set_rollback(True)
+    assert bulk_log() == []
+
+    settings.IMPORT_BULK_MIN_ROWS = 1
+    result = import_file(kind="workorders", path=path)
+    assert result.ok, [str(e) for e in result.errors]
+    assert (result.rows, result.created, result.updated, result.unchanged) == (5, 5, 0, 0)
+    orders_message, customers_message = bulk_log()
+    assert "complaints_workorder" in orders_message and "dropped 8 indexes and 11 foreign keys" in orders_message
+    assert "complaints_customer" in customers_message and "dropped 3 indexes and 1 foreign keys" in customers_message
+    assert snapshot() == row_by_row
+    after = schema()
+    assert after == before  # names, definitions, and every foreign key validated
+    assert all(validated for table in TABLES for _, _, validated in after[table]["constraints"])
+
+    # The rebuilt keys are live: a row pointing at a missing 台区 is refused.
+    from django.db import IntegrityError
+    order = WorkOrder.objects.get(order_no="WO0001")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        WorkOrder.objects.filter(pk=order.pk).update(district_id="NO-SUCH-TQ")
+        with connection.cursor() as cur:
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+@postgres_only
+def test_a_bad_row_in_a_bulk_load_leaves_data_and_schema_as_they_were(tmp_path, settings, bulk_log):
+    assert import_file(kind="workorders", path=write_table(tmp_path / "first.csv", WO_HEADER, [wo()])).ok
+    before_rows, before_schema = snapshot(), schema()
+
+    settings.IMPORT_BULK_MIN_ROWS = 1
+    rows = sample_orders()
+    rows[3][1] = "2026-02-30 10:00:00"  # no such day
+    result = import_file(kind="workorders", path=write_table(tmp_path / "bad.csv", WO_HEADER, rows))
+    assert len(bulk_log()) == 2  # it did go the bulk way (orders and customers) ...
+    assert [str(e) for e in result.errors] == [f"row 5, 受理时间: {result.errors[0].reason}"]
+    assert "2026-02-30" in result.errors[0].reason
+    assert snapshot() == before_rows  # ... and the rollback took all of it back
+    assert schema() == before_schema
+
+
+@postgres_only
+def test_a_file_smaller_than_the_table_goes_row_by_row(tmp_path, settings, bulk_log):
+    assert import_file(kind="workorders", path=write_table(tmp_path / "all.csv", WO_HEADER, sample_orders())).ok
+    settings.IMPORT_BULK_MIN_ROWS = 1
+    changed = [wo(content="复核后补充说明"), wo("WO0009", "2026-03-09 09:00:00")]
+    result = import_file(kind="workorders", path=write_table(tmp_path / "two.csv", WO_HEADER, changed))
+    assert (result.created, result.updated, result.unchanged) == (1, 1, 0)
+    assert bulk_log() == []  # 2 rows into a table of 5: the monthly increment, no table locks
+
+
+def test_the_bulk_way_is_never_taken_on_sqlite_or_for_a_dry_run(tmp_path, settings, bulk_log):
+    settings.IMPORT_BULK_MIN_ROWS = 1
+    switch_interval = sys.getswitchinterval()  # the write lane lowers it while it runs
+    path = write_table(tmp_path / "orders.csv", WO_HEADER, sample_orders())
+    result = import_file(kind="workorders", path=path, dry_run=True)
+    assert result.ok and result.created == 5 and WorkOrder.objects.count() == 0
+    assert bulk_log() == []  # a dry run must not lock the portal's tables
+    assert import_file(kind="workorders", path=path).ok
+    assert len(bulk_log()) == (2 if connection.vendor == "postgresql" else 0)
+    assert sys.getswitchinterval() == switch_interval
