@@ -109,7 +109,10 @@ def publish(request, pk):
 def _downloadable(request, pk) -> Notice:
     notice = get_object_or_404(Notice, pk=pk)
     if not permissions.can_download(request.user, notice):
-        raise PermissionDenied
+        # 404 either way, as the status URL answers: for those who may not see
+        # drafts a draft does not exist, and a notice still rendering (or
+        # failed) has nothing to download yet.
+        raise Http404(_("该通报没有可下载的文件"))
     return notice
 
 

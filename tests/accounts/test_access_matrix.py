@@ -136,12 +136,12 @@ RULES: dict[str, list[Case]] = {
     ],
     "notices:download": [
         C(everyone(), lambda w: {"pk": w.published.pk}, label="published"),
-        C(only("analyst", "auditor", "admin"), lambda w: {"pk": w.draft.pk}, label="draft"),
+        C(only("analyst", "auditor", "admin", other=404), lambda w: {"pk": w.draft.pk}, label="draft"),
         C(everyone(404), lambda w: {"pk": MISSING}, label="missing"),
     ],
     "notices:snapshot": [
         C(everyone(), lambda w: {"pk": w.published.pk}, label="published"),
-        C(only("analyst", "auditor", "admin"), lambda w: {"pk": w.draft.pk}, label="draft"),
+        C(only("analyst", "auditor", "admin", other=404), lambda w: {"pk": w.draft.pk}, label="draft"),
         C(everyone(404), lambda w: {"pk": MISSING}, label="missing"),
         C(everyone(405, auditor=403), lambda w: {"pk": w.published.pk}, method="post", data={}, label="POST"),
     ],

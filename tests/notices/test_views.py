@@ -61,7 +61,9 @@ def test_only_analysts_generate_and_publish(draft, users, client, role):
 
 def test_department_heads_and_leaders_never_download_drafts(draft, users, client):
     for role in ("head", "leader"):
-        assert login(client, users[role]).get(reverse("notices:download", args=[draft.pk])).status_code == 403
+        # Every URL of a draft answers alike: for them it does not exist.
+        assert login(client, users[role]).get(reverse("notices:download", args=[draft.pk])).status_code == 404
+        assert client.get(reverse("notices:snapshot", args=[draft.pk])).status_code == 404
         assert client.get(reverse("notices:status", args=[draft.pk])).status_code == 404
         assert "下载" not in client.get(reverse("notices:list")).content.decode().split("<tbody>")[1]
     assert login(client, users["auditor"]).get(reverse("notices:download", args=[draft.pk])).status_code == 200
