@@ -1,5 +1,6 @@
 """Scorecard, department, incident and appeal pages. Thin: parse, check scope, call, render."""
 import datetime as dt
+import functools
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -27,22 +28,23 @@ from .models import Appeal, Incident, Rectification
 from .tables import AppealTable, DepartmentTable, IncidentTable, UnitTable
 
 
-class BadParameter(Exception):
-    pass
+def with_month(view):
+    """Pass the ``?month=YYYY-MM`` of the request (default: the latest month with data) as
+    ``month``; a malformed one answers 400 naming the parameter."""
 
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        value = request.GET.get("month")
+        if not value:
+            month = selectors.latest_month() or dt.date.today().replace(day=1)
+        else:
+            try:
+                month = parse_month(value)
+            except ValueError as exc:
+                return HttpResponseBadRequest(f"month: {exc}", content_type="text/plain; charset=utf-8")
+        return view(request, *args, month=month, **kwargs)
 
-def _month(request) -> dt.date:
-    value = request.GET.get("month")
-    if not value:
-        return selectors.latest_month() or dt.date.today().replace(day=1)
-    try:
-        return parse_month(value)
-    except ValueError as exc:
-        raise BadParameter(f"month: {exc}") from exc
-
-
-def _bad(exc):
-    return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
+    return wrapper
 
 
 def _scorecard_tables(request, month: dt.date, scope: scoping.Scope) -> dict:
@@ -74,11 +76,8 @@ def _scorecard_tables(request, month: dt.date, scope: scoping.Scope) -> dict:
 
 
 @login_required
-def scorecard_view(request):
-    try:
-        month = _month(request)
-    except BadParameter as exc:
-        return _bad(exc)
+@with_month
+def scorecard_view(request, *, month: dt.date):
     scope = scoping.scope_for(request.user)
     fmt, which = request.GET.get("export"), request.GET.get("table", "units")
     if fmt in FORMATS:
@@ -93,11 +92,8 @@ def scorecard_view(request):
 
 
 @login_required
-def department_view(request, city_id: int, dept_code: str):
-    try:
-        month = _month(request)
-    except BadParameter as exc:
-        return _bad(exc)
+@with_month
+def department_view(request, city_id: int, dept_code: str, *, month: dt.date):
     city = get_object_or_404(OrgUnit, pk=city_id, level=OrgUnit.Level.CITY)
     dept = get_object_or_404(Department, code=dept_code)
     scoping.check(scoping.scope_for(request.user), city_id=city.pk, department_id=dept.pk)
@@ -132,11 +128,8 @@ def department_view(request, city_id: int, dept_code: str):
 
 
 @login_required
-def incident_list(request):
-    try:
-        month = _month(request)
-    except BadParameter as exc:
-        return _bad(exc)
+@with_month
+def incident_list(request, *, month: dt.date):
     scope = scoping.scope_for(request.user)
     selectors.ensure_traced(month)
     qs = (Incident.objects.filter(month=month).select_related("district", "city", "department", "rectification")
