@@ -102,7 +102,7 @@ def rows_for(name: str, f: dict) -> list[list]:
                 f"raw COPY {fmt_s(f['copy_s'])}", f"{f['ratio']:.2f}x", rss, "≤ 3x COPY, < 1 GB",
                 "yes" if ok else "NO"]]
         if "floor_s" in f:
-            out.append(["  (schema floor: INSERT…SELECT)", fmt_s(f["floor_s"]), f"{f['rows'] / f['floor_s']:,.0f}",
+            out.append(["  (row-by-row floor: INSERT…SELECT)", fmt_s(f["floor_s"]), f"{f['rows'] / f['floor_s']:,.0f}",
                         "", f"import {f['ratio_floor']:.2f}x floor", "", "", ""])
         if "floor_fk_s" in f:
             out.append(["  of which FK checks / secondary indexes / keys only",
