@@ -291,9 +291,9 @@ SCORECARD_PROVINCE = env.str("SCORECARD_PROVINCE", default="国网湖南省电�
 # The issuer printed on the notices: the province's service command center unless set.
 SCORECARD_ISSUER = env.str("SCORECARD_ISSUER", default=f"{SCORECARD_PROVINCE}供电服务指挥中心")
 
-# A work-order file of at least this many rows, into a table no bigger than the
-# file, is loaded the bulk way on PostgreSQL (scorecard/complaints/importers/bulk.py:
-# indexes and foreign keys rebuilt at the end; locks the tables until commit). 0 = never.
+# A work-order CSV of at least this many rows that at least doubles the table is
+# loaded the bulk way on PostgreSQL (scorecard/complaints/importers/bulk.py: indexes
+# and foreign keys rebuilt at the end; locks the tables until commit). 0 = never.
 IMPORT_BULK_MIN_ROWS = env.int("IMPORT_BULK_MIN_ROWS", default=100_000)
 
 # --- Monthly notice (scorecard.notices) -----------------------------------------

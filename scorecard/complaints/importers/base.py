@@ -238,12 +238,16 @@ def _stream(importer_cls, table, index, headers, errors, result, progress) -> No
     rows = 0
     try:
         importer.prepare()
-        bulk = []
-        if not result.dry_run:
-            # Before the first write: the lane is idle, the DDL may use the connection.
-            for model in importer_cls.bulk_models:
-                if load := BulkLoad.decide(connection, model, estimated_rows=table.estimated_rows - table.header_row):
-                    bulk.append(load)
+        # Decided at the first write, when the file's size is known well enough
+        # (see bulk.py); the lane is idle then, so the DDL may use the connection.
+        bulk: BulkLoad | None | bool = None
+
+        def decide_bulk(done: bool):
+            if result.dry_run or not importer_cls.bulk_models:
+                return False
+            file_rows = rows if done else table.estimate_total_rows(rows)
+            return BulkLoad.begin(connection, importer_cls.bulk_models, file_rows=file_rows) or False
+
         chunk: list = []
         for number, cells in table.rows():
             rows += 1
@@ -251,6 +255,8 @@ def _stream(importer_cls, table, index, headers, errors, result, progress) -> No
             if not errors:
                 chunk.append(record)
                 if len(chunk) >= CHUNK_ROWS:
+                    if bulk is None:
+                        bulk = decide_bulk(done=False)
                     importer.write(chunk)
                     chunk = []
             elif chunk:
@@ -260,11 +266,13 @@ def _stream(importer_cls, table, index, headers, errors, result, progress) -> No
         if rows == 0:
             errors.add(RowError(table.header_row + 1, "", "文件只有表头，没有数据行"))
         if not errors:
+            if bulk is None:
+                bulk = decide_bulk(done=True)  # the whole file fit in one chunk: its size is exact
             if chunk:
                 importer.write(chunk)
             importer.finish()
-            for load in bulk:
-                load.restore()
+            if bulk:
+                bulk.restore()
             result.created, result.updated, result.unchanged = importer.counts()
     finally:
         result.rows = rows

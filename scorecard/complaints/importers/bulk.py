@@ -12,29 +12,41 @@ Everything happens inside the import's transaction, so it stays all-or-nothing:
 if any row is wrong, or the rebuild itself fails, the rollback brings the
 indexes and constraints back exactly as they were. The definitions are read
 from the catalog, not from the models, so whatever the migrations made is what
-is rebuilt, names included.
+is rebuilt, names included. (The import ANALYZEs the tables after it commits.)
 
-The price is locking. Dropping an index or a foreign key takes an ACCESS
+The price is locking. Dropping an index or a foreign key needs an ACCESS
 EXCLUSIVE lock on the table and on the tables the keys reference (org units,
 台区, customers, the taxonomy), held until the import commits: pages that read
-them wait for the import. That is why it is only used when a file would at
-least double the table (a first load of a province, a backfill), never for the
-monthly increments; ``IMPORT_BULK_MIN_ROWS`` sets the smallest file it is
-considered for (0 turns it off).
+them wait for the import. Hence:
+
+* only a file that at least doubles the table takes this way (a province's
+  first load, a backfill), never the monthly increments, a re-import or a dry
+  run; ``IMPORT_BULK_MIN_ROWS`` sets the smallest file (0 turns it off);
+* the size of the file must be known, not guessed: the importer decides at its
+  first write, from the rows read so far (the whole file if it is shorter than
+  a chunk) scaled by the bytes read of a CSV. An XLSX's row count is only its
+  ``<dimension>`` tag, which formatting whole columns sets to a million: XLSX
+  files always go row by row;
+* all the locks are taken at once, with NOWAIT, and retried for a few seconds:
+  an import that waited for one table while holding another could deadlock
+  with a page's query reading both. If the tables stay busy, the file goes row
+  by row instead.
 """
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import models
+from django.db import OperationalError, transaction
 
 logger = logging.getLogger(__name__)
 
-# A file at least this big, and at least as big as the table already is (by
-# the planner's estimate), is loaded the bulk way.
 DEFAULT_MIN_ROWS = 100_000
+# NOWAIT attempts to take every lock at once, and the pause between them (s).
+LOCK_ATTEMPTS = 20
+LOCK_PAUSE = 0.25
 
 
 def min_rows() -> int:
@@ -42,39 +54,50 @@ def min_rows() -> int:
 
 
 @dataclass
+class _Table:
+    name: str
+    indexes: list[tuple[str, str]]  # (name, CREATE INDEX statement)
+    foreign_keys: list[tuple[str, str, str]]  # (name, constraint definition, referenced table)
+
+
+@dataclass
 class BulkLoad:
-    """The dropped definitions of one table, to rebuild at ``restore()``."""
+    """The dropped definitions of the tables loaded the bulk way, to rebuild at ``restore()``."""
 
     connection: object
-    table: str
-    indexes: list[tuple[str, str]]  # (name, CREATE INDEX statement)
-    foreign_keys: list[tuple[str, str]]  # (name, constraint definition)
+    tables: list[_Table] = field(default_factory=list)
 
     @classmethod
-    def decide(cls, connection, model: type[models.Model], *, estimated_rows: int) -> BulkLoad | None:
-        """Drop ``model``'s secondary indexes and foreign keys if the file is large enough; else None."""
+    def begin(cls, connection, bulk_models, *, file_rows: int) -> BulkLoad | None:
+        """Drop the secondary indexes and foreign keys of those of ``bulk_models`` that
+        ``file_rows`` would at least double; None if none (or the locks can't be had)."""
         threshold = min_rows()
-        if connection.vendor != "postgresql" or threshold <= 0 or estimated_rows < threshold:
+        if connection.vendor != "postgresql" or threshold <= 0 or file_rows < threshold:
             return None
-        table = model._meta.db_table
-        with connection.cursor() as cur:
-            # reltuples is -1 for a table never analysed (e.g. just migrated): then count,
-            # which for such a table is cheap or the file is no bigger anyway.
-            cur.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [table])
-            existing = cur.fetchone()[0]
-            if existing < 0:
-                cur.execute(f"SELECT count(*) FROM {connection.ops.quote_name(table)}")
-                existing = cur.fetchone()[0]
-        if existing > estimated_rows:
+        names = [m._meta.db_table for m in bulk_models if cls._at_most(connection, m, file_rows // 2)]
+        if not names:
             return None
-        load = cls(connection, table, *cls._definitions(connection, table))
+        load = cls(connection, [cls._definitions(connection, name) for name in names])
+        if not load._lock():
+            logger.warning("bulk load of %s: the tables stayed busy; loading row by row", ", ".join(names))
+            return None
         load._drop()
-        logger.info("bulk load of %s: ~%s rows into ~%s; dropped %s indexes and %s foreign keys until commit",
-                    table, estimated_rows, existing, len(load.indexes), len(load.foreign_keys))
+        for t in load.tables:
+            logger.info("bulk load of %s: ~%s rows; dropped %s indexes and %s foreign keys until commit",
+                        t.name, file_rows, len(t.indexes), len(t.foreign_keys))
         return load
 
     @staticmethod
-    def _definitions(connection, table: str) -> tuple[list, list]:
+    def _at_most(connection, model, limit: int) -> bool:
+        """Whether the table holds at most ``limit`` rows: an exact count that stops at limit + 1
+        (the planner's estimate may be stale, e.g. after a rolled-back load)."""
+        table = connection.ops.quote_name(model._meta.db_table)
+        with connection.cursor() as cur:
+            cur.execute(f"SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT %s) t", [limit + 1])
+            return cur.fetchone()[0] <= limit
+
+    @staticmethod
+    def _definitions(connection, table: str) -> _Table:
         with connection.cursor() as cur:
             # Secondary = neither the primary key nor backing a constraint (the
             # unique order number stays: the upsert's ON CONFLICT needs it).
@@ -90,31 +113,48 @@ class BulkLoad:
             indexes = cur.fetchall()
             cur.execute(
                 """
-                SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
+                SELECT conname, pg_get_constraintdef(oid), confrelid::regclass::text FROM pg_constraint
                 WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname
                 """, [table])
             foreign_keys = cur.fetchall()
-        return indexes, foreign_keys
+        return _Table(table, indexes, foreign_keys)
+
+    def _lock(self) -> bool:
+        """Every table the DDL touches, ACCESS EXCLUSIVE, all at once or not at all."""
+        names = sorted({t.name for t in self.tables} | {fk[2] for t in self.tables for fk in t.foreign_keys})
+        statement = f"LOCK TABLE {', '.join(names)} IN ACCESS EXCLUSIVE MODE NOWAIT"
+        for attempt in range(LOCK_ATTEMPTS):
+            try:
+                # A failed NOWAIT aborts only the savepoint, and with it any lock it took.
+                with transaction.atomic(using=self.connection.alias), self.connection.cursor() as cur:
+                    cur.execute(statement)
+                return True
+            except OperationalError:  # lock_not_available: a reader holds one of them
+                time.sleep(LOCK_PAUSE)
+        return False
 
     def _drop(self) -> None:
         qn = self.connection.ops.quote_name
         with self.connection.cursor() as cur:
-            for name, _ in self.foreign_keys:
-                cur.execute(f"ALTER TABLE {qn(self.table)} DROP CONSTRAINT {qn(name)}")
-            for name, _ in self.indexes:
-                cur.execute(f"DROP INDEX {qn(name)}")
+            for t in self.tables:
+                for name, _, _ in t.foreign_keys:
+                    cur.execute(f"ALTER TABLE {qn(t.name)} DROP CONSTRAINT {qn(name)}")
+                for name, _ in t.indexes:
+                    cur.execute(f"DROP INDEX {qn(name)}")
 
     def restore(self) -> None:
-        """Rebuild what was dropped, then refresh the planner's statistics."""
+        """Rebuild what was dropped."""
         qn = self.connection.ops.quote_name
         with self.connection.cursor() as cur:
-            # Sorting for an index build is what the memory is for; LOCAL: this transaction only.
-            cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
-            for _, statement in self.indexes:
-                cur.execute(statement)
-            # Adding a foreign key checks every row with one join, and so
-            # proves the loaded rows as the per-row triggers would have.
-            for name, definition in self.foreign_keys:
-                cur.execute(f"ALTER TABLE {qn(self.table)} ADD CONSTRAINT {qn(name)} {definition}")
-            # The planner would otherwise plan the next pages for an empty table until autovacuum comes.
-            cur.execute(f"ANALYZE {qn(self.table)}")
+            # Sorting is what index builds need memory for; never less than the server's own setting.
+            cur.execute("SELECT setting::bigint * 1024 < 256 * 1024 * 1024 FROM pg_settings "
+                        "WHERE name = 'maintenance_work_mem'")
+            if cur.fetchone()[0]:
+                cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            for t in self.tables:
+                for _, statement in t.indexes:
+                    cur.execute(statement)
+                # Adding a foreign key checks every row with one join, and so
+                # proves the loaded rows as the per-row triggers would have.
+                for name, definition, _ in t.foreign_keys:
+                    cur.execute(f"ALTER TABLE {qn(t.name)} ADD CONSTRAINT {qn(name)} {definition}")

@@ -129,6 +129,8 @@ class TableReader:
         self._close = lambda: None
         self._iter: Iterator[Row] | None = None
         self._cleaned = True  # the CSV reader yields cleaned strings already
+        self._raw = None  # a CSV's byte stream, and its size: for estimate_total_rows
+        self._size = 0
 
     # -- context manager ---------------------------------------------------
     def __enter__(self) -> TableReader:
@@ -165,6 +167,7 @@ class TableReader:
         self.estimated_rows = max(lines, 1)
         fh = open(self.path, encoding=self.encoding, newline="", errors="strict")
         self._close = fh.close
+        self._raw, self._size = fh.buffer, self.path.stat().st_size
         try:
             first = fh.readline()
         except UnicodeDecodeError as exc:  # not even GB18030 (e.g. a lone 0x80 byte): not a text file
@@ -228,6 +231,17 @@ class TableReader:
                 yield number, [c.value for c in cells]
 
         return rows()
+
+    def estimate_total_rows(self, rows_read: int) -> int:
+        """The file's data rows, from the first ``rows_read`` of them: scaled by the bytes a CSV
+        has read so far (records with line breaks in cells included); 0 for an XLSX, whose
+        only clue (the <dimension> tag) may say a million for a sheet of ten rows."""
+        if self._raw is None:
+            return 0
+        position = self._raw.tell()  # read-ahead included: errs low, by a buffer at most
+        if position <= 0:
+            return rows_read
+        return int(rows_read * self._size / position)
 
     # -- data rows -------------------------------------------------------
     def rows(self) -> Iterator[Row]:

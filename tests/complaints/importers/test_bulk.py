@@ -5,12 +5,16 @@ way, the same indexes and foreign keys afterwards (validated), and a failed
 file leaves the table, its data and its schema as they were.
 """
 import logging
+import re
 import sys
+import zipfile
+
+import psycopg
 
 import pytest
 from django.db import connection, transaction
 
-from scorecard.complaints.importers import bulk
+from scorecard.complaints.importers import base, bulk
 from scorecard.complaints.models import WorkOrder
 from scorecard.complaints.services import import_file
 
@@ -79,11 +83,12 @@ def test_bulk_load_gives_the_same_rows_and_rebuilds_every_index_and_foreign_key(
 
 
 @postgres_only
-def test_a_bad_row_in_a_bulk_load_leaves_data_and_schema_as_they_were(tmp_path, settings, bulk_log):
+def test_a_bad_row_in_a_bulk_load_leaves_data_and_schema_as_they_were(tmp_path, settings, monkeypatch, bulk_log):
     assert import_file(kind="workorders", path=write_table(tmp_path / "first.csv", WO_HEADER, [wo()])).ok
     before_rows, before_schema = snapshot(), schema()
 
     settings.IMPORT_BULK_MIN_ROWS = 1
+    monkeypatch.setattr(base, "CHUNK_ROWS", 2)  # the first chunk is written (the bulk way) before the bad row
     rows = sample_orders()
     rows[3][1] = "2026-02-30 10:00:00"  # no such day
     result = import_file(kind="workorders", path=write_table(tmp_path / "bad.csv", WO_HEADER, rows))
@@ -95,13 +100,70 @@ def test_a_bad_row_in_a_bulk_load_leaves_data_and_schema_as_they_were(tmp_path, 
 
 
 @postgres_only
-def test_a_file_smaller_than_the_table_goes_row_by_row(tmp_path, settings, bulk_log):
-    assert import_file(kind="workorders", path=write_table(tmp_path / "all.csv", WO_HEADER, sample_orders())).ok
+def test_a_file_that_does_not_double_the_table_goes_row_by_row(tmp_path, settings, bulk_log):
+    path = write_table(tmp_path / "all.csv", WO_HEADER, sample_orders())
+    assert import_file(kind="workorders", path=path).ok
     settings.IMPORT_BULK_MIN_ROWS = 1
     changed = [wo(content="复核后补充说明"), wo("WO0009", "2026-03-09 09:00:00")]
     result = import_file(kind="workorders", path=write_table(tmp_path / "two.csv", WO_HEADER, changed))
     assert (result.created, result.updated, result.unchanged) == (1, 1, 0)
     assert bulk_log() == []  # 2 rows into a table of 5: the monthly increment, no table locks
+    again = import_file(kind="workorders", path=path)
+    assert (again.created, again.updated, again.unchanged) == (0, 1, 4)
+    assert bulk_log() == []  # a re-import: rebuilding every index to change one row would be absurd
+
+
+@postgres_only
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_a_short_file_is_sized_by_its_rows_not_by_what_it_seems(tmp_path, settings, suffix, bulk_log):
+    """An XLSX's <dimension> says a million rows when whole columns were formatted; a CSV's
+    line count grows with line breaks inside cells. Neither may make 5 rows look like 150."""
+    settings.IMPORT_BULK_MIN_ROWS = 100
+    rows = sample_orders()
+    path = tmp_path / f"orders{suffix}"
+    if suffix == ".csv":
+        for row in rows:
+            row[20] = "\n".join(["客户反映："] + ["现场情况说明"] * 30)
+        write_table(path, WO_HEADER, rows)
+        assert path.read_bytes().count(b"\n") > 150
+    else:
+        write_table(path, WO_HEADER, rows)
+        with zipfile.ZipFile(path) as z:  # as Excel writes it when whole columns are formatted
+            parts = {name: z.read(name) for name in z.namelist()}
+        sheet = "xl/worksheets/sheet1.xml"
+        parts[sheet] = re.sub(rb'<dimension ref="[^"]*" ?/>', b'<dimension ref="A1:U1048576"/>', parts[sheet])
+        assert b"A1:U1048576" in parts[sheet]
+        with zipfile.ZipFile(path, "w") as z:
+            for name, data in parts.items():
+                z.writestr(name, data)
+    result = import_file(kind="workorders", path=path)
+    assert result.ok and result.created == 5
+    assert bulk_log() == []
+
+
+@postgres_only
+def test_the_size_of_a_long_xlsx_is_never_guessed(tmp_path, settings, monkeypatch, bulk_log):
+    settings.IMPORT_BULK_MIN_ROWS = 1
+    monkeypatch.setattr(base, "CHUNK_ROWS", 2)  # ... but past the first chunk an XLSX's size is unknown
+    result = import_file(kind="workorders", path=write_table(tmp_path / "o.xlsx", WO_HEADER, sample_orders()))
+    assert result.ok and result.created == 5
+    assert bulk_log() == []
+
+
+@postgres_only
+def test_busy_tables_make_the_file_go_row_by_row(tmp_path, settings, monkeypatch, caplog, bulk_log):
+    """A reader holding one of the tables: the import never waits for it holding others (no deadlock)."""
+    settings.IMPORT_BULK_MIN_ROWS = 1
+    monkeypatch.setattr(bulk, "LOCK_ATTEMPTS", 3)
+    monkeypatch.setattr(bulk, "LOCK_PAUSE", 0.01)
+    params = connection.get_connection_params()
+    with psycopg.connect(**params) as reader:  # a page's transaction, reading org units
+        reader.execute("SELECT count(*) FROM grid_orgunit").fetchone()
+        result = import_file(kind="workorders", path=write_table(tmp_path / "o.csv", WO_HEADER, sample_orders()))
+        reader.rollback()
+    assert result.ok and result.created == 5
+    assert bulk_log() == ["bulk load of complaints_workorder, complaints_customer: the tables stayed busy; "
+                          "loading row by row"]
 
 
 def test_the_bulk_way_is_never_taken_on_sqlite_or_for_a_dry_run(tmp_path, settings, bulk_log):
