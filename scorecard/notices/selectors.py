@@ -17,7 +17,7 @@ from django.db.models import Q
 from scorecard.complaints.selectors import complaint_profile, hotspot_districts
 from scorecard.kpis.models import Rectification, ReportingMonth
 from scorecard.kpis.selectors import scorecard_for_month, trace_for_month
-from scorecard.months import label, shift
+from scorecard.months import label
 
 from .models import Notice, notice_number
 

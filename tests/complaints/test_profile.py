@@ -1,17 +1,14 @@
 """The month's complaint profile, pinned through `complaint_profile --json` (interfaces.md)."""
 import io
 import json
-from datetime import timedelta
 
 import pytest
 from django.core.management import call_command, execute_from_command_line
 from django.core.management.base import CommandError
-from django.db.models import Count, Q
 
 from scorecard.complaints import selectors
-from scorecard.complaints.models import WorkOrder
 
-from .conftest import SH, local
+from .conftest import local
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ import pytest
 from django.db import connection, transaction
 
 from scorecard.complaints.importers import base, bulk
+from scorecard.complaints.importers.writers import WriteLane
 from scorecard.complaints.models import WorkOrder
 from scorecard.complaints.services import import_file
 
@@ -176,3 +177,14 @@ def test_the_bulk_way_is_never_taken_on_sqlite_or_for_a_dry_run(tmp_path, settin
     assert import_file(kind="workorders", path=path).ok
     assert len(bulk_log()) == (2 if connection.vendor == "postgresql" else 0)
     assert sys.getswitchinterval() == switch_interval
+
+
+@postgres_only
+def test_overlapping_write_lanes_restore_the_switch_interval_when_the_last_one_closes():
+    before = sys.getswitchinterval()
+    first, second = WriteLane(connection), WriteLane(connection)  # e.g. two imports in one threaded worker
+    assert sys.getswitchinterval() < before
+    first.close()
+    assert sys.getswitchinterval() < before  # the second is still parsing
+    second.close()
+    assert sys.getswitchinterval() == before
