@@ -158,22 +158,24 @@ class Derived:
     spec: UpsertSpec
     select: str
 
+    def __post_init__(self):
+        assert self.spec.touch is None, "a derived upsert sets no auto_now column"
+
     def sql(self, connection, chunk_table: str) -> str:
         qn = lambda c: _q(connection, c)  # noqa: E731
         spec = self.spec
-        sets, where = _set_and_where(connection, spec, "EXCLUDED", "row")
         extras = "".join(", %s" for _ in spec.extra_columns)
         return (f"INSERT INTO {qn(spec.table)} ({', '.join(map(qn, [*spec.columns, *spec.extra_columns]))}) "
                 f"SELECT d.*{extras} FROM ({self.select.format(chunk=qn(chunk_table))}) d "
-                f"ON CONFLICT ({', '.join(map(qn, spec.key_columns))}) DO UPDATE SET {sets} WHERE {where}")
+                + _on_conflict(connection, spec, "EXCLUDED", "row"))
 
 
 def _q(connection, name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def _set_and_where(connection, spec: UpsertSpec, new_alias: str, distinct: str) -> tuple[str, str]:
-    """The SET list and the 'row differs' condition of the upsert."""
+def _on_conflict(connection, spec: UpsertSpec, new_alias: str, distinct: str) -> str:
+    """``ON CONFLICT (key) DO UPDATE SET ... WHERE <the row really differs>``, every upsert's tail."""
     qn = lambda c: _q(connection, c)  # noqa: E731
     table = qn(spec.table)
     keys = set(spec.key_columns)
@@ -193,7 +195,8 @@ def _set_and_where(connection, spec: UpsertSpec, new_alias: str, distinct: str) 
         where = f"({', '.join(olds)}) IS DISTINCT FROM ({', '.join(news)})"
     else:  # SQLite: IS NOT is its NULL-safe inequality
         where = " OR ".join(f"{o} IS NOT {n}" for o, n in zip(olds, news)) or "FALSE"
-    return ", ".join(sets), where
+    return (f"ON CONFLICT ({', '.join(map(qn, spec.key_columns))}) "
+            f"DO UPDATE SET {', '.join(sets)} WHERE {where}")
 
 
 class SqlUpsertWriter(Counts):
@@ -202,11 +205,10 @@ class SqlUpsertWriter(Counts):
         self.spec = spec
         qn = lambda c: _q(connection, c)  # noqa: E731
         cols = list(spec.columns) + spec.extra_columns + ([spec.touch_column] if spec.touch_column else [])
-        sets, where = _set_and_where(connection, spec, "excluded", "is_not")
         self.sql = (
             f"INSERT INTO {qn(spec.table)} ({', '.join(map(qn, cols))}) "
             f"VALUES ({', '.join(['%s'] * len(cols))}) "
-            f"ON CONFLICT ({', '.join(map(qn, spec.key_columns))}) DO UPDATE SET {sets} WHERE {where}"
+            + _on_conflict(connection, spec, "excluded", "is_not")
         )
         self.key_pos = [spec.fields.index(k) for k in spec.key]
         self.adapters = [self._adapter(f) for f in spec.field_objs]
@@ -283,7 +285,6 @@ class PostgresCopyWriter(Counts):
                 # The file order of the chunk's rows ("the last non-blank value wins").
                 cur.execute(f"ALTER TABLE {qn(self.temp)} ADD COLUMN _seq bigint GENERATED ALWAYS AS IDENTITY")
         self.derived = [(d.sql(connection, self.temp), d.spec.extra_values or None) for d in derived]
-        sets, where = _set_and_where(connection, spec, "EXCLUDED", "row")
         insert_cols = ", ".join(map(qn, [*spec.columns, *spec.extra_columns]))
         select_cols = ", ".join([cols, *(["%s"] * len(spec.extra_columns))])
         if spec.touch_column:
@@ -292,13 +293,13 @@ class PostgresCopyWriter(Counts):
         self.upsert_sql = (
             f"WITH up AS (INSERT INTO {qn(spec.table)} ({insert_cols}) "
             f"SELECT {select_cols} FROM {qn(self.temp)} "
-            f"ON CONFLICT ({', '.join(map(qn, spec.key_columns))}) DO UPDATE SET {sets} WHERE {where} "
+            f"{_on_conflict(connection, spec, 'EXCLUDED', 'row')} "
             f"RETURNING (xmax = 0) AS inserted) "
             f"SELECT count(*) FILTER (WHERE inserted), count(*) FROM up"
         )
         self.truncate_sql = f"TRUNCATE {qn(self.temp)}"
-        self._tx = None  # psycopg's adapters, for formatting COPY rows
         self.drop_sql = f"DROP TABLE IF EXISTS {qn(self.temp)}"
+        self._tx = None  # psycopg's adapters, for formatting COPY rows
 
     def write(self, records: list[tuple]) -> None:
         if not records:
