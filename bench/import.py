@@ -214,21 +214,20 @@ def bulk_floor(url: str) -> dict[str, float]:
     indexes and foreign keys, INSERT ... SELECT the imported rows, rebuild
     both and ANALYZE, as a large import into an empty table does.
     """
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "scorecard.settings")
+    import django
+
+    django.setup()  # the importers' package imports the models; no Django connection is used here
+    from scorecard.complaints.importers.bulk import table_definitions
+
     with psycopg_connect(url) as conn, conn.cursor() as cur:
         conn.autocommit = False
         cur.execute("CREATE TEMP TABLE floor_src AS SELECT * FROM complaints_workorder")
-        cur.execute("""SELECT ic.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i
-                       JOIN pg_class ic ON ic.oid = i.indexrelid
-                       WHERE i.indrelid = 'complaints_workorder'::regclass AND NOT EXISTS (
-                         SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid AND c.conrelid = i.indrelid)""")
-        indexes = cur.fetchall()
-        cur.execute("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-                    "WHERE conrelid = 'complaints_workorder'::regclass AND contype = 'f'")
-        fks = cur.fetchall()
+        dropped = table_definitions(conn, "complaints_workorder")  # what the importer's bulk way drops
         cur.execute("TRUNCATE complaints_workorder CASCADE")
-        for name, _ in fks:
+        for name, _, _ in dropped.foreign_keys:
             cur.execute(f'ALTER TABLE complaints_workorder DROP CONSTRAINT "{name}"')
-        for name, _ in indexes:
+        for name, _ in dropped.indexes:
             cur.execute(f'DROP INDEX "{name}"')
         cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
         timings = {}
@@ -236,11 +235,11 @@ def bulk_floor(url: str) -> dict[str, float]:
         cur.execute("INSERT INTO complaints_workorder SELECT * FROM floor_src")
         timings["insert"] = time.perf_counter() - started
         mark = time.perf_counter()
-        for _, statement in indexes:
+        for _, statement in dropped.indexes:
             cur.execute(statement)
         timings["indexes"] = time.perf_counter() - mark
         mark = time.perf_counter()
-        for name, definition in fks:
+        for name, definition, _ in dropped.foreign_keys:
             cur.execute(f'ALTER TABLE complaints_workorder ADD CONSTRAINT "{name}" {definition}')
         timings["foreign_keys"] = time.perf_counter() - mark
         mark = time.perf_counter()

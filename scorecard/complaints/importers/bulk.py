@@ -36,28 +36,53 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import OperationalError, transaction
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_MIN_ROWS = 100_000
 # NOWAIT attempts to take every lock at once, and the pause between them (s).
 LOCK_ATTEMPTS = 20
 LOCK_PAUSE = 0.25
 
 
-def min_rows() -> int:
-    return int(getattr(settings, "IMPORT_BULK_MIN_ROWS", DEFAULT_MIN_ROWS))
-
-
 @dataclass
-class _Table:
+class TableDefinitions:
+    """What the bulk way drops from a table and rebuilds."""
+
     name: str
     indexes: list[tuple[str, str]]  # (name, CREATE INDEX statement)
     foreign_keys: list[tuple[str, str, str]]  # (name, constraint definition, referenced table)
+
+
+def table_definitions(connection, table: str) -> TableDefinitions:
+    """``table``'s secondary indexes and foreign keys, as the catalog holds them.
+
+    ``connection`` is a Django or a psycopg connection (bench/import.py times
+    the same recipe without Django).
+    """
+    with connection.cursor() as cur:
+        # Secondary = neither the primary key nor backing a constraint (the
+        # unique order number stays: the upsert's ON CONFLICT needs it).
+        cur.execute(
+            """
+            SELECT ic.relname, pg_get_indexdef(i.indexrelid)
+            FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
+            WHERE i.indrelid = %s::regclass
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid
+                              AND c.conrelid = i.indrelid)
+            ORDER BY ic.relname
+            """, [table])
+        indexes = cur.fetchall()
+        cur.execute(
+            """
+            SELECT conname, pg_get_constraintdef(oid), confrelid::regclass::text FROM pg_constraint
+            WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname
+            """, [table])
+        foreign_keys = cur.fetchall()
+    return TableDefinitions(table, indexes, foreign_keys)
 
 
 @dataclass
@@ -65,19 +90,19 @@ class BulkLoad:
     """The dropped definitions of the tables loaded the bulk way, to rebuild at ``restore()``."""
 
     connection: object
-    tables: list[_Table] = field(default_factory=list)
+    tables: list[TableDefinitions]
 
     @classmethod
     def begin(cls, connection, bulk_models, *, file_rows: int) -> BulkLoad | None:
         """Drop the secondary indexes and foreign keys of those of ``bulk_models`` that
         ``file_rows`` would at least double; None if none (or the locks can't be had)."""
-        threshold = min_rows()
+        threshold = settings.IMPORT_BULK_MIN_ROWS
         if connection.vendor != "postgresql" or threshold <= 0 or file_rows < threshold:
             return None
         names = [m._meta.db_table for m in bulk_models if cls._at_most(connection, m, file_rows // 2)]
         if not names:
             return None
-        load = cls(connection, [cls._definitions(connection, name) for name in names])
+        load = cls(connection, [table_definitions(connection, name) for name in names])
         if not load._lock():
             logger.warning("bulk load of %s: the tables stayed busy; loading row by row", ", ".join(names))
             return None
@@ -95,29 +120,6 @@ class BulkLoad:
         with connection.cursor() as cur:
             cur.execute(f"SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT %s) t", [limit + 1])
             return cur.fetchone()[0] <= limit
-
-    @staticmethod
-    def _definitions(connection, table: str) -> _Table:
-        with connection.cursor() as cur:
-            # Secondary = neither the primary key nor backing a constraint (the
-            # unique order number stays: the upsert's ON CONFLICT needs it).
-            cur.execute(
-                """
-                SELECT ic.relname, pg_get_indexdef(i.indexrelid)
-                FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
-                WHERE i.indrelid = %s::regclass
-                  AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid
-                                  AND c.conrelid = i.indrelid)
-                ORDER BY ic.relname
-                """, [table])
-            indexes = cur.fetchall()
-            cur.execute(
-                """
-                SELECT conname, pg_get_constraintdef(oid), confrelid::regclass::text FROM pg_constraint
-                WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname
-                """, [table])
-            foreign_keys = cur.fetchall()
-        return _Table(table, indexes, foreign_keys)
 
     def _lock(self) -> bool:
         """Every table the DDL touches, ACCESS EXCLUSIVE, all at once or not at all."""
