@@ -96,8 +96,7 @@ def _request(*, month: dt.date, user, correction_note: str) -> Notice:
             code="correction_note_required")
     now = timezone.now()
     fields = dict(status=Notice.Status.PENDING, progress=0, stage=gettext_noop("排队中"), error="",
-                  requested_by=user,
-                  requested_at=now, enqueued_at=None, started_at=None, heartbeat_at=None,
+                  requested_by=user, requested_at=now, enqueued_at=None, started_at=None, heartbeat_at=None,
                   corrects=published, correction_note=correction_note if published else "")
     if working is not None:  # a draft or a failed render: same version, rendered again
         for key, value in fields.items():

@@ -27,6 +27,9 @@ _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
 _ZERO_WIDTH_RE = re.compile(f"[{_ZERO_WIDTH}]")
 # ... and NUL, which no database text column can hold: a file with it is damaged.
 _JUNK_RE = re.compile(f"[{_ZERO_WIDTH}\x00]")
+_SNIFF_BYTES = 1 << 20
+
+Row = tuple[int, list]  # (spreadsheet row number, cells)
 
 
 class _NulCharacter(Exception):
@@ -37,9 +40,6 @@ def _clean_line(line: str) -> str:
     if "\x00" in line:
         raise _NulCharacter
     return _ZERO_WIDTH_RE.sub("", line)
-_SNIFF_BYTES = 1 << 20
-
-Row = tuple[int, list]  # (spreadsheet row number, cells)
 
 
 class FileFormatError(Exception):
