@@ -29,8 +29,8 @@ from . import selectors
 from .customer_services import set_customer_sensitive
 from .filters import MonthField, OrderFilter, UnitChoiceField
 from .models import Customer, WorkOrder
-from .tables import (HotspotData, HotspotTable, HotTopicTable, OrderTable, RepeatDemandTable, RisingTable, SensitiveCustomerTable,
-                     orders_url)
+from .tables import (HotspotData, HotspotTable, HotTopicTable, OrderTable, RepeatDemandTable, RisingTable,
+                     SensitiveCustomerTable, orders_url)
 
 EXPORT_FORMATS = ("csv", "xlsx")
 HOTSPOT_TABLES = {
@@ -106,27 +106,28 @@ def analysis(request):
                                compute=lambda: selectors.profile_figures(month, unit))
     params = {"month": figures["month"], "unit": unit.pk if unit else None}
     if request.GET.get("_export") in EXPORT_FORMATS and request.GET.get("_table") in HOTSPOT_TABLES:
-        field, title = HOTSPOT_TABLES[request.GET["_table"]]
-        table = HotspotTable(HotspotData(list(figures["hotspots"][field])), params=params,
-                             prefix=f"{request.GET['_table']}-")
-        RequestConfig(request, paginate={"per_page": 20}).configure(table)
-        return _export(request, table, f"{title}-{figures['month']}")
+        key = request.GET["_table"]
+        return _export(request, _hotspot_table(request, key, figures, params),
+                       f"{HOTSPOT_TABLES[key][1]}-{figures['month']}")
     # The page's content depends on the month, the unit, the viewer's scope and role (department heads'
     # customer lists, masked names, the unit picker), the language and the query string (sort and page
     # links): its HTML is kept per data version for exactly those (freshness.fragment).
     body = freshness.fragment(request, "analysis", compute=lambda: render_to_string(
-        "complaints/_analysis_body.html", _analysis_context(request, scope, form, month, unit, figures), request))
+        "complaints/_analysis_body.html",
+        _analysis_context(request, scope, form, month, unit, unit_key, figures, params), request))
     return render(request, "complaints/analysis.html", {"body": body})
 
 
-def _analysis_context(request, scope, form, month, unit, figures) -> dict:
-    unit_key = unit.pk if unit else "province"
-    params = {"month": figures["month"], "unit": unit.pk if unit else None}
-    hotspot_tables = []
-    for key, (field, title) in HOTSPOT_TABLES.items():
-        table = HotspotTable(HotspotData(list(figures["hotspots"][field])), params=params, prefix=f"{key}-")
-        RequestConfig(request, paginate={"per_page": 20}).configure(table)
-        hotspot_tables.append({"key": key, "title": title, "table": table, "count": len(figures["hotspots"][field])})
+def _hotspot_table(request, key: str, figures: dict, params: dict) -> HotspotTable:
+    table = HotspotTable(HotspotData(list(figures["hotspots"][HOTSPOT_TABLES[key][0]])), params=params,
+                         prefix=f"{key}-")
+    RequestConfig(request, paginate={"per_page": 20}).configure(table)
+    return table
+
+
+def _analysis_context(request, scope, form, month, unit, unit_key, figures, params) -> dict:
+    hotspot_tables = [{"key": key, "title": title, "table": _hotspot_table(request, key, figures, params),
+                       "count": len(figures["hotspots"][field])} for key, (field, title) in HOTSPOT_TABLES.items()]
 
     proactive = {
         "regional_demands": freshness.cached("regional", month.isoformat(), unit_key,

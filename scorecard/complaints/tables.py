@@ -36,7 +36,7 @@ class LocalDateTimeColumn(tables.DateTimeColumn):
         return localtime(value).strftime("%Y-%m-%d %H:%M")
 
     def value(self, value):
-        return localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+        return self.render(value) if value else ""
 
 
 class PersonalDataMixin:
