@@ -90,6 +90,7 @@ class Notification(models.Model):
         APPEAL_FILED = "appeal_filed", _("收到申诉")
         APPEAL_DECIDED = "appeal_decided", _("申诉已处理")
         APPEAL_WINDOW = "appeal_window", _("申诉期开放")
+        DRAFT_UPDATED = "draft_updated", _("通报草稿已更新")
         NOTICE_PUBLISHED = "notice_published", _("通报已发布")
         RECTIFICATION_DUE = "rectification_due", _("整改即将到期")
         RECTIFICATION_OVERDUE = "rectification_overdue", _("整改已逾期")

@@ -116,7 +116,10 @@ def appeal_decided(appeal) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         order = appeal.work_order.order_no
         accepted = appeal.status == "accepted"
-        title = (_("申诉已采纳：工单 %(order)s") if accepted else _("申诉已驳回：工单 %(order)s")) % {"order": order}
+        if appeal.status == "closed":  # the month was published early with the appeal undecided
+            title = _("申诉未处理即关闭：工单 %(order)s") % {"order": order}
+        else:
+            title = (_("申诉已采纳：工单 %(order)s") if accepted else _("申诉已驳回：工单 %(order)s")) % {"order": order}
         outcome = (_("该投诉改由 %(to)s 负责。") % {"to": appeal.to_department.name} if accepted
                    else _("该投诉仍由 %(from)s 负责。") % {"from": appeal.from_department.name})
         notify(users=[appeal.filed_by], kind=Notification.Kind.APPEAL_DECIDED, title=title,
@@ -133,6 +136,17 @@ def appeal_window_opened(reporting_month) -> None:
                body=_("请核对本部门 %(month)s 的考核结果和归属投诉；如对归因有异议，请在 %(deadline)s 前提出申诉。") % {
                    "month": month, "deadline": _local(reporting_month.appeal_deadline)},
                url=reverse("kpis:scorecard") + f"?month={month}")
+
+
+def draft_updated(notice) -> None:
+    """An accepted appeal moved a complaint and the draft was rendered again: department heads."""
+    month = notice.month.strftime("%Y-%m")
+    with translation.override(settings.LANGUAGE_CODE):
+        notify(users=list(_department_heads()), kind=Notification.Kind.DRAFT_UPDATED,
+               title=_("%(month)s 通报草稿已按申诉处理结果更新") % {"month": month},
+               body=_("申诉采纳后投诉归属已调整，%(month)s 通报草稿（第%(version)s版）已重新生成，请核对本部门的考核结果。") % {
+                   "month": month, "version": notice.version},
+               url=reverse("notices:list") + f"?month={month}")
 
 
 def notice_published(notice) -> None:

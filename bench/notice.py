@@ -101,7 +101,7 @@ def main() -> None:
     cache.clear()
     parts = {}
     for name, fn in (("scorecard (re-trace + KPIs + last month)", lambda: scorecard_for_month(month)),
-                     ("trace", lambda: trace_for_month(month, retrace=False)),
+                     ("trace", lambda: trace_for_month(month)),
                      ("complaint profile", lambda: complaint_profile(month)),
                      ("hotspots", lambda: hotspot_block(month)),
                      ("overdue rectifications", lambda: overdue_block(month, timezone.localdate()))):

@@ -46,7 +46,7 @@ def scorecard(month: dt.date) -> dict:
     rm = kpi_selectors.published_month(month)
     if rm is not None and rm.scorecard is not None:
         return rm.scorecard
-    return kpi_selectors.scorecard_for_month(month, retrace=False)
+    return kpi_selectors.scorecard_for_month(month)
 
 
 def _rectifications(scope: scoping.Scope):

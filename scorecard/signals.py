@@ -12,3 +12,7 @@ command line), ``result`` (the ImportResult), ``source`` (the file name as given
 from django.dispatch import Signal
 
 data_imported = Signal()
+
+# Sent by kpis after an accepted appeal moved a complaint to another department (after the
+# commit): the notices app renders the month's draft again. Arguments: ``month``, ``user``.
+attribution_changed = Signal()

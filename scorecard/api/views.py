@@ -75,7 +75,7 @@ class ScorecardView(APIView):
     def get(self, request):
         month = _month(request, kpi_selectors.latest_month)
         published = kpi_selectors.published_month(month) is not None
-        card = kpi_selectors.scorecard_for_month(month, retrace=not published)
+        card = kpi_selectors.scorecard_for_month(month)
         card = scoped_scorecard(card, scoping.scope_for(request.user), published=published)
         return Response({**card, "published": published})
 
@@ -144,10 +144,6 @@ class IncidentListView(APIView):
                        "month": serializers.CharField(), "incidents": serializers.ListField(child=INCIDENT)}))
     def get(self, request):
         month = _month(request, kpi_selectors.latest_month)
-        if kpi_selectors.published_month(month) is None:
-            from scorecard.kpis.services import trace_month
-
-            trace_month(month=month)  # as the incidents page: a draft month is traced from current data
         scope = scoping.scope_for(request.user)
         qs = _incidents().filter(scoping.district_q(scope), month=month)
         if scope.department_id is not None:

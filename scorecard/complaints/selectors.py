@@ -464,3 +464,13 @@ def order_list(*, complaints_only: bool = True) -> QuerySet:
     if complaints_only:
         qs = qs.filter(is_complaint=True)
     return qs.order_by("-accepted_at", "-pk")
+
+
+# Placeholders until the profile freeze lands (h-freeze).
+def late_rows(month) -> dict:
+    return {"new": {"count": 0, "orders": []}, "changed": {"count": 0, "orders": []},
+            "gone": {"count": 0, "orders": []}}
+
+
+def profile_changes(month) -> list[dict]:
+    return []

@@ -45,7 +45,9 @@ class RuleSettings(models.Model):
     def current(cls) -> "RuleSettings":
         obj = cls.objects.order_by("pk").first()
         if obj is None:
-            obj = cls.objects.create(fallback_department=Department.objects.get(code="yx"))
+            # The defaults, unsaved: reading the rules must not write them (the seed migration
+            # and the admin store the row).
+            obj = cls(fallback_department=Department.objects.get(code="yx"))
         return obj
 
 
@@ -153,14 +155,36 @@ class WorkingDayOverride(models.Model):
 
 
 class ReportingMonth(models.Model):
-    """The state of one month in the monthly cycle: draft → appeal window → published."""
+    """The state of one month in the monthly cycle (``stage``):
+
+        open → cutoff (数据截止) → appeal (初稿 + 申诉期) → review (复核) → published (发布)
+
+    Each step is a service of kpis.services, by a named user (or recorded as automatic),
+    audited. The row is also the month's lock: tracing and publication take it FOR UPDATE,
+    so two traces of one month never run at once.
+    """
+
+    class Stage(models.TextChoices):
+        OPEN = "open", _("数据收集中")
+        CUTOFF = "cutoff", _("数据已截止")
+        APPEAL = "appeal", _("初稿·申诉期")
+        REVIEW = "review", _("复核")
+        PUBLISHED = "published", _("已发布")
 
     month = models.DateField(_("月份"), unique=True)
+    cutoff_at = models.DateTimeField(_("数据截止时间"), null=True, blank=True)
+    cutoff_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+", verbose_name=_("数据截止声明人"))
+    # True when ``notice generate`` declared the cutoff because nobody had (recorded as such).
+    cutoff_auto = models.BooleanField(_("生成初稿时自动截止"), default=False)
+    traced_at = models.DateTimeField(_("最近溯源时间"), null=True, blank=True)
     draft_at = models.DateTimeField(_("首份草稿时间"), null=True, blank=True)
     appeal_deadline = models.DateTimeField(_("申诉截止时间"), null=True, blank=True)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="+", verbose_name=_("发布人"))
+    # Why the month was published inside the appeal window or with undecided appeals (blank otherwise).
+    publish_reason = models.TextField(_("提前发布理由"), blank=True)
     # The frozen read-outs of a published month (scorecard, trace), exactly as published.
     scorecard = models.JSONField(_("考核快照"), null=True, blank=True, editable=False)
     trace = models.JSONField(_("溯源快照"), null=True, blank=True, editable=False)
@@ -177,6 +201,14 @@ class ReportingMonth(models.Model):
     @property
     def is_published(self) -> bool:
         return self.published_at is not None
+
+    def stage_at(self, now) -> str:
+        """Where the month stands in the cycle at ``now`` (the appeal window closes by the clock)."""
+        if self.published_at is not None:
+            return self.Stage.PUBLISHED
+        if self.draft_at is not None:
+            return self.Stage.APPEAL if self.appeal_deadline and now <= self.appeal_deadline else self.Stage.REVIEW
+        return self.Stage.CUTOFF if self.cutoff_at is not None else self.Stage.OPEN
 
 
 class Incident(models.Model):
@@ -274,6 +306,9 @@ class Appeal(models.Model):
         PENDING = "pending", _("待处理")
         ACCEPTED = "accepted", _("已采纳")
         REJECTED = "rejected", _("已驳回")
+        # Still pending when an analyst published the month early (with a recorded reason):
+        # closed undecided, not silently rejected; it can be raised again for a correction.
+        CLOSED = "closed", _("发布时未处理")
 
     work_order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="appeals",
                                    verbose_name=_("工单"))
@@ -343,6 +378,37 @@ class WorkCalendar(models.Model):
         verbose_name = _("工作日历")
         verbose_name_plural = _("工作日历")
         ordering = ["date"]
+
+
+class LateData(models.Model):
+    """补录: an import that brought rows dated in a month that was already published.
+
+    The rows are kept (the work orders are upserted as usual) but the month's figures stay
+    those of its snapshot; they enter only through a correction version, whose publication
+    fills ``included_in_version``. ``changes`` are the figures a correction would change,
+    as measured right after this import (published vs current).
+    """
+
+    month = models.DateField(_("月份"), db_index=True)
+    kind = models.CharField(_("数据类型"), max_length=20)
+    source = models.CharField(_("文件"), max_length=255, blank=True)
+    sha256 = models.CharField(_("文件 SHA-256"), max_length=64, blank=True)
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("导入人"))
+    imported_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
+    rows_new = models.PositiveIntegerField(_("新增投诉"), default=0)
+    rows_changed = models.PositiveIntegerField(_("变更投诉"), default=0)
+    rows_gone = models.PositiveIntegerField(_("移出投诉"), default=0)
+    changes = models.JSONField(_("影响的指标"), default=list, blank=True)
+    included_in_version = models.PositiveSmallIntegerField(_("已纳入更正版"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("补录数据")
+        verbose_name_plural = _("补录数据")
+        ordering = ["-imported_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.kind} {self.source}"
 
 
 class DataVersion(models.Model):

@@ -13,13 +13,15 @@ from django.utils.translation import gettext_lazy as _
 
 from scorecard.complaints.models import WorkOrder
 from scorecard.grid.models import Department, District, OrgUnit
-from scorecard.months import label, last_day
+from scorecard.months import label, last_day, shift
 
 from . import freshness
 from .attribution import RULES, attributed, default_table, month_complaints
 from .expressions import DurationSeconds, Median, acknowledged_in_time_q, clock_annotations, is_repeat, on_time_q, \
     with_deadline
-from .models import Incident, IncidentComplaint, KpiDefinition, Rectification, ReportingMonth, RuleSettings
+from .models import (
+    Appeal, Incident, IncidentComplaint, KpiDefinition, LateData, Rectification, ReportingMonth, RuleSettings,
+)
 
 
 def _round(value, places: str = "0.01"):
@@ -202,43 +204,40 @@ def _has_data(month: dt.date) -> bool:
     return month_complaints(month).exists()
 
 
-def scorecard_for_month(month: dt.date, *, retrace: bool = True) -> dict:
+def scorecard_for_month(month: dt.date) -> dict:
     """The scorecard read-out (interfaces.md), with rank movement against the month before.
 
-    Published: the frozen snapshot. Unpublished: computed from current data,
-    cached per data version (see freshness).
+    Published: the frozen snapshot. Unpublished: computed from current data and the
+    month's last trace, cached per data version (see freshness). Never traces: reads
+    never write (tracing runs when its inputs change, kpis.services.retrace_after_import).
     """
     rm = published_month(month)
     if rm is not None and rm.scorecard is not None:
         return rm.scorecard
-    return freshness.cached("scorecard", label(month), compute=lambda: _scorecard_from_data(month, retrace))
+    return freshness.cached("scorecard", label(month), compute=lambda: _scorecard_from_data(month))
 
 
-def _scorecard_from_data(month: dt.date, retrace: bool) -> dict:
-    from scorecard.months import shift
-
-    if retrace:
-        ensure_traced(month)
+def _scorecard_from_data(month: dt.date) -> dict:
     previous_month = shift(month, -1)
     prev = published_month(previous_month)
     previous = prev.scorecard if prev else (compute_scorecard(previous_month) if _has_data(previous_month) else None)
     return _with_movement(compute_scorecard(month), previous)
 
 
-def ensure_traced(month: dt.date) -> None:
-    """Re-trace an unpublished month once per data version."""
-    from .services import trace_month
+def trace_state(month: dt.date) -> dict:
+    """Whether an unpublished month's incidents are current: ``traced_at`` of its last trace
+    (None: nobody traced it yet, so rule 2 of attribution has not been applied)."""
+    rm = ReportingMonth.objects.filter(month=month).only("traced_at", "published_at").first()
+    return {"published": bool(rm and rm.is_published), "traced_at": rm.traced_at if rm else None,
+            "traced": bool(rm and (rm.traced_at or rm.is_published))}
 
-    if published_month(month) is None:
-        freshness.cached("traced", label(month), compute=lambda: bool(trace_month(month=month)) or True)
 
-
-def trace_for_month(month: dt.date, *, retrace: bool = True) -> dict:
+def trace_for_month(month: dt.date) -> dict:
+    """The trace read-out: frozen for a published month, the stored incidents otherwise
+    (as the last trace left them; ``traced`` says whether there was one)."""
     rm = published_month(month)
     if rm is not None and rm.trace is not None:
         return rm.trace
-    if retrace:
-        ensure_traced(month)
     incidents = (Incident.objects.filter(month=month).select_related("district", "city", "department",
                                                                       "rectification")
                  .order_by("district_id", "kind"))
@@ -256,7 +255,7 @@ def trace_for_month(month: dt.date, *, retrace: bool = True) -> dict:
             "complaints": links.get(inc.pk, []), "evidence": inc.evidence,
             "rectification": {"due_on": rect.due_on.isoformat(), "status": rect.status} if rect else None,
         })
-    return {"month": label(month), "incidents": out}
+    return {"month": label(month), "traced": trace_state(month)["traced"], "incidents": out}
 
 
 # --- Pages ---------------------------------------------------------------------
@@ -352,7 +351,53 @@ def appeal_history(appeal) -> list:
     """Every audit entry of an appeal and of the other appeals of the same complaint, oldest first."""
     from accounts.models import AuditLog
 
-    from .models import Appeal
-
     ids = [str(pk) for pk in Appeal.objects.filter(work_order_id=appeal.work_order_id).values_list("pk", flat=True)]
     return list(AuditLog.objects.filter(object_type="kpis.appeal", object_id__in=ids).order_by("at", "id"))
+
+
+# --- The monthly cycle ------------------------------------------------------------------
+
+CYCLE_STEPS = [
+    ("cutoff", _("数据截止")), ("draft", _("初稿")), ("appeal", _("申诉期")), ("review", _("复核")),
+    ("published", _("发布")),
+]
+
+
+def month_cycle(month: dt.date, *, now: dt.datetime | None = None) -> dict:
+    """Where ``month`` stands in the monthly cycle, each step with who and when (for the
+    notices page and every month's header). A read: nothing is created for a month that
+    has no row yet."""
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    rm = (ReportingMonth.objects.filter(month=month).select_related("cutoff_by", "published_by").first()
+          or ReportingMonth(month=month))
+    appeals = dict(Appeal.objects.filter(month=month).order_by().values_list("status").annotate(n=Count("pk")))
+    stage = rm.stage_at(now)
+    order = [s for s, _label in CYCLE_STEPS]
+    reached = {"cutoff": rm.cutoff_at is not None, "draft": rm.draft_at is not None,
+               "appeal": rm.draft_at is not None, "review": stage in ("review", "published"),
+               "published": rm.is_published}
+    current = {"open": None, "cutoff": "cutoff", "appeal": "appeal", "review": "review",
+               "published": "published"}[stage]
+    late = LateData.objects.filter(month=month, included_in_version__isnull=True)
+    return {
+        "month": month, "label": label(month), "row": rm if rm.pk else None, "stage": stage,
+        "stage_label": ReportingMonth.Stage(stage).label,
+        "steps": [{"code": code, "label": text, "done": reached[code] and code != current,
+                   "current": code == current} for code, text in CYCLE_STEPS],
+        "step_index": order.index(current) if current else -1,
+        "appeals_pending": appeals.get(Appeal.Status.PENDING, 0),
+        "appeals_decided": sum(n for s, n in appeals.items() if s != Appeal.Status.PENDING),
+        "window_open": stage == ReportingMonth.Stage.APPEAL,
+        "traced": bool(rm.traced_at or rm.is_published), "traced_at": rm.traced_at,
+        "late_data": late.count(), "late_rows": sum(late.values_list("rows_new", flat=True)),
+    }
+
+
+def cycle_overview(*, months: list[dt.date]) -> list[dict]:
+    return [month_cycle(m) for m in months]
+
+
+def late_data(month: dt.date):
+    return LateData.objects.filter(month=month).select_related("imported_by").order_by("-imported_at", "-pk")

@@ -4,19 +4,21 @@ import statistics
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import audit, notifications
 from scorecard.grid.models import Department
 from scorecard.months import label, last_day, local_tz
+from scorecard.signals import attribution_changed
 
 from . import calendar as workcal
+from . import freshness
 from .attribution import attributed, month_complaints
 from .models import (
-    Appeal, AttributionOverride, Incident, IncidentComplaint, KpiDefinition, Rectification, ReportingMonth,
-    RuleSettings, SnapshotAttribution, WorkCalendar, WorkingDayOverride,
+    Appeal, AttributionOverride, Incident, IncidentComplaint, KpiDefinition, LateData, Rectification,
+    ReportingMonth, RuleSettings, SnapshotAttribution, WorkCalendar, WorkingDayOverride,
 )
 from .selectors import compute_scorecard
 from .tracing import detect
@@ -49,16 +51,48 @@ def _link_filter(kind: str):
     }[kind]
 
 
+def lock_month(month: dt.date) -> ReportingMonth:
+    """The month's row, created if missing and locked FOR UPDATE until the transaction ends.
+
+    It serialises the writers of one month (traces, cutoff, publication): a second trace of
+    the same month waits for the first instead of colliding on ``incident_unique``. Call it
+    inside a transaction. (SQLite has no row locks; its single writer serialises anyway.)
+    """
+    month = month.replace(day=1)
+    try:
+        with transaction.atomic():
+            ReportingMonth.objects.get_or_create(month=month)
+    except IntegrityError:
+        pass  # created by a concurrent writer between our read and our insert: lock theirs
+    return ReportingMonth.objects.select_for_update().get(month=month)
+
+
 @transaction.atomic
-def trace_month(*, month: dt.date) -> list[Incident]:
+def trace_month(*, month: dt.date, user=None, reason: str = "") -> list[Incident]:
     """Detect the month's incidents from current grid data and link its complaints.
+
+    A write, run when its inputs change (an import, a rule edit, a draft, an analyst's
+    button, ``trace_bottlenecks --write``), never by a read. Serialised per month by
+    ``lock_month``; records ``traced_at`` and an audit entry.
 
     Incidents are upserted on (台区, month, kind) so that a re-trace keeps their
     rectification items and progress; incidents the data no longer shows are
     removed with their links.
     """
-    if is_published(month):
+    month = month.replace(day=1)
+    rm = lock_month(month)
+    if rm.is_published:
         raise MonthPublished(month)
+    incidents = _trace(month)
+    rm.traced_at = timezone.now()
+    rm.save(update_fields=["traced_at"])  # a figure model: bumps the data version (freshness)
+    freshness.bump()  # the incident rows were written in bulk, without signals
+    audit.record(user=user, action="month.trace", obj=rm, summary=f"溯源 {label(month)}：{len(incidents)} 起事件",
+                 after={"incidents": len(incidents), "reason": reason})
+    return incidents
+
+
+def _trace(month: dt.date) -> list[Incident]:
     rs = RuleSettings.current()
     departments = {d.name: d.pk for d in Department.objects.all()}
     detected = detect(month)
@@ -135,26 +169,121 @@ def _link_complaints(month: dt.date, incidents: list[Incident]) -> None:
         batch_size=2000)
 
 
-# --- Publication ------------------------------------------------------------
+# --- Re-tracing when inputs change ---------------------------------------------
+
+def months_to_retrace(*, kind: str, months: list[dt.date]) -> list[dt.date]:
+    """The unpublished months whose trace an import of ``kind`` may have changed.
+
+    Work orders: the months the file's orders are dated in. Grid data (台区, loads,
+    outages, projects): also every unpublished month traced before, since a load reading
+    or an outage counts in the 60-day window of the months after it and a project decides
+    the department of every later month.
+    """
+    wanted = {m.replace(day=1) for m in months}
+    if kind != "workorders":
+        wanted |= set(ReportingMonth.objects.filter(traced_at__isnull=False, published_at__isnull=True)
+                      .values_list("month", flat=True))
+    published = set(ReportingMonth.objects.filter(published_at__isnull=False).values_list("month", flat=True))
+    return sorted(wanted - published)
+
+
+def retrace_after_import(*, kind: str, months: list[dt.date], user=None, result=None, source: str = "") -> dict:
+    """What an import that has committed sets off: re-trace the unpublished months it touched,
+    and record rows dated in a published month as late data (补录) instead of moving its figures."""
+    from scorecard.complaints.selectors import late_rows, profile_changes
+
+    traced = []
+    for month in months_to_retrace(kind=kind, months=months):
+        if kind != "workorders" or month_complaints(month).exists():
+            trace_month(month=month, user=user, reason=f"import:{kind}")
+            traced.append(month)
+    late = []
+    if kind == "workorders":
+        for month in sorted({m.replace(day=1) for m in months}):
+            if is_published(month):
+                rows = late_rows(month)
+                late.append(LateData.objects.create(
+                    month=month, kind=kind, source=source[:255], sha256=getattr(result, "sha256", "") or "",
+                    imported_by=user, rows_new=rows["new"]["count"], rows_changed=rows["changed"]["count"],
+                    rows_gone=rows["gone"]["count"], changes=profile_changes(month)))
+    for item in late:
+        audit.record(user=user, action="month.late_data", obj=item,
+                     summary=f"{label(item.month)} 已发布，导入的数据记为补录（新增 {item.rows_new}，变更 {item.rows_changed}）",
+                     after={"source": item.source, "new": item.rows_new, "changed": item.rows_changed,
+                            "gone": item.rows_gone, "changes": item.changes})
+    return {"traced": traced, "late": late}
+
+
+def retrace_unpublished(*, reason: str, user=None) -> list[dt.date]:
+    """Re-trace every unpublished month traced before (a rule or threshold changed)."""
+    months = list(ReportingMonth.objects.filter(traced_at__isnull=False, published_at__isnull=True)
+                  .order_by("month").values_list("month", flat=True))
+    for month in months:
+        trace_month(month=month, user=user, reason=reason)
+    return months
+
+
+# --- The monthly cycle ----------------------------------------------------------
 
 @transaction.atomic
-def publish_month(*, month: dt.date, user) -> ReportingMonth:
-    """Freeze a month: its scorecard, trace and every complaint's attribution.
+def declare_cutoff(*, month: dt.date, user=None, auto: bool = False) -> ReportingMonth:
+    """数据截止: the month's data is declared complete (once; later calls change nothing)."""
+    rm = lock_month(month)
+    if rm.cutoff_at is None:
+        rm.cutoff_at, rm.cutoff_by, rm.cutoff_auto = timezone.now(), user, auto
+        rm.save(update_fields=["cutoff_at", "cutoff_by", "cutoff_auto"])
+        audit.record(user=user, action="month.cutoff", obj=rm,
+                     summary=f"{label(rm.month)} 数据截止" + ("（生成初稿时自动声明）" if auto else ""),
+                     after={"auto": auto})
+    return rm
 
-    Refused while appeals of the month are still pending — publishing would
-    decide them by default.
+
+def publish_blockers(rm: ReportingMonth, now: dt.datetime | None = None) -> list[str]:
+    """Why publishing now would cut the cycle short (empty: nothing stands in the way)."""
+    now = now or timezone.now()
+    reasons = []
+    if rm.draft_at is not None and rm.appeal_deadline and now <= rm.appeal_deadline:
+        reasons.append(_("申诉期尚未结束（截止 %(deadline)s）") % {
+            "deadline": timezone.localtime(rm.appeal_deadline, local_tz()).strftime("%Y-%m-%d %H:%M")})
+    pending = list(Appeal.objects.filter(month=rm.month, status=Appeal.Status.PENDING)
+                   .order_by("work_order__order_no").values_list("work_order__order_no", flat=True))
+    if pending:
+        reasons.append(_("尚有未处理的申诉：%(orders)s") % {"orders": "、".join(pending)})
+    return reasons
+
+
+@transaction.atomic
+def publish_month(*, month: dt.date, user, reason: str = "", correction: bool = False) -> ReportingMonth:
+    """Freeze a month: its scorecard, trace, every complaint's attribution and the complaint
+    profile's rows.
+
+    Refused inside the appeal window or with undecided appeals (code ``early_publish``)
+    unless ``reason`` is given: it is recorded, and the undecided appeals are closed as
+    such (not rejected). ``correction``: the month was re-opened by
+    ``reopen_for_correction`` in this transaction and is frozen again from current data.
     """
-    from .selectors import scorecard_for_month, trace_for_month
+    from scorecard.complaints.services import freeze_month
 
-    rm, _created = ReportingMonth.objects.select_for_update().get_or_create(month=month)
+    rm = lock_month(month)
     if rm.is_published:
         raise MonthPublished(month)
-    pending = list(Appeal.objects.filter(month=month, status=Appeal.Status.PENDING)
-                   .values_list("work_order__order_no", flat=True))
-    if pending:
-        raise ValidationError(_("尚有未处理的申诉，不能发布：%(orders)s") % {"orders": "、".join(sorted(pending))},
-                              code="pending_appeals", params={"orders": pending})
-    trace_month(month=month)
+    reason = reason.strip()
+    blockers = [] if correction else publish_blockers(rm)
+    if blockers and not reason:
+        raise ValidationError(_("现在发布会缩短申诉流程：%(why)s。如确需提前发布，请填写理由。")
+                              % {"why": "；".join(blockers)}, code="early_publish", params={"why": blockers})
+    now = timezone.now()
+    for appeal in Appeal.objects.select_for_update().filter(month=month, status=Appeal.Status.PENDING):
+        appeal.status, appeal.decided_by, appeal.decided_at = Appeal.Status.CLOSED, user, now
+        appeal.decision_reason = _("月份已提前发布，申诉未处理即关闭。发布理由：%(r)s") % {"r": reason}
+        appeal.save()
+        audit.record(user=user, action="appeal.close", obj=appeal, summary=f"{appeal.work_order.order_no} 申诉随发布关闭",
+                     after={"status": appeal.status, "reason": reason})
+        notifications.appeal_decided(appeal)
+    trace_month(month=month, user=user, reason="publish")
+    rm.refresh_from_db()
+    from .selectors import scorecard_for_month, trace_for_month
+
     rm.scorecard = scorecard_for_month(month)
     rm.trace = trace_for_month(month)
     frozen = attributed(month_complaints(month)).values_list(
@@ -164,16 +293,39 @@ def publish_month(*, month: dt.date, user) -> ReportingMonth:
                              incident_id=inc) for pk, city, dept, rule, inc in frozen.iterator(chunk_size=5000)),
         batch_size=5000,
     )
-    rm.published_at, rm.published_by = timezone.now(), user
+    freeze_month(month=month)
+    rm.published_at, rm.published_by = now, user
+    if not correction:
+        rm.publish_reason = reason if blockers else ""
     rm.save()
-    audit.record(user=user, action="month.publish", obj=rm, summary=f"发布 {label(month)} 考核结果",
-                 after={"units": len(rm.scorecard["units"]), "incidents": len(rm.trace["incidents"])})
+    audit.record(user=user, action="month.correct" if correction else "month.publish", obj=rm,
+                 summary=f"{'更正' if correction else '发布'} {label(month)} 考核结果"
+                 + (f"（提前发布：{reason}）" if blockers else ""),
+                 after={"units": len(rm.scorecard["units"]), "incidents": len(rm.trace["incidents"]),
+                        "early_reason": reason if blockers else ""})
     return rm
 
 
+def reopen_for_correction(*, month: dt.date) -> ReportingMonth:
+    """Inside the caller's transaction: the published month as if it were not, so that it can be
+    re-traced and frozen again from current data (a correction version). Whoever calls this
+    either publishes again in the same transaction or rolls it back (the correction draft)."""
+    from scorecard.complaints.services import unfreeze_month
+
+    rm = lock_month(month)
+    if not rm.is_published:
+        raise ValidationError(_("%(month)s 尚未发布，无需更正") % {"month": label(month)})
+    SnapshotAttribution.objects.filter(reporting_month=rm).delete()
+    unfreeze_month(month=month)
+    rm.published_at, rm.scorecard, rm.trace = None, None, None
+    rm.save(update_fields=["published_at", "scorecard", "trace"])
+    return rm
+
+
+@transaction.atomic
 def open_draft(*, month: dt.date, at: dt.datetime | None = None) -> ReportingMonth:
     """A draft notice exists: the appeal window opens (the first draft only starts the clock)."""
-    rm, _created = ReportingMonth.objects.get_or_create(month=month)
+    rm = lock_month(month)
     if rm.draft_at is None:
         at = at or timezone.now()
         rs = RuleSettings.current()
@@ -249,6 +401,11 @@ def decide_appeal(*, user, appeal: Appeal, accept: bool, reason: str) -> Appeal:
                         "department": appeal.to_department_id if accept else appeal.from_department_id,
                         "reason": appeal.decision_reason})
     notifications.appeal_decided(appeal)
+    if accept:
+        # The draft the departments are reading is now out of date: it is rendered again
+        # (notices listens; kpis does not import notices).
+        month = appeal.month
+        transaction.on_commit(lambda: attribution_changed.send(sender=Appeal, month=month, user=user))
     return appeal
 
 

@@ -1,7 +1,10 @@
+"""What the kpis app does when its inputs change (derived data is written then, never on a read)."""
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from .models import WorkingDayOverride
+from scorecard.signals import data_imported
+
+from .models import RuleSettings, WorkingDayOverride
 
 
 @receiver([post_save, post_delete], sender=WorkingDayOverride)
@@ -11,3 +14,24 @@ def _rebuild_calendar(sender, **kwargs):
     from .services import rebuild_calendar
 
     rebuild_calendar()
+
+
+@receiver(data_imported)
+def _after_import(sender, *, kind, months, user=None, result=None, source="", **kwargs):
+    # Sent after the import committed. Synchronous on purpose: a command-line import
+    # followed by a read-out must show traced figures (interfaces: import_data re-traces
+    # the months it touched before it exits); a web import runs in the worker anyway.
+    from .services import retrace_after_import
+
+    retrace_after_import(kind=kind, months=months, user=user, result=result, source=source)
+
+
+@receiver(post_save, sender=RuleSettings)
+def _rules_changed(sender, instance, raw=False, **kwargs):
+    # Thresholds decide which incidents exist: re-trace the open months in the worker,
+    # once the edit is committed (the admin request does not wait for 13 traces).
+    if raw:
+        return
+    from .tasks import delay_on_commit, retrace_unpublished
+
+    delay_on_commit(retrace_unpublished, "rules")

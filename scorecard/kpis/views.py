@@ -21,7 +21,7 @@ from scorecard.exports import FORMATS, export_response
 from scorecard.grid.models import Department, OrgUnit
 from scorecard.months import label, parse_month
 
-from . import freshness, selectors, services
+from . import freshness, permissions, selectors, services
 from .filters import AppealFilter, IncidentFilter
 from .forms import AppealDecisionForm, AppealForm, RectificationForm
 from .models import Appeal, Incident, Rectification
@@ -49,7 +49,7 @@ def with_month(view):
 
 def _scorecard_tables(request, month: dt.date, scope: scoping.Scope) -> dict:
     published = selectors.published_month(month) is not None
-    card = selectors.scorecard_for_month(month, retrace=not published)
+    card = selectors.scorecard_for_month(month)
     departments = {d.name: d for d in Department.objects.all()}
     cities = {c.name: c for c in OrgUnit.objects.filter(level=OrgUnit.Level.CITY)}
     units, depts = card["units"], card["departments"]
@@ -88,7 +88,7 @@ def scorecard_view(request, *, month: dt.date):
     # data version, viewer scope, language and query string (freshness.fragment).
     body = freshness.fragment(request, "scorecard", compute=lambda: render_to_string(
         "kpis/_scorecard_body.html", _scorecard_tables(request, month, scope), request))
-    return render(request, "kpis/scorecard.html", {"body": body})
+    return render(request, "kpis/scorecard.html", {"body": body, "month": month})
 
 
 @login_required
@@ -101,7 +101,7 @@ def department_view(request, city_id: int, dept_code: str, *, month: dt.date):
     window_open = services.appeal_window_open(month)
 
     def context():
-        card = selectors.scorecard_for_month(month, retrace=selectors.published_month(month) is None)
+        card = selectors.scorecard_for_month(month)
         row = next((d for d in card["departments"] if d["unit"] == city.name and d["department"] == dept.name),
                    None)
         # A county (or station) leader lists the complaints of their own subtree only.
@@ -124,14 +124,13 @@ def department_view(request, city_id: int, dept_code: str, *, month: dt.date):
     # and whether the appeal window is open (it closes by the clock, not by a data change).
     body = freshness.fragment(request, "department", window_open, compute=lambda: render_to_string(
         "kpis/_department_body.html", context(), request))
-    return render(request, "kpis/department.html", {"body": body, "city": city, "dept": dept})
+    return render(request, "kpis/department.html", {"body": body, "city": city, "dept": dept, "month": month})
 
 
 @login_required
 @with_month
 def incident_list(request, *, month: dt.date):
     scope = scoping.scope_for(request.user)
-    selectors.ensure_traced(month)
     qs = (Incident.objects.filter(month=month).select_related("district", "city", "department", "rectification")
           .annotate(linked=Count("links")))
     qs = qs.filter(scoping.district_q(scope))
@@ -150,7 +149,7 @@ def incident_list(request, *, month: dt.date):
     # Incidents and rectification items change only with the data version (traces, saves).
     body = freshness.fragment(request, "incidents", compute=lambda: render_to_string(
         "kpis/_incident_list_body.html", context(), request))
-    return render(request, "kpis/incident_list.html", {"body": body})
+    return render(request, "kpis/incident_list.html", {"body": body, "month": month})
 
 
 @login_required
@@ -262,3 +261,42 @@ def appeal_decide(request, pk: int):
     except (ValidationError, services.MonthPublished) as exc:
         messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
     return redirect("kpis:appeal", pk=pk)
+
+
+def _cycle_month(request) -> dt.date:
+    try:
+        return parse_month(request.POST.get("month", ""))
+    except ValueError as exc:
+        raise ValidationError(f"month: {exc}") from exc
+
+
+@login_required
+@require_POST
+def trace(request):
+    """An analyst traces a month by hand (the button of 「尚未溯源」)."""
+    if not permissions.can_trace(request.user):
+        raise PermissionDenied
+    try:
+        month = _cycle_month(request)
+        incidents = services.trace_month(month=month, user=request.user, reason="manual")
+    except (ValidationError, services.MonthPublished) as exc:
+        messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+        return redirect("kpis:scorecard")
+    messages.success(request, _("已溯源 %(month)s：%(n)s 起供电瓶颈事件") % {"month": label(month), "n": len(incidents)})
+    return redirect(reverse("kpis:incidents") + f"?month={label(month)}")
+
+
+@login_required
+@require_POST
+def cutoff(request):
+    """数据截止: an analyst declares the month's data complete."""
+    if not permissions.can_run_cycle(request.user):
+        raise PermissionDenied
+    try:
+        month = _cycle_month(request)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("notices:list")
+    services.declare_cutoff(month=month, user=request.user)
+    messages.success(request, _("已声明 %(month)s 数据截止") % {"month": label(month)})
+    return redirect(reverse("notices:list") + f"?month={label(month)}")

@@ -94,7 +94,9 @@ class Notice(models.Model):
 
     @property
     def filename(self) -> str:
-        return f"95598投诉管控通报-{self.month:%Y-%m}-v{self.version}.pdf"
+        # A draft's download says so in its name too: it must never pass for the published file.
+        suffix = "-征求意见稿" if self.status == self.Status.DRAFT else ""
+        return f"95598投诉管控通报-{self.month:%Y-%m}-v{self.version}{suffix}.pdf"
 
 
 def notice_number(month) -> str:

@@ -243,10 +243,14 @@ def _nice_step(top: float) -> int:
 
 # --- page furniture ---------------------------------------------------------------------------------
 
+# On every page of a draft (snapshot["draft"]), never on the published file.
+DRAFT_MARK = "征求意见稿（草稿）"
+
 def _canvas_class(snapshot: dict):
     footer_left = f"{snapshot['number']}　{snapshot['title']}"
     if snapshot.get("version", 1) > 1:
         footer_left += f"（第{snapshot['version']}版）"
+    draft = bool(snapshot.get("draft"))
     issued = dt.date.fromisoformat(snapshot["issued_on"])
     # The PDF's CreationDate/ModDate: the issue date at 00:00 UTC+8, from the snapshot, never the clock.
     epoch = int(dt.datetime(issued.year, issued.month, issued.day, tzinfo=dt.timezone(dt.timedelta(hours=8)))
@@ -277,6 +281,8 @@ def _canvas_class(snapshot: dict):
             super().save()
 
         def _footer(self, number: int, total: int) -> None:
+            if draft:
+                self._draft_mark()
             self.saveState()
             self.setStrokeColor(GRID)
             self.setLineWidth(0.4)
@@ -285,6 +291,20 @@ def _canvas_class(snapshot: dict):
             self.setFillColor(colors.HexColor("#404040"))
             self.drawString(MARGIN_X, MARGIN_BOTTOM - 10 * mm, footer_left)
             self.drawRightString(PAGE_W - MARGIN_X, MARGIN_BOTTOM - 10 * mm, f"第 {number} 页 共 {total} 页")
+            self.restoreState()
+
+        def _draft_mark(self) -> None:
+            # Drawn as text, not an image: pdftotext (and a reader's search) finds it on every
+            # page, and a printed copy of a draft can never pass for the published notice.
+            self.saveState()
+            self.setFillColor(colors.HexColor("#c00000"))
+            self.setFont(FONT, 11)
+            self.drawRightString(PAGE_W - MARGIN_X, PAGE_H - 12 * mm, DRAFT_MARK)
+            self.setFillColor(colors.Color(0.75, 0.1, 0.1, alpha=0.12))
+            self.setFont(FONT, 64)
+            self.translate(PAGE_W / 2, PAGE_H / 2)
+            self.rotate(35)
+            self.drawCentredString(0, -20, DRAFT_MARK)
             self.restoreState()
 
     return NumberedCanvas
@@ -343,13 +363,24 @@ def _header(s: dict, st: dict) -> list:
         RedRule(TEXT_W),
         Spacer(1, 3 * mm),
         Paragraph(_esc(s["title"]), st["title"]),
-        Paragraph(f"发布日期：{_cn_date(s['issued_on'])}", st["date"]),
+        Paragraph((f"{DRAFT_MARK}　初稿日期：" if s.get("draft") else "发布日期：") + _cn_date(s["issued_on"]),
+                  st["date"]),
     ]
     if s.get("correction"):
         c = s["correction"]
         parts.append(Paragraph(
             f"更正说明：本版（第{s['version']}版）更正{_esc(s['number'])}第{c['corrects_version']}版"
             f"（SHA-256 {_esc(c['corrects_sha256'][:16])}…），原版本作废。{_esc(c['note'])}", st["correction"]))
+        if c.get("late"):
+            parts.append(Paragraph("纳入的补录数据：" + "；".join(
+                f"{_esc(x['source'] or x['kind'])}（{_cn_date(x['imported_on'])}导入，新增投诉{x['new']:,}件、"
+                f"变更{x['changed']:,}件）" for x in c["late"]) + "。", st["correction"]))
+        if c.get("changes"):
+            parts.append(Paragraph("更正内容：" + "；".join(
+                f"{_esc(x['figure'])}由{_esc(x['before'])}改为{_esc(x['after'])}" for x in c["changes"]) + "。",
+                st["correction"]))
+        elif "changes" in c:
+            parts.append(Paragraph("本版各项统计数字与原版相同。", st["correction"]))
     return parts
 
 

@@ -13,9 +13,10 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Q
+from django.utils import timezone
 
 from scorecard.complaints.selectors import complaint_profile, hotspot_districts
-from scorecard.kpis.models import Rectification, ReportingMonth
+from scorecard.kpis.models import LateData, Rectification, ReportingMonth
 from scorecard.kpis.selectors import scorecard_for_month, trace_for_month
 from scorecard.months import label
 
@@ -84,15 +85,11 @@ def overdue_block(month: dt.date, issued_on: dt.date) -> dict:
     return {"count": count, "rows": rows}
 
 
-def build_snapshot(notice: Notice, *, issued_on: dt.date) -> dict:
-    """All figures of the notice's month, frozen ones for a published month."""
+def build_snapshot(notice: Notice, *, issued_on: dt.date, draft: bool = True) -> dict:
+    """All figures of the notice's month: the frozen ones for a published month, current data
+    (as last traced) otherwise. ``draft`` puts the 征求意见稿 mark on every page; the published
+    file is rendered from the same figures with ``draft=False`` and the publication date."""
     month = notice.month
-    frozen = ReportingMonth.objects.filter(month=month, published_at__isnull=False).first()
-    if frozen is not None:
-        card, trace = frozen.scorecard, frozen.trace
-    else:
-        card = scorecard_for_month(month)  # re-traces the month first
-        trace = trace_for_month(month, retrace=False)
     snapshot = {
         "schema": SNAPSHOT_SCHEMA,
         "month": label(month),
@@ -101,17 +98,50 @@ def build_snapshot(notice: Notice, *, issued_on: dt.date) -> dict:
         "version": notice.version,
         "issuer": settings.SCORECARD_ISSUER,
         "issued_on": issued_on.isoformat(),
+        "draft": draft,
         "correction": None,
         "profile": complaint_profile(month),
         "hotspots": hotspot_block(month),
-        "scorecard": card,
-        "incidents": incident_block(trace),
+        "scorecard": scorecard_for_month(month),
+        "incidents": incident_block(trace_for_month(month)),
         "overdue": overdue_block(month, issued_on),
     }
+    snapshot = _plain(snapshot)
     if notice.corrects_id:
-        snapshot["correction"] = {"corrects_version": notice.corrects.version,
-                                  "corrects_sha256": notice.corrects.sha256, "note": notice.correction_note}
-    return _plain(snapshot)
+        previous = notice.corrects
+        snapshot["correction"] = {
+            "corrects_version": previous.version, "corrects_sha256": previous.sha256,
+            "note": notice.correction_note,
+            "late": [{"kind": x.kind, "source": x.source, "new": x.rows_new, "changed": x.rows_changed,
+                      "imported_on": timezone.localdate(x.imported_at).isoformat()}
+                     for x in LateData.objects.filter(month=month, included_in_version__isnull=True)
+                     .order_by("imported_at", "pk")],
+            "changes": snapshot_changes(previous.snapshot or {}, snapshot),
+        }
+    return snapshot
+
+
+def snapshot_changes(before: dict, after: dict) -> list[dict]:
+    """The figures that differ between two versions' snapshots, as a correction states them."""
+    out = []
+
+    def add(figure, old, new, fmt=lambda v: "—" if v is None else f"{v:,}"):
+        if old != new:
+            out.append({"figure": figure, "before": fmt(old), "after": fmt(new)})
+
+    bp, ap = before.get("profile") or {}, after.get("profile") or {}
+    add("受理投诉总数", bp.get("total"), ap.get("total"))
+    old_cats = {c["name"]: c["count"] for c in bp.get("categories", [])}
+    for c in ap.get("categories", []):
+        add(f"{c['name']}类投诉", old_cats.get(c["name"], 0), c["count"])
+    old_units = {u["unit"]: u for u in (before.get("scorecard") or {}).get("units", [])}
+    for u in (after.get("scorecard") or {}).get("units", []):
+        o = old_units.get(u["unit"], {})
+        add(f"{u['unit']}投诉量", o.get("complaints"), u["complaints"])
+        add(f"{u['unit']}得分", o.get("score"), u["score"], fmt=lambda v: "—" if v is None else f"{v:.2f}")
+        add(f"{u['unit']}排名", o.get("rank"), u["rank"], fmt=lambda v: "—" if v is None else f"第{v}名")
+    add("追责事件数", (before.get("incidents") or {}).get("count"), (after.get("incidents") or {}).get("count"))
+    return out
 
 
 def figures_digest(snapshot: dict) -> str:
@@ -148,3 +178,15 @@ def published_months():
 
 def find_by_sha256(digest: str):
     return Notice.objects.filter(Q(status__in=Notice.FINAL), sha256=digest.lower()).order_by("month", "version")
+
+
+def cycle_months(default: dt.date, *, count: int = 3) -> list[dt.date]:
+    """The months whose cycle the notices page shows: the default month (last month), the
+    months still open in the cycle, and the latest published ones, newest first."""
+    from scorecard.months import shift
+
+    months = {default, shift(default, 1)} | set(
+        ReportingMonth.objects.filter(published_at__isnull=True).values_list("month", flat=True)[:6])
+    months |= set(ReportingMonth.objects.filter(published_at__isnull=False).order_by("-month")
+                  .values_list("month", flat=True)[:count])
+    return sorted(months, reverse=True)[:6]

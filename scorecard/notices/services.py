@@ -35,7 +35,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts import audit, notifications
-from scorecard.kpis.services import is_published, open_draft, publish_month
+from scorecard.kpis.services import (
+    declare_cutoff, is_published, open_draft, publish_month, reopen_for_correction, trace_month,
+)
 from scorecard.months import label, local_tz
 
 from . import selectors
@@ -89,6 +91,8 @@ def _request(*, month: dt.date, user, correction_note: str) -> Notice:
     if working is not None and working.is_running:
         return working
     published = selectors.latest_published(month)
+    if published is None:
+        declare_cutoff(month=month, user=user, auto=True)  # recorded as declared by the draft step
     if published is not None and not correction_note:
         raise ValidationError(
             _("%(month)s 的通报已发布（%(number)s 第%(version)s版），已发布版本不可修改；如需更正，请填写更正说明生成更正版")
@@ -148,9 +152,32 @@ def resubmit_stale(*, now: dt.datetime | None = None) -> list[int]:
 
 # --- render -----------------------------------------------------------------------------------------
 
-def notice_path(notice: Notice) -> str:
-    """Relative to MEDIA_ROOT; one file per version, so publishing never overwrites another version."""
-    return f"notices/{notice.month:%Y}/{notice.filename}"
+def notice_path(notice: Notice, *, draft: bool = True) -> str:
+    """Relative to MEDIA_ROOT; one file per version and state (the draft with its mark, the
+    published file without), so publishing never overwrites another version."""
+    name = f"95598投诉管控通报-{notice.month:%Y-%m}-v{notice.version}{'-draft' if draft else ''}.pdf"
+    return f"notices/{notice.month:%Y}/{name}"
+
+
+def _write_file(relative: str, pdf: bytes) -> None:
+    """The whole file under a temporary name, then moved into place (atomic on one filesystem):
+    a crash leaves at most a .tmp (overwritten by the next attempt), never a truncated PDF."""
+    if Notice.objects.filter(file=relative, status__in=Notice.FINAL).exists():
+        raise RuntimeError(f"refusing to overwrite the published file {relative}")
+    final = Path(settings.MEDIA_ROOT) / relative
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = final.with_name(final.name + ".tmp")
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(pdf)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except OSError:
+        # A full or failing volume (ENOSPC, EIO): leave no partial .tmp taking up the space
+        # that the retry, or the other notices on the same volume, will need.
+        tmp.unlink(missing_ok=True)
+        raise
+    os.replace(tmp, final)
 
 
 def sha256_of(path: Path) -> str:
@@ -201,41 +228,43 @@ def render_notice(*, notice_id: int) -> Notice:
         raise
 
 
+def _draft_figures(notice: Notice, issued_on: dt.date) -> dict:
+    """The draft's snapshot. Generating a draft is one of tracing's triggers (its inputs may
+    have changed since the last import). A correction of a published month is computed from
+    current data inside a transaction that is rolled back: the published month stays as it
+    is until the correction itself is published."""
+    month = notice.month
+    if notice.corrects_id:
+        with transaction.atomic():
+            reopen_for_correction(month=month)
+            trace_month(month=month, user=notice.requested_by, reason="correction draft")
+            snapshot = selectors.build_snapshot(notice, issued_on=issued_on)
+            transaction.set_rollback(True)
+        return snapshot
+    if not is_published(month):
+        trace_month(month=month, user=notice.requested_by, reason="draft")
+    return selectors.build_snapshot(notice, issued_on=issued_on)
+
+
 def _render(notice: Notice) -> Notice:
     issued_on = timezone.localdate(timezone.now(), local_tz())
-    _progress(notice.pk, 15, gettext_noop("汇总考核与溯源数据"))
-    snapshot = selectors.build_snapshot(notice, issued_on=issued_on)
+    _progress(notice.pk, 15, gettext_noop("溯源并汇总考核数据"))
+    snapshot = _draft_figures(notice, issued_on)
     _progress(notice.pk, 60, gettext_noop("排版 PDF"))
     pdf = render_notice_pdf(snapshot, font_path=getattr(settings, "NOTICE_FONT_PATH", "") or None)
     _progress(notice.pk, 85, gettext_noop("写入文件"))
     relative = notice_path(notice)
-    if Notice.objects.filter(file=relative, status__in=Notice.FINAL).exists():
-        raise RuntimeError(f"refusing to overwrite the published file {relative}")
-    final = Path(settings.MEDIA_ROOT) / relative
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = final.with_name(final.name + ".tmp")
-    # The whole file goes to a temporary name first: a crash leaves at most a
-    # .tmp (overwritten by the next attempt), never a truncated PDF under the real name.
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(pdf)
-            fh.flush()
-            os.fsync(fh.fileno())
-    except OSError:
-        # A full or failing volume (ENOSPC, EIO): leave no partial .tmp taking up the space
-        # that the retry, or the other notices on the same volume, will need.
-        tmp.unlink(missing_ok=True)
-        raise
     delay = float(getattr(settings, "NOTICE_TEST_RENDER_DELAY", 0) or 0)
     if delay:  # test hook: a window in which a test kills the worker mid-render
         _progress(notice.pk, 90, gettext_noop("写入文件"))
         time.sleep(delay)
-    os.replace(tmp, final)
+    _write_file(relative, pdf)
     digest = hashlib.sha256(pdf).hexdigest()
     with transaction.atomic():
         locked = Notice.objects.select_for_update().get(pk=notice.pk)
         if locked.status != Notice.Status.RENDERING:
             return locked  # taken over meanwhile; the other attempt records its own result
+        rerendered = locked.generated_at is not None  # a draft rendered again (an accepted appeal, new data)
         locked.status, locked.file, locked.sha256, locked.size = Notice.Status.DRAFT, relative, digest, len(pdf)
         locked.snapshot, locked.generated_at = snapshot, timezone.now()
         locked.progress, locked.stage, locked.error = 100, gettext_noop("已生成"), ""
@@ -244,6 +273,8 @@ def _render(notice: Notice) -> Notice:
             open_draft(month=notice.month)  # the first draft opens the appeal window
         audit.record(action="notice.render", obj=locked, summary=f"生成 {label(notice.month)} 通报第{locked.version}版",
                      after={"sha256": digest, "size": len(pdf), "file": relative})
+        if rerendered:
+            notifications.draft_updated(locked)
     return locked
 
 
@@ -261,10 +292,15 @@ def latest_draft(month: dt.date) -> Notice | None:
 
 
 @transaction.atomic
-def publish_notice(*, notice: Notice, user) -> Notice:
-    """Publish a draft. The first publication of a month freezes its figures
-    (refused while appeals are pending: ``ValidationError`` code ``pending_appeals``);
-    a correction supersedes the month's published version, whose file stays."""
+def publish_notice(*, notice: Notice, user, reason: str = "") -> Notice:
+    """Publish a draft.
+
+    The first publication of a month freezes its figures (kpis ``publish_month``: refused
+    inside the appeal window or with undecided appeals unless ``reason`` is given, code
+    ``early_publish``); a correction re-freezes the month from current data and supersedes
+    the published version, whose file stays. The published file is rendered again from the
+    draft's figures without the draft mark and with the date of publication.
+    """
     # No select_related here: PostgreSQL refuses FOR UPDATE on the nullable side of an outer join.
     notice = Notice.objects.select_for_update().get(pk=notice.pk)
     if notice.status != Notice.Status.DRAFT:
@@ -273,9 +309,12 @@ def publish_notice(*, notice: Notice, user) -> Notice:
     if not file_intact(notice):
         raise ValidationError(_("草稿文件缺失或与记录的 SHA-256 不一致，请重新生成"), code="file_mismatch")
     month = notice.month
-    if not is_published(month):
-        publish_month(month=month, user=user)  # may raise pending_appeals; rolls back with us
-    from scorecard.kpis.models import ReportingMonth
+    if notice.corrects_id:
+        reopen_for_correction(month=month)
+        publish_month(month=month, user=user, correction=True)
+    elif not is_published(month):
+        publish_month(month=month, user=user, reason=reason)  # may raise early_publish; rolls back with us
+    from scorecard.kpis.models import LateData, ReportingMonth
 
     rm = ReportingMonth.objects.get(month=month)
     frozen = selectors._plain({"scorecard": rm.scorecard,
@@ -283,27 +322,53 @@ def publish_notice(*, notice: Notice, user) -> Notice:
     if selectors.figures_digest(frozen) != selectors.figures_digest(notice.snapshot):
         raise ValidationError(_("草稿生成后考核数据已变化，草稿与冻结数据不一致，请重新生成草稿后再发布"),
                               code="stale_draft")
-    previous = list(Notice.objects.select_for_update().filter(month=month, status=Notice.Status.PUBLISHED)
-                    .exclude(pk=notice.pk))
-    for old in previous:
-        old.status = Notice.Status.SUPERSEDED
-        old.save(update_fields=["status"])
-    notice.status, notice.published_by, notice.published_at = Notice.Status.PUBLISHED, user, timezone.now()
-    notice.number = notice_number(month)
-    notice.stage = gettext_noop("已发布")
-    notice.save()
+    now = timezone.now()
+    issued_on = timezone.localdate(now, local_tz())
+    snapshot = {**notice.snapshot, "draft": False, "issued_on": issued_on.isoformat(),
+                "overdue": selectors._plain(selectors.overdue_block(month, issued_on))}
+    pdf = render_notice_pdf(snapshot, font_path=getattr(settings, "NOTICE_FONT_PATH", "") or None)
+    relative, draft_file = notice_path(notice, draft=False), notice.file
+    _write_file(relative, pdf)
+    # The file exists before the row says so; if anything below fails the transaction rolls
+    # back and the file goes with it (no published-looking file without its record).
+    transaction.on_commit(lambda: (Path(settings.MEDIA_ROOT) / draft_file).unlink(missing_ok=True))
+    try:
+        previous = list(Notice.objects.select_for_update().filter(month=month, status=Notice.Status.PUBLISHED)
+                        .exclude(pk=notice.pk))
+        for old in previous:
+            old.status = Notice.Status.SUPERSEDED
+            old.save(update_fields=["status"])
+        notice.status, notice.published_by, notice.published_at = Notice.Status.PUBLISHED, user, now
+        notice.file, notice.sha256, notice.size = relative, hashlib.sha256(pdf).hexdigest(), len(pdf)
+        notice.snapshot = snapshot
+        notice.number = notice_number(month)
+        notice.stage = gettext_noop("已发布")
+        notice.save()
+        if notice.corrects_id:
+            LateData.objects.filter(month=month, included_in_version__isnull=True).update(
+                included_in_version=notice.version)
+    except BaseException:
+        (Path(settings.MEDIA_ROOT) / relative).unlink(missing_ok=True)
+        raise
     # Defence in depth: nothing in the code writes a published file, and the OS says so too.
     try:
         os.chmod(Path(settings.MEDIA_ROOT) / notice.file, 0o444)
     except OSError:
         logger.warning("could not make %s read-only", notice.file)
     audit.record(user=user, action="notice.publish", obj=notice,
-                 summary=f"发布 {notice.number} 第{notice.version}版",
+                 summary=f"发布 {notice.number} 第{notice.version}版" + (f"（提前发布：{reason}）" if rm.publish_reason else ""),
                  before={"superseded": [o.version for o in previous]},
-                 after={"version": notice.version, "sha256": notice.sha256,
+                 after={"version": notice.version, "sha256": notice.sha256, "reason": rm.publish_reason,
                         "corrects": notice.corrects.version if notice.corrects_id else None})
     notifications.notice_published(notice)
     return notice
+
+
+def regenerate_draft(*, month: dt.date, user=None) -> Notice | None:
+    """Render the month's draft again if there is one (an accepted appeal moved a complaint)."""
+    if selectors.working_notice(month) is None:
+        return None
+    return request_generation(month=month, user=user)
 
 
 # --- download and verify ----------------------------------------------------------------------------

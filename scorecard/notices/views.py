@@ -12,6 +12,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from scorecard.kpis import selectors as kpi_selectors
 from scorecard.kpis.services import MonthPublished
 from scorecard.months import label, local_tz, parse_month, shift
 
@@ -30,8 +31,11 @@ def _default_month():
 def _list_context(request, **extra):
     qs = selectors.latest_notices()
     if not permissions.can_see_drafts(request.user):
-        qs = qs.filter(status__in=Notice.FINAL)
-    return {"notices": list(qs[:60]), "can_generate": permissions.can_generate(request.user),
+        notices = [n for n in qs[:60] if n.is_final or permissions.can_read_draft(request.user, n)]
+    else:
+        notices = list(qs[:60])
+    return {"notices": notices, "can_generate": permissions.can_generate(request.user),
+            "cycles": kpi_selectors.cycle_overview(months=selectors.cycle_months(_default_month())),
             "can_verify": permissions.can_verify(request.user), "default_month": label(_default_month()),
             # The stored stage is the untranslated constant; the page shows it in the user's language.
             "queue_down": services.QUEUE_DOWN, "queue_down_text": _(services.QUEUE_DOWN), **extra}
@@ -75,7 +79,7 @@ def generate(request):
 @require_GET
 def status(request, pk):
     notice = get_object_or_404(Notice, pk=pk)
-    if not notice.is_final and not permissions.can_see_drafts(request.user):
+    if not notice.is_final and not permissions.can_read_draft(request.user, notice):
         raise Http404
     return JsonResponse({
         "id": notice.pk, "month": label(notice.month), "version": notice.version, "status": notice.status,
@@ -93,10 +97,11 @@ def publish(request, pk):
         raise PermissionDenied
     notice = get_object_or_404(Notice, pk=pk)
     try:
-        notice = services.publish_notice(notice=notice, user=request.user)
+        notice = services.publish_notice(notice=notice, user=request.user, reason=request.POST.get("reason", ""))
     except ValidationError as exc:
-        orders = (exc.params or {}).get("orders") if hasattr(exc, "params") and exc.code == "pending_appeals" else None
-        refusal = {"notice": notice, "message": "；".join(exc.messages), "orders": sorted(orders or [])}
+        early = getattr(exc, "code", None) == "early_publish"
+        refusal = {"notice": notice, "message": "；".join(exc.messages),
+                   "blockers": (exc.params or {}).get("why", []) if early else [], "needs_reason": early}
         return render(request, "notices/list.html", _list_context(request, refusal=refusal), status=409)
     except MonthPublished as exc:
         messages.error(request, str(exc))

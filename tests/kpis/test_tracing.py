@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def trace(month: str) -> dict:
     out = StringIO()
-    call_command("trace_bottlenecks", "--month", month, "--json", stdout=out)
+    call_command("trace_bottlenecks", "--month", month, "--write", "--json", stdout=out)
     return json.loads(out.getvalue())
 
 
@@ -166,6 +166,8 @@ def test_traced_complaint_goes_to_the_incident_department_unless_explicit(cs):
           subcategory="电压质量长时间异常", detail="低电压", responsible="营销")
     order(accepted="2024-07-07 10:00", city_unit=cs, category="供电质量", subcategory="电压质量长时间异常",
           detail="低电压")  # no 台区: default table → 运检
+    assert dept_row(scorecard("2024-07"), "国网长沙供电公司", "发展")["attribution"]["traced"] == 0  # not traced yet
+    trace("2024-07")  # the write (an import or the draft does it in production)
     card = scorecard("2024-07")
     assert dept_row(card, "国网长沙供电公司", "发展")["attribution"] == {
         "explicit": 0, "traced": 1, "default": 0, "appeal": 0}
@@ -205,8 +207,11 @@ def test_readable_tables_without_json(cs):
     d = district("TQ1", cs)
     reading(d, "2024-07", load=112)
     out = StringIO()
-    call_command("trace_bottlenecks", "--month", "2024-07", stdout=out)
-    assert "TQ1" in out.getvalue() and "发展" in out.getvalue() and "2024-08-30" in out.getvalue()
+    call_command("trace_bottlenecks", "--month", "2024-07", stdout=out)  # a read-out: traces nothing
+    assert "尚未溯源" in out.getvalue() and "TQ1" not in out.getvalue()
+    out = StringIO()
+    call_command("trace_bottlenecks", "--month", "2024-07", "--write", stdout=out)
+    assert "尚未溯源" not in out.getvalue() and "TQ1" in out.getvalue() and "发展" in out.getvalue() and "2024-08-30" in out.getvalue()
     out = StringIO()
     call_command("scorecard", "--month", "2024-07", stdout=out)
     assert "地市公司排名" in out.getvalue() and "国网长沙供电公司" in out.getvalue()

@@ -8,6 +8,7 @@ import pytest
 
 from accounts.models import User
 from scorecard.kpis import services
+from scorecard.kpis.services import trace_month
 from scorecard.kpis.models import Appeal, Incident
 
 from .factories import city, dept, district, order, reading
@@ -31,6 +32,7 @@ def world():
     evil = city("=cmd|' /C calc'!A0")
     order(accepted="2024-07-07 10:00", city_unit=evil, order_no="O-EVIL")
     order(accepted="2024-07-06 10:00", city_unit=zz, order_no="O-ZZ")
+    trace_month(month=dt.date(2024, 7, 1))  # as the import of this data would have
     users = {
         "analyst": User.objects.create_user("analyst", password="pw", role="analyst"),
         "head": User.objects.create_user("head", password="pw", role="dept_head", org_unit=cs,

@@ -19,3 +19,15 @@ def last_day(iso_end: str) -> str:
         return iso_end or ""
     day = end.date() - dt.timedelta(days=1) if end.time() == dt.time(0) else end.date()
     return day.isoformat()
+
+
+@register.inclusion_tag("kpis/_month_status.html", takes_context=True)
+def month_status(context, month):
+    """The month's place in the monthly cycle and whether it was traced: outside the cached
+    page bodies, since the appeal window closes by the clock and the button is per user."""
+    from scorecard.kpis import permissions
+    from scorecard.kpis.selectors import month_cycle
+
+    user = context["request"].user
+    return {"cycle": month_cycle(month), "can_trace": permissions.can_trace(user),
+            "csrf_token": context.get("csrf_token"), "request": context["request"]}
