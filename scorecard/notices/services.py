@@ -159,7 +159,7 @@ def notice_path(notice: Notice, *, draft: bool = True) -> str:
     return f"notices/{notice.month:%Y}/{name}"
 
 
-def _write_file(relative: str, pdf: bytes) -> None:
+def _write_file(relative: str, pdf: bytes, before_replace=None) -> None:
     """The whole file under a temporary name, then moved into place (atomic on one filesystem):
     a crash leaves at most a .tmp (overwritten by the next attempt), never a truncated PDF."""
     if Notice.objects.filter(file=relative, status__in=Notice.FINAL).exists():
@@ -177,6 +177,8 @@ def _write_file(relative: str, pdf: bytes) -> None:
         # that the retry, or the other notices on the same volume, will need.
         tmp.unlink(missing_ok=True)
         raise
+    if before_replace is not None:
+        before_replace()
     os.replace(tmp, final)
 
 
@@ -255,10 +257,12 @@ def _render(notice: Notice) -> Notice:
     _progress(notice.pk, 85, gettext_noop("写入文件"))
     relative = notice_path(notice)
     delay = float(getattr(settings, "NOTICE_TEST_RENDER_DELAY", 0) or 0)
-    if delay:  # test hook: a window in which a test kills the worker mid-render
+
+    def pause():  # test hook: a window (the .tmp written, not yet moved) in which a test kills the worker
         _progress(notice.pk, 90, gettext_noop("写入文件"))
         time.sleep(delay)
-    _write_file(relative, pdf)
+
+    _write_file(relative, pdf, before_replace=pause if delay else None)
     digest = hashlib.sha256(pdf).hexdigest()
     with transaction.atomic():
         locked = Notice.objects.select_for_update().get(pk=notice.pk)

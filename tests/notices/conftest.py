@@ -84,3 +84,14 @@ def broker_down():
 
     yield restore
     restore()
+
+
+def after_appeal_window() -> None:
+    """The appeal window of every month with a draft has ended (the 5 working days went by):
+    publishing is then the normal end of the cycle, not an early publication."""
+    from django.utils import timezone
+
+    from scorecard.kpis.models import ReportingMonth
+
+    ReportingMonth.objects.filter(appeal_deadline__isnull=False).update(
+        appeal_deadline=timezone.now() - dt.timedelta(seconds=1))

@@ -15,7 +15,7 @@ from accounts.models import AuditLog, User
 from scorecard.notices import services
 from scorecard.notices.models import Notice
 
-from .conftest import MONTH
+from .conftest import MONTH, after_appeal_window
 
 pytestmark = pytest.mark.django_db
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -27,7 +27,9 @@ def _draft(user=None, **kwargs) -> Notice:
 
 @pytest.fixture
 def corrected(month_data, users):
-    v1 = services.publish_notice(notice=_draft(users["analyst"]), user=users["analyst"])
+    first = _draft(users["analyst"])
+    after_appeal_window()
+    v1 = services.publish_notice(notice=first, user=users["analyst"])
     v2 = services.publish_notice(notice=_draft(users["analyst"], correction_note="更正株洲公司投诉件数"),
                                  user=users["analyst"])
     v1.refresh_from_db()
@@ -101,6 +103,7 @@ def test_notice_page_messages_follow_the_english_switch(month_data, users, clien
 
     notice = Notice.objects.get(month=MONTH)
     services.render_notice(notice_id=notice.pk)
+    after_appeal_window()
     published = flash(client.post(reverse("notices:publish", args=[notice.pk]), follow=True))
     assert not CJK.search(published.replace("〔2024〕第10期", "")), published
     assert Notice.objects.get(pk=notice.pk).sha256 in published
@@ -112,6 +115,7 @@ def test_notice_page_messages_follow_the_english_switch(month_data, users, clien
 def test_the_command_publishes_for_whoever_the_publish_button_accepts(month_data, users, capsys):
     _draft()
     User.objects.create_user("guanli", password="pw-admin-role", role="admin")
+    after_appeal_window()
     call_command("notice", "publish", "--month", "2024-10", "--by", "guanli")
     assert capsys.readouterr().out.startswith("已发布 〔2024〕第10期 第1版\t")
     for role in ("head", "leader", "auditor"):

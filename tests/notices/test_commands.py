@@ -5,23 +5,26 @@ from django_celery_beat.models import PeriodicTask
 
 from scorecard.celery import app as celery_app
 from scorecard.complaints.models import WorkOrder
-from scorecard.kpis.models import Appeal
+from scorecard.kpis.models import Appeal, ReportingMonth
 from scorecard.months import shift
 from scorecard.notices import services, tasks
 from scorecard.notices.models import Notice
 from tests.kpis.factories import dept
 
-from .conftest import MONTH
+from .conftest import MONTH, after_appeal_window
 
 pytestmark = pytest.mark.django_db
 
 
 def test_publish_errors_are_clear(month_data, users):
     with pytest.raises(CommandError, match="用户 'nobody' 不存在"):
+        after_appeal_window()
         call_command("notice", "publish", "--month", "2024-10", "--by", "nobody")
     with pytest.raises(CommandError, match="不是分析员"):
+        after_appeal_window()
         call_command("notice", "publish", "--month", "2024-10", "--by", "shenji")
     with pytest.raises(CommandError, match="2024-10 没有可发布的通报草稿"):
+        after_appeal_window()
         call_command("notice", "publish", "--month", "2024-10", "--by", "fenxi")
     with pytest.raises(CommandError, match="月份格式应为 YYYY-MM"):
         call_command("notice", "generate", "--month", "10/2024")
@@ -32,16 +35,35 @@ def test_publish_refused_with_the_pending_appeals_exits_1(month_data, users):
     Appeal.objects.create(work_order=WorkOrder.objects.get(order_no="GD-CS-3"), month=MONTH, city=month_data["cs"],
                           from_department=dept("运检"), to_department=dept("调控"), reason="计划停电",
                           filed_by=users["head"])
-    with pytest.raises(CommandError, match="尚有未处理的申诉，不能发布：GD-CS-3") as exc:
+    after_appeal_window()
+    with pytest.raises(CommandError, match="尚有未处理的申诉：GD-CS-3。如确需提前发布，请填写理由") as exc:
         call_command("notice", "publish", "--month", "2024-10", "--by", "fenxi")
     assert exc.value.returncode == 1
+    # With a reason it goes through: recorded, and the undecided appeal is closed as such.
+    call_command("notice", "publish", "--month", "2024-10", "--by", "fenxi", "--reason", "省公司要求月底前通报")
+    rm = ReportingMonth.objects.get(month=MONTH)
+    assert rm.is_published and rm.publish_reason == "省公司要求月底前通报"
+    assert Appeal.objects.get(work_order__order_no="GD-CS-3").status == Appeal.Status.CLOSED
+
+
+def test_publish_inside_the_appeal_window_needs_a_reason(month_data, users):
+    services.render_notice(notice_id=services.request_generation(month=MONTH).pk)
+    with pytest.raises(CommandError, match="申诉期尚未结束"):
+        call_command("notice", "publish", "--month", "2024-10", "--by", "fenxi")
+    assert not ReportingMonth.objects.get(month=MONTH).is_published
+    with pytest.raises(CommandError, match="申诉期尚未结束"):  # a blank reason is no reason
+        call_command("notice", "publish", "--month", "2024-10", "--by", "fenxi", "--reason", "  ")
+    call_command("notice", "publish", "--month", "2024-10", "--by", "fenxi", "--reason", "年度考核提前")
+    assert ReportingMonth.objects.get(month=MONTH).publish_reason == "年度考核提前"
 
 
 def test_publish_prints_number_path_and_hash(month_data, users, capsys):
-    draft = services.render_notice(notice_id=services.request_generation(month=MONTH).pk)
+    services.render_notice(notice_id=services.request_generation(month=MONTH).pk)
+    after_appeal_window()
     call_command("notice", "publish", "--month", "2024-10", "--by", "fenxi")
     out = capsys.readouterr().out
-    assert out.startswith("已发布 〔2024〕第10期 第1版\t") and out.strip().endswith(draft.sha256)
+    published = Notice.objects.get(month=MONTH, status=Notice.Status.PUBLISHED)
+    assert out.startswith("已发布 〔2024〕第10期 第1版\t") and out.strip().endswith(published.sha256)
 
 
 def test_beat_schedule_generates_the_previous_month_at_2am_shanghai_on_the_1st():

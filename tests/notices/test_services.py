@@ -16,7 +16,7 @@ from scorecard.notices.models import Notice
 from scorecard.notices.renderer import render_notice_pdf
 from tests.kpis.factories import dept
 
-from .conftest import MONTH
+from .conftest import MONTH, after_appeal_window
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +58,8 @@ def test_render_writes_the_pdf_stores_its_hash_and_opens_the_appeal_window(month
     path = Path(settings.MEDIA_ROOT) / notice.file
     assert path.read_bytes()[:5] == b"%PDF-"
     assert notice.sha256 == services.sha256_of(path) and notice.size == path.stat().st_size
-    assert media_files() == ["notices/2024/95598投诉管控通报-2024-10-v1.pdf"]  # no .tmp left behind
+    assert media_files() == ["notices/2024/95598投诉管控通报-2024-10-v1-draft.pdf"]  # no .tmp left behind
+    assert notice.snapshot["draft"] is True
     # The stored snapshot re-renders to the very same bytes: the hash can be re-derived.
     assert services.hashlib.sha256(render_notice_pdf(notice.snapshot)).hexdigest() == notice.sha256
     assert notice.snapshot["scorecard"]["units"][0]["unit"] in ("国网长沙供电公司", "国网株洲供电公司")
@@ -113,12 +114,18 @@ def test_a_live_render_is_not_taken_over_but_a_silent_one_is(month_data, setting
 
 def test_publish_freezes_the_month_and_makes_the_file_read_only(month_data, users):
     draft = _rendered(users["analyst"])
+    after_appeal_window()
     published = services.publish_notice(notice=draft, user=users["analyst"])
     assert published.status == "published" and published.published_by == users["analyst"]
     assert ReportingMonth.objects.get(month=MONTH).is_published
     path = Path(settings.MEDIA_ROOT) / published.file
     assert path.stat().st_mode & 0o222 == 0
     assert AuditLog.objects.filter(action="notice.publish", object_id=str(published.pk)).exists()
+    # The published file is rendered again, without the draft mark and dated the day of publication.
+    assert published.file != draft.file and published.sha256 != draft.sha256
+    assert published.snapshot["draft"] is False
+    assert published.snapshot["issued_on"] == services.timezone.localdate(published.published_at).isoformat()
+    assert services.hashlib.sha256(render_notice_pdf(published.snapshot)).hexdigest() == published.sha256
     with pytest.raises(ValidationError, match="只能发布草稿"):
         services.publish_notice(notice=published, user=users["analyst"])
 
@@ -131,10 +138,11 @@ def test_publishing_with_pending_appeals_is_refused_with_the_list(month_data, us
         Appeal.objects.create(work_order=WorkOrder.objects.get(order_no=no), month=MONTH, city=month_data["cs"],
                               from_department=dept("运检"), to_department=dept("调控"), reason="计划停电",
                               filed_by=users["head"])
+    after_appeal_window()
     with pytest.raises(ValidationError) as exc:
         services.publish_notice(notice=draft, user=users["analyst"])
-    assert exc.value.code == "pending_appeals"
-    assert "GD-CS-0、GD-CS-1" in exc.value.messages[0]
+    assert exc.value.code == "early_publish"
+    assert "尚有未处理的申诉：GD-CS-0、GD-CS-1" in exc.value.messages[0]
     draft.refresh_from_db()
     assert draft.status == "draft" and not ReportingMonth.objects.get(month=MONTH).is_published
 
@@ -144,16 +152,20 @@ def test_a_draft_whose_figures_moved_cannot_be_published(month_data, users):
 
     draft = _rendered(users["analyst"])
     order(accepted="2024-10-20 08:00", city_unit=month_data["zz"], order_no="GD-LATE")
+    after_appeal_window()
     with pytest.raises(ValidationError) as exc:
         services.publish_notice(notice=draft, user=users["analyst"])
     assert exc.value.code == "stale_draft"
     assert not ReportingMonth.objects.get(month=MONTH).is_published  # the freeze was rolled back
     fresh = _rendered(users["analyst"])
+    after_appeal_window()
     assert services.publish_notice(notice=fresh, user=users["analyst"]).status == "published"
 
 
 def test_a_correction_is_a_new_version_and_the_old_file_stays(month_data, users):
-    v1 = services.publish_notice(notice=_rendered(users["analyst"]), user=users["analyst"])
+    first = _rendered(users["analyst"])
+    after_appeal_window()
+    v1 = services.publish_notice(notice=first, user=users["analyst"])
     v1_bytes = (Path(settings.MEDIA_ROOT) / v1.file).read_bytes()
     with pytest.raises(ValidationError) as exc:
         _request(users["analyst"])
@@ -161,7 +173,7 @@ def test_a_correction_is_a_new_version_and_the_old_file_stays(month_data, users)
     v2 = _rendered(users["analyst"], correction_note="更正第二部分分类占比的笔误")
     assert (v2.version, v2.corrects_id, v2.status) == (2, v1.pk, "draft")
     assert v2.snapshot["correction"] == {"corrects_version": 1, "corrects_sha256": v1.sha256,
-                                         "note": "更正第二部分分类占比的笔误"}
+                                         "note": "更正第二部分分类占比的笔误", "late": [], "changes": []}
     v2 = services.publish_notice(notice=v2, user=users["analyst"])
     v1.refresh_from_db()
     assert (v1.status, v2.status) == ("superseded", "published")
@@ -171,16 +183,19 @@ def test_a_correction_is_a_new_version_and_the_old_file_stays(month_data, users)
 
 def test_verify_matches_only_byte_identical_published_files(month_data, users):
     draft = _rendered(users["analyst"])
-    data = (Path(settings.MEDIA_ROOT) / draft.file).read_bytes()
-    digest, matches = services.verify_upload(fileobj=io.BytesIO(data), user=users["auditor"])
+    draft_bytes = (Path(settings.MEDIA_ROOT) / draft.file).read_bytes()
+    digest, matches = services.verify_upload(fileobj=io.BytesIO(draft_bytes), user=users["auditor"])
     assert matches == []  # a draft is not a published version
+    after_appeal_window()
     published = services.publish_notice(notice=draft, user=users["analyst"])
+    assert services.verify_upload(fileobj=io.BytesIO(draft_bytes), user=users["auditor"])[1] == []  # still not
+    data = (Path(settings.MEDIA_ROOT) / published.file).read_bytes()
     digest, matches = services.verify_upload(fileobj=io.BytesIO(data), user=users["auditor"])
     assert digest == published.sha256 and matches == [published]
     _digest, matches = services.verify_upload(fileobj=io.BytesIO(data + b"\n"), user=users["auditor"])
     assert matches == []
     logs = AuditLog.objects.filter(action="notice.verify").order_by("id")
-    assert [log.after["matches"] for log in logs] == [[], [published.pk], []]
+    assert [log.after["matches"] for log in logs] == [[], [], [published.pk], []]
 
 
 def test_broker_down_keeps_the_request_pending_with_a_message(month_data, users, broker_down,

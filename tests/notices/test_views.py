@@ -1,5 +1,6 @@
 """The portal pages: who may do what, the refusal list, downloads audited, rankings for all."""
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from django.conf import settings
@@ -13,7 +14,7 @@ from scorecard.notices import services
 from scorecard.notices.models import Notice
 from tests.kpis.factories import dept
 
-from .conftest import MONTH
+from .conftest import MONTH, after_appeal_window
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +27,7 @@ def draft(month_data, users) -> Notice:
 
 @pytest.fixture
 def published(draft, users) -> Notice:
+    after_appeal_window()
     return services.publish_notice(notice=draft, user=users["analyst"])
 
 
@@ -59,15 +61,25 @@ def test_only_analysts_generate_and_publish(draft, users, client, role):
     assert draft.status == "draft"
 
 
-def test_department_heads_and_leaders_never_download_drafts(draft, users, client):
+def test_department_heads_and_leaders_read_the_draft_they_may_appeal_against(draft, users, client):
     for role in ("head", "leader"):
-        # Every URL of a draft answers alike: for them it does not exist.
-        assert login(client, users[role]).get(reverse("notices:download", args=[draft.pk])).status_code == 404
-        assert client.get(reverse("notices:snapshot", args=[draft.pk])).status_code == 404
-        assert client.get(reverse("notices:status", args=[draft.pk])).status_code == 404
-        assert "下载" not in client.get(reverse("notices:list")).content.decode().split("<tbody>")[1]
-    assert login(client, users["auditor"]).get(reverse("notices:download", args=[draft.pk])).status_code == 200
-    assert not AuditLog.objects.filter(action="notice.download", user=users["head"]).exists()
+        response = login(client, users[role]).get(reverse("notices:download", args=[draft.pk]))
+        assert response.status_code == 200
+        assert "征求意见稿" in unquote(response["Content-Disposition"])  # the name says draft too
+        assert client.get(reverse("notices:status", args=[draft.pk])).status_code == 200
+        assert "下载" in client.get(reverse("notices:list")).content.decode().split('<table class="notices">')[1]
+    assert AuditLog.objects.filter(action="notice.download", user=users["head"]).exists()
+
+
+def test_nobody_outside_the_command_center_reads_a_correction_draft(published, users, client):
+    correction = services.render_notice(notice_id=services.request_generation(
+        month=MONTH, user=users["analyst"], correction_note="更正笔误").pk)
+    for role in ("head", "leader"):
+        # Every URL of a correction draft answers alike: for them it does not exist.
+        assert login(client, users[role]).get(reverse("notices:download", args=[correction.pk])).status_code == 404
+        assert client.get(reverse("notices:snapshot", args=[correction.pk])).status_code == 404
+        assert client.get(reverse("notices:status", args=[correction.pk])).status_code == 404
+    assert login(client, users["auditor"]).get(reverse("notices:download", args=[correction.pk])).status_code == 200
 
 
 def test_every_logged_in_user_downloads_a_published_notice_and_each_download_is_logged(published, users, client):
@@ -92,47 +104,32 @@ def test_publish_with_pending_appeals_is_refused_with_the_list(draft, month_data
         Appeal.objects.create(work_order=WorkOrder.objects.get(order_no=no), month=MONTH, city=month_data["cs"],
                               from_department=dept("运检"), to_department=dept("调控"), reason="计划停电",
                               filed_by=users["head"])
+    after_appeal_window()
     response = login(client, users["analyst"]).post(reverse("notices:publish", args=[draft.pk]))
     assert response.status_code == 409
     page = response.content.decode()
-    assert "尚有未处理的申诉" in page
-    assert '<ul class="pending-appeals"><li>GD-CS-0</li><li>GD-CS-2</li></ul>' in page
+    assert '<ul class="publish-blockers"><li>尚有未处理的申诉：GD-CS-0、GD-CS-2</li></ul>' in page
+    assert 'id="early-publish"' in page and 'name="reason"' in page
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+    # With a reason it is published; the reason is recorded and shown; the appeals close undecided.
+    page = client.post(reverse("notices:publish", args=[draft.pk]), {"reason": "省公司要求提前通报"},
+                       follow=True).content.decode()
+    draft.refresh_from_db()
+    assert draft.status == "published" and "提前发布理由：省公司要求提前通报" in page
+    assert set(Appeal.objects.values_list("status", flat=True)) == {Appeal.Status.CLOSED}
+
+
+def test_publish_inside_the_appeal_window_is_refused_without_a_reason(draft, users, client):
+    response = login(client, users["analyst"]).post(reverse("notices:publish", args=[draft.pk]))
+    assert response.status_code == 409 and "申诉期尚未结束" in response.content.decode()
     draft.refresh_from_db()
     assert draft.status == "draft"
 
 
 def test_publish_from_the_page(draft, users, client):
+    after_appeal_window()
     response = login(client, users["analyst"]).post(reverse("notices:publish", args=[draft.pk]), follow=True)
     draft.refresh_from_db()
     assert draft.status == "published"
     assert f"已发布 〔2024〕第10期 第1版，SHA-256：{draft.sha256}" in response.content.decode()
-
-
-def test_verify_is_for_auditors_and_analysts(published, users, client):
-    assert login(client, users["head"]).get(reverse("notices:verify")).status_code == 403
-    login(client, users["auditor"])
-    data = (Path(settings.MEDIA_ROOT) / published.file).read_bytes()
-    ok = client.post(reverse("notices:verify"), {"file": SimpleUploadedFile("a.pdf", data)}).content.decode()
-    assert "与以下已发布版本逐字节一致" in ok and "〔2024〕第10期 第1版" in ok
-    bad = client.post(reverse("notices:verify"), {"file": SimpleUploadedFile("b.pdf", data[:-1])}).content.decode()
-    assert "不是任何已发布版本" in bad
-    assert AuditLog.objects.filter(action="notice.verify", user=users["auditor"]).count() == 2
-
-
-def test_published_rankings_are_readable_by_every_logged_in_user(published, users, client):
-    assert client.get(reverse("notices:rankings")).status_code == 302  # not anonymous
-    page = login(client, users["head"]).get(reverse("notices:rankings")).content.decode()
-    units = published.snapshot["scorecard"]["units"]
-    assert page.index(units[0]["unit"]) < page.index(units[1]["unit"])
-    assert "国网长沙供电公司·运检" in page and published.sha256 in page
-    assert reverse("notices:download", args=[published.pk]) in page
-
-
-def test_rankings_page_before_any_publication(users, client):
-    assert "还没有已发布的月份" in login(client, users["leader"]).get(reverse("notices:rankings")).content.decode()
-
-
-def test_status_endpoint(draft, users, client):
-    status = login(client, users["analyst"]).get(reverse("notices:status", args=[draft.pk])).json()
-    assert status == {"id": draft.pk, "month": "2024-10", "version": 1, "status": "draft", "status_display": "草稿",
-                      "progress": 100, "stage": "已生成", "error": "", "sha256": draft.sha256, "running": False}

@@ -1,6 +1,7 @@
 """With a real Celery worker (not eager mode) on the test broker: the embedded
 filesystem broker by default, Redis when CELERY_BROKER_URL points at it."""
 import datetime as dt
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from accounts.models import AuditLog
 from scorecard.notices import services
 from scorecard.notices.models import Notice
 
-from .conftest import MONTH, wait_for
+from .conftest import MONTH, wait_for, after_appeal_window
 
 # serialized_rollback: the migrations' seeded rows (taxonomy, departments) come back after a
 # transactional test flushed them, before this module's fixtures build their data.
@@ -27,6 +28,12 @@ def notice_in(status: str | tuple, pk: int, timeout: float = 90) -> Notice:
         n = Notice.objects.get(pk=pk)
         return n if n.status in statuses else None
     return wait_for(check, timeout=timeout, what=f"notice {pk} to be {status}")
+
+
+def pdf_pages_text(path: Path) -> list[str]:
+    """The text of each page, as pdftotext (poppler) reads it: the marks are text, not pictures."""
+    out = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True).stdout
+    return [page for page in out.split("\f") if page.strip()]
 
 
 def pdf_files() -> list[Path]:
@@ -44,11 +51,21 @@ def test_generate_render_publish_download_verify(month_data, users, celery_worke
     assert path.is_file() and services.sha256_of(path) == notice.sha256
     assert [p.name for p in pdf_files()] == [path.name]
     assert "notices.generate_notice" in celery_worker_process.log()
+    draft_pages = pdf_pages_text(path)
+    assert len(draft_pages) > 1 and all("征求意见稿" in page for page in draft_pages)  # the mark on every page
 
+    after_appeal_window()
     response = client.post(reverse("notices:publish", args=[notice.pk]))
     assert response.status_code == 302
     notice.refresh_from_db()
     assert notice.status == "published" and notice.number == "〔2024〕第10期"
+    # The published file: rendered again without the mark, dated the day of publication; the draft is gone.
+    published_path = Path(settings.MEDIA_ROOT) / notice.file
+    assert pdf_files() == [published_path]
+    text = "".join(pdf_pages_text(published_path))
+    assert "征求意见稿" not in text
+    day = services.timezone.localdate(notice.published_at)
+    assert f"发布日期：{day.year}年{day.month}月{day.day}日" in text
 
     client.force_login(users["auditor"])
     response = client.get(reverse("notices:download", args=[notice.pk]))
@@ -72,7 +89,7 @@ def test_a_worker_killed_mid_render_leaves_no_partial_file_and_the_next_one_fini
     # The PDF is complete in <name>.tmp and the worker sleeps before moving it into place.
     wait_for(lambda: Notice.objects.get(pk=notice.pk).progress == 90, timeout=90, what="the render's last step")
     first.kill()
-    assert [p.name for p in pdf_files()] == ["95598投诉管控通报-2024-10-v1.pdf.tmp"]
+    assert [p.name for p in pdf_files()] == ["95598投诉管控通报-2024-10-v1-draft.pdf.tmp"]
     assert Notice.objects.get(pk=notice.pk).status == "rendering"
 
     # The next worker finds the render without heartbeat and sends it again
@@ -89,7 +106,7 @@ def test_a_worker_killed_mid_render_leaves_no_partial_file_and_the_next_one_fini
     assert done.status == "draft", done.error
     assert done.attempts == 2
     assert Notice.objects.filter(month=MONTH).count() == 1
-    assert [p.name for p in pdf_files()] == ["95598投诉管控通报-2024-10-v1.pdf"]
+    assert [p.name for p in pdf_files()] == ["95598投诉管控通报-2024-10-v1-draft.pdf"]
     assert services.sha256_of(pdf_files()[0]) == done.sha256
 
 
@@ -141,6 +158,7 @@ def test_notice_command_generate_wait_then_publish(month_data, users, celery_wor
     notice = Notice.objects.get(month=MONTH)
     assert (Path(path), digest) == (Path(settings.MEDIA_ROOT) / notice.file, notice.sha256)
     assert services.sha256_of(Path(path)) == digest
+    after_appeal_window()
     call_command("notice", "publish", "--month", "2024-10", "--by", "fenxi")
     assert "已发布 〔2024〕第10期 第1版" in capsys.readouterr().out
     assert Notice.objects.get(pk=notice.pk).status == "published"

@@ -1,4 +1,5 @@
-"""`notice generate --month YYYY-MM [--wait]` and `notice publish --month YYYY-MM --by USERNAME`.
+"""`notice generate --month YYYY-MM [--wait]` and
+`notice publish --month YYYY-MM --by USERNAME [--reason TEXT]`.
 
 ``generate`` sends the same Celery task as the beat schedule and the web button;
 ``--wait`` polls the notice row until the worker is done and prints
@@ -44,6 +45,7 @@ class Command(BaseCommand):
         pub = sub.add_parser("publish", help="发布某月最新草稿")
         pub.add_argument("--month", required=True, help="YYYY-MM")
         pub.add_argument("--by", required=True, help="发布人用户名（分析员）")
+        pub.add_argument("--reason", default="", help="申诉期内或尚有未处理申诉时提前发布的理由（记录在案）")
 
     def handle(self, *args, action, **options):
         if action == "generate":
@@ -84,7 +86,7 @@ class Command(BaseCommand):
             time.sleep(0.5)
         self.stdout.write(f"{Path(settings.MEDIA_ROOT) / notice.file}\t{notice.sha256}")
 
-    def _publish(self, *, month, by, **_):
+    def _publish(self, *, month, by, reason, **_):
         month = _month(month)
         user = self._user(by)
         if not can_publish(user):  # the same rule as the publish button
@@ -93,7 +95,7 @@ class Command(BaseCommand):
         if draft is None:
             raise CommandError(f"{label(month)} 没有可发布的通报草稿（先运行 notice generate --month {label(month)}）")
         try:
-            notice = publish_notice(notice=draft, user=user)
+            notice = publish_notice(notice=draft, user=user, reason=reason)
         except ValidationError as exc:
             raise CommandError(_messages(exc)) from exc
         except MonthPublished as exc:
