@@ -454,6 +454,100 @@ def latest_month() -> date | None:
     return parse_month(latest) if latest else None
 
 
+# --- late data (补录) of a frozen month -------------------------------------------------------------
+
+# The columns of a frozen row whose change moves a figure (a changed row is 补录 as much as a new one).
+LATE_COLUMNS = ("category_id", "subcategory_id", "detail_id", "customer_id", "district_id", "city_id", "county_id",
+                "station_id", "accepted_at")
+_NULL_INT, _NULL_TEXT = -1, ""
+
+
+def _changed_q() -> tuple[dict, Q]:
+    """A frozen row whose work order now differs in one of LATE_COLUMNS (NULL-safe: NULL vs NULL is equal)."""
+    from django.db.models import Value
+    from django.db.models.functions import Coalesce
+
+    annotations, q = {}, Q()
+    for name in LATE_COLUMNS:
+        if name == "accepted_at":
+            q |= ~Q(accepted_at=F("work_order__accepted_at"))
+            continue
+        blank = Value(_NULL_TEXT) if name in ("customer_id", "district_id") else Value(_NULL_INT)
+        annotations[f"_f_{name}"] = Coalesce(F(name), blank)
+        annotations[f"_l_{name}"] = Coalesce(F(f"work_order__{name}"), blank)
+        q |= ~Q(**{f"_f_{name}": F(f"_l_{name}")})
+    return annotations, q
+
+
+def late_querysets(month) -> dict[str, QuerySet]:
+    """The 补录 of ``month`` as querysets: ``new`` and ``changed`` (work orders, current values) and
+    ``gone`` (frozen rows). Empty querysets for a month without a freeze.
+
+    * new: complaints of the month now (by current 受理时间) that are not frozen as complaints of it;
+    * changed: frozen as complaints of the month and still so, but a LATE_COLUMNS value moved
+      (受理时间 within the month, category, customer, 台区, units ...);
+    * gone: frozen as complaints of the month but no longer (deleted, not 投诉 any more, or moved out).
+    """
+    window = month_window(month, live=True)
+    live = WorkOrder.objects.filter(window.q(), is_complaint=True)
+    if not is_frozen(window.month):
+        return {"new": live.none(), "changed": live.none(), "gone": FrozenComplaint.objects.none()}
+    frozen = FrozenComplaint.objects.filter(window.q(), freeze_month=window.month)
+    annotations, differs = _changed_q()
+    changed_ids = (frozen.filter(work_order__in=live).annotate(**annotations).filter(differs)
+                   .values("work_order_id"))
+    return {
+        "new": live.exclude(pk__in=frozen.filter(work_order__isnull=False).values("work_order_id")),
+        "changed": WorkOrder.objects.filter(pk__in=changed_ids),
+        "gone": frozen.exclude(work_order_id__in=live.values("pk")),
+    }
+
+
+def late_rows(month, *, limit: int = 20) -> dict:
+    """The month's 补录 since its freeze: counts and the first ``limit`` order numbers of each kind.
+
+    ``{"month": "2018-03", "frozen": True, "frozen_at": datetime, "new": {"count": 1, "orders": [...]},
+    "changed": {...}, "gone": {...}}``. Reads only.
+    """
+    window = month_window(month, live=True)
+    header = ProfileFreeze.objects.filter(month=window.month).first()
+    result = {"month": window.label, "frozen": header is not None, "frozen_at": header.frozen_at if header else None}
+    for kind, qs in late_querysets(window).items():
+        result[kind] = {"count": qs.count(),
+                        "orders": list(qs.order_by("order_no").values_list("order_no", flat=True)[:limit])}
+    return result
+
+
+def profile_changes(month) -> list[dict]:
+    """The province-level figures a correction of ``month`` would change: its published (frozen) profile
+    against the current data, only those that differ, as ``{"figure", "published", "current"}``.
+
+    Empty for a month without a freeze. Reads only.
+    """
+    window = month_window(month, live=True)
+    if not is_frozen(window.month):
+        return []
+    published = _profile_numbers(complaint_profile(window.month))
+    current = _profile_numbers(complaint_profile(window.month, live=True))
+    return [{"figure": name, "published": published.get(name, 0), "current": current.get(name, 0)}
+            for name in dict.fromkeys([*published, *current])
+            if published.get(name, 0) != current.get(name, 0)]
+
+
+_HOTSPOT_FIGURES = {"multi_customer_districts": "多客户投诉台区数", "consecutive_month_districts": "连续两月投诉台区数",
+                    "same_month_last_year_districts": "去年同月投诉台区数"}
+
+
+def _profile_numbers(p: dict) -> dict[str, int]:
+    numbers = {"受理投诉总数": p["total"], "上月投诉总数": p["previous_month_total"],
+               "去年同月投诉总数": p["last_year_total"]}
+    numbers.update({f"一级分类·{c['name']}": c["count"] for c in p["categories"]})
+    numbers.update({f"二级分类·{s['category']}/{s['name']}": s["count"] for s in p["subcategories"]})
+    numbers.update({f"{name}客户数": n for name, n in p["voltage_customers"].items()})
+    numbers.update({_HOTSPOT_FIGURES[key]: len(codes) for key, codes in p["hotspots"].items()})
+    return numbers
+
+
 # --- proactive service lists ------------------------------------------------------------------------
 
 _CHILD_LEVEL = {None: "city", OrgUnit.Level.PROVINCE: "city", OrgUnit.Level.CITY: "county",

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import audit, notifications
+from scorecard.complaints.freeze import freeze_month as freeze_profile
 from scorecard.grid.models import Department
 from scorecard.months import label, last_day, local_tz
 
@@ -164,6 +165,7 @@ def publish_month(*, month: dt.date, user) -> ReportingMonth:
                              incident_id=inc) for pk, city, dept, rule, inc in frozen.iterator(chunk_size=5000)),
         batch_size=5000,
     )
+    freeze_profile(month=month)  # the complaint rows the month's profile reads (complaints.freeze)
     rm.published_at, rm.published_by = timezone.now(), user
     rm.save()
     audit.record(user=user, action="month.publish", obj=rm, summary=f"发布 {label(month)} 考核结果",
