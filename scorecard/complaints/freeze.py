@@ -56,6 +56,9 @@ def freeze_month(*, month: date | str) -> int:
         for start, end in freeze_windows(month):
             cursor.execute(sql, [adapt_d(month), True, adapt_dt(start), adapt_dt(end)])
             rows += max(cursor.rowcount, 0)
+        # Fresh statistics for the planner: without them SQLite joined the hotspot query's derived
+        # tables by nested scans (30 s instead of 0.2 s on the 200k demo). Cheap (a sample), both databases.
+        cursor.execute(f"ANALYZE {connection.ops.quote_name(FrozenComplaint._meta.db_table)}")
     # update_or_create sends post_save: kpis.freshness bumps the data version, cached read-outs refresh.
     ProfileFreeze.objects.update_or_create(month=month, defaults={"frozen_at": timezone.now(), "rows": rows})
     return rows
