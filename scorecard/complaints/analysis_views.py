@@ -12,6 +12,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -200,10 +201,16 @@ def order_list(request):
         filterset.filters["unit"].queryset = scoping.units_for(scope)
         # Invalid parameters (an unknown category id, month 2018-13) show the form's errors and no rows,
         # rather than silently widening the list.
-        qs = filterset.queryset.none() if filterset.is_bound and not filterset.is_valid() else filterset.qs
-        table = OrderTable(qs, show_personal=personal)
+        valid = not (filterset.is_bound and not filterset.is_valid())
+        qs = filterset.qs if valid else filterset.queryset.none()
+        month = filterset.form.cleaned_data.get("month") if valid and filterset.is_bound else None
+        late, show_late = None, False
+        if month and complaints_only and selectors.is_frozen(month):
+            qs, late, show_late = _frozen_listing(request, scope, base, filterset, month)
+        table = OrderTable(qs, show_personal=personal, late=show_late)
         RequestConfig(request, paginate={"per_page": 50}).configure(table)
-        return {"filter": filterset, "table": table, "complaints_only": complaints_only}
+        return {"filter": filterset, "table": table, "complaints_only": complaints_only, "late": late,
+                "show_late": show_late}
 
     if request.GET.get("_export") in EXPORT_FORMATS:
         return _export(request, listing()["table"], "工单清单")
@@ -228,6 +235,21 @@ def order_list(request):
         "masked_customer_name": (customer.name if personal else scoping.mask_name(customer.name)) if customer else "",
         "can_flag": request.user.is_analyst,
     })
+
+
+def _frozen_listing(request, scope, base, filterset, month):
+    """The list of a published (frozen) month: the orders of its freeze, filtered on their frozen values
+    (so a figure's count and its list agree), or with ``?late=1`` its 补录 (new or changed since the
+    freeze, current values). Returns (orders, late counts, showing late)."""
+    late = selectors.late_querysets(month)
+    counts = {kind: qs.count() for kind, qs in late.items()}
+    counts["total"] = counts["new"] + counts["changed"]
+    if request.GET.get("late") == "1":
+        is_late = Q(pk__in=late["new"].values("pk")) | Q(pk__in=late["changed"].values("pk"))
+        return filterset.qs.filter(is_late), counts, True
+    frozen = OrderFilter(request.GET, queryset=selectors.month_complaints(month))
+    frozen.filters["unit"].queryset = scoping.units_for(scope)
+    return base.filter(pk__in=frozen.qs.values("work_order_id")), counts, False
 
 
 @require_POST

@@ -190,3 +190,73 @@ class ImportJob(models.Model):
         verbose_name = _("导入任务")
         verbose_name_plural = _("导入任务")
         ordering = ["-created_at"]
+
+
+class ProfileFreeze(models.Model):
+    """The header of a month's frozen complaint rows: the month is frozen iff this row exists.
+
+    Written by ``complaints.freeze.freeze_month`` (inside the kpis publish transaction, and
+    again for a correction version); read by every profile selector (one unique-index lookup).
+    """
+
+    month = models.DateField(_("月份"), unique=True)
+    frozen_at = models.DateTimeField(_("冻结时间"))
+    rows = models.PositiveIntegerField(_("冻结工单数"), default=0)
+
+    class Meta:
+        verbose_name = _("投诉画像快照")
+        verbose_name_plural = _("投诉画像快照")
+        ordering = ["-month"]
+        constraints = [models.CheckConstraint(condition=Q(month__day=1), name="profile_freeze_first_day")]
+
+    def __str__(self):
+        return self.month.strftime("%Y-%m")
+
+
+class FrozenComplaint(models.Model):
+    """A narrow copy of one complaint as a published month's figures read it.
+
+    The freeze of month M copies every complaint accepted in the windows M's
+    read-outs look at (M, M−1, the 90 repeat-demand days ending at M's end, and
+    M−12), so that the profile selectors run unchanged over these rows. Field
+    names and the db columns the raw hotspot SQL reads are those of WorkOrder.
+    A row outlives its work order (``work_order`` is set NULL, ``order_no``
+    stays): a published figure never changes because a row was deleted.
+    """
+
+    freeze_month = models.DateField(_("冻结月份"))
+    work_order = models.ForeignKey(WorkOrder, verbose_name=_("工单"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    order_no = models.CharField(_("工单编号"), max_length=40)
+    accepted_at = models.DateTimeField(_("受理时间"))
+    # Always True: filters written for WorkOrder (is_complaint=True) apply unchanged.
+    is_complaint = models.BooleanField(_("投诉"), default=True, editable=False)
+    category = models.ForeignKey(Category, db_index=False, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
+    subcategory = models.ForeignKey(SubCategory, db_index=False, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    detail = models.ForeignKey(Detail, db_index=False, null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+")
+    customer = models.ForeignKey(Customer, db_index=False, to_field="customer_no", db_column="customer_no",
+                                 null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    city = models.ForeignKey(OrgUnit, db_index=False, on_delete=models.PROTECT, related_name="+")
+    county = models.ForeignKey(OrgUnit, db_index=False, null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+")
+    station = models.ForeignKey(OrgUnit, db_index=False, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+")
+    district = models.ForeignKey(District, db_index=False, to_field="code", db_column="district_code", null=True,
+                                 blank=True, on_delete=models.PROTECT, related_name="+")
+    feeder = models.ForeignKey(Feeder, db_index=False, null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+")
+
+    # The columns copied from WorkOrder, by field name (work_order and freeze_month are set by the freeze).
+    COPIED = ("order_no", "accepted_at", "is_complaint", "category", "subcategory", "detail", "customer", "city",
+              "county", "station", "district", "feeder")
+
+    class Meta:
+        verbose_name = _("冻结投诉")
+        verbose_name_plural = _("冻结投诉")
+        indexes = [models.Index(fields=["freeze_month", "accepted_at"], name="frozen_month_accepted_idx")]
+
+    def __str__(self):
+        return f"{self.freeze_month:%Y-%m} {self.order_no}"

@@ -18,11 +18,18 @@ Conventions shared by all functions:
 * Only business type 投诉 (``is_complaint``) counts.
 * Shares and changes are percentages rounded half-up to 2 decimals with
   ``Decimal`` (``round()`` on a binary float is half-even and often wrong).
+* A published month's figures come from its freeze (``FrozenComplaint``, see
+  ``complaints.freeze``): a window's :class:`Source` is the freeze of its month
+  when that month is frozen, and every window derived from it (the previous
+  month, last year, the 90 repeat-demand days) reads the same freeze, so
+  nothing imported later moves them. ``live=True`` reads the current work
+  orders instead (the correction draft, the 补录 diff).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
@@ -33,7 +40,7 @@ from django.db.models.functions import ExtractHour
 from scorecard import months
 from scorecard.grid.models import District, OrgUnit
 
-from .models import Category, Detail, SubCategory, WorkOrder
+from .models import Category, Detail, FrozenComplaint, ProfileFreeze, SubCategory, WorkOrder
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 VOLTAGE_SUBCATEGORY = "电压质量长时间异常"
@@ -49,11 +56,85 @@ parse_month = months.parse_month
 _shift = months.shift
 
 
+# --- sources: the live work orders or a month's freeze ------------------------------------------------
+
+@dataclass(frozen=True)
+class Source:
+    """The rows a read-out counts: the live work orders (``freeze_month`` None) or a month's freeze.
+
+    Both tables have the same field names (and the db columns the raw hotspot SQL
+    reads), so every selector is written once over :meth:`rows`.
+    """
+
+    freeze_month: date | None = None
+
+    @property
+    def frozen(self) -> bool:
+        return self.freeze_month is not None
+
+    @property
+    def model(self):
+        return FrozenComplaint if self.frozen else WorkOrder
+
+    def rows(self) -> QuerySet:
+        if self.frozen:
+            return FrozenComplaint.objects.filter(freeze_month=self.freeze_month)
+        return WorkOrder.objects.all()
+
+
+LIVE = Source()
+
+
+def is_frozen(month) -> bool:
+    """Whether ``month`` has a freeze (it was published): one unique-index lookup."""
+    return ProfileFreeze.objects.filter(month=parse_month(month)).exists()
+
+
+def source_for(month, *, live: bool = False) -> Source:
+    """The source of a read-out of ``month``: its freeze if it has one (and ``live`` is false), else live."""
+    if live:
+        return LIVE
+    month = parse_month(month)
+    return Source(month) if is_frozen(month) else LIVE
+
+
+def freeze_windows(month) -> list[tuple[datetime, datetime]]:
+    """The [start, end) ranges of 受理时间 a freeze of ``month`` copies: every window a read-out of the
+    month looks at. [min(previous month's start, month end − REPEAT_DEMAND_DAYS), month end) covers the
+    month, the previous month (totals, consecutive-month hotspots, rising lists) and the repeat-demand
+    days; the same month last year is the second, disjoint range."""
+    window = MonthWindow(parse_month(month), live=True)
+    prev, last = window.previous(), window.last_year()
+    start = min(prev.start, window.end - timedelta(days=REPEAT_DEMAND_DAYS))
+    return [(start, window.end), (last.start, last.end)]
+
+
 @dataclass(frozen=True)
 class MonthWindow:
-    """A month as [start, end) aware datetimes in Asia/Shanghai."""
+    """A month as [start, end) aware datetimes in Asia/Shanghai, and the rows it reads (:attr:`source`).
+
+    The source is resolved on first use (one indexed lookup) and handed down to the windows
+    derived from this one (:meth:`previous`, :meth:`last_year`): a read-out of a frozen month reads
+    that month's freeze in all its windows.
+    """
 
     month: date
+    live: bool = False
+    pinned: Source | None = field(default=None, compare=False, repr=False)
+
+    @cached_property
+    def source(self) -> Source:
+        if self.pinned is not None:
+            return self.pinned
+        return source_for(self.month, live=self.live)
+
+    @property
+    def frozen(self) -> bool:
+        return self.source.frozen
+
+    def rows(self) -> QuerySet:
+        """The source's rows (all of them; filter by :meth:`q`)."""
+        return self.source.rows()
 
     @property
     def start(self) -> datetime:
@@ -68,17 +149,20 @@ class MonthWindow:
         return self.month.strftime("%Y-%m")
 
     def previous(self) -> MonthWindow:
-        return MonthWindow(_shift(self.month, -1))
+        return MonthWindow(_shift(self.month, -1), live=self.live, pinned=self.source)
 
     def last_year(self) -> MonthWindow:
-        return MonthWindow(_shift(self.month, -12))
+        return MonthWindow(_shift(self.month, -12), live=self.live, pinned=self.source)
 
     def q(self, prefix: str = "") -> Q:
         return Q(**{f"{prefix}accepted_at__gte": self.start, f"{prefix}accepted_at__lt": self.end})
 
 
-def month_window(month) -> MonthWindow:
-    return month if isinstance(month, MonthWindow) else MonthWindow(parse_month(month))
+def month_window(month, *, live: bool = False) -> MonthWindow:
+    """``month`` as a window; ``live=True`` forces the current work orders even for a frozen month."""
+    if isinstance(month, MonthWindow):
+        return MonthWindow(month.month, live=True) if live and not month.live else month
+    return MonthWindow(parse_month(month), live=live)
 
 
 # --- rounding ---------------------------------------------------------------------------------------
@@ -114,17 +198,18 @@ def unit_q(unit: OrgUnit | None, prefix: str = "") -> Q:
 
 
 def complaints_in(window: MonthWindow, unit: OrgUnit | None = None) -> QuerySet:
-    return WorkOrder.objects.filter(window.q(), unit_q(unit), is_complaint=True)
+    """The window's complaints in ``unit``'s subtree, from the window's source."""
+    return window.rows().filter(window.q(), unit_q(unit), is_complaint=True)
 
 
-def month_complaints(month, unit: OrgUnit | None = None) -> QuerySet:
-    """The complaints of ``month`` in ``unit``'s subtree (a queryset of work orders)."""
-    return complaints_in(month_window(month), unit)
+def month_complaints(month, unit: OrgUnit | None = None, *, live: bool = False) -> QuerySet:
+    """The complaints of ``month`` in ``unit``'s subtree: work orders, or frozen rows of a frozen month."""
+    return complaints_in(month_window(month, live=live), unit)
 
 
 # --- the profile's figures --------------------------------------------------------------------------
 
-def totals(month, unit: OrgUnit | None = None) -> dict:
+def totals(month, unit: OrgUnit | None = None, *, live: bool = False) -> dict:
     """This month's, the previous month's and last year's same-month totals with the changes, and
     the voltage customers (distinct customers per 过电压 / 低电压).
 
@@ -134,7 +219,7 @@ def totals(month, unit: OrgUnit | None = None) -> dict:
     to visit the table). Counting ``accepted_at`` rather than the primary key
     keeps them index-only.
     """
-    window = month_window(month)
+    window = month_window(month, live=live)
     details = voltage_details()
     voltage = {f"_v{i}": Count("customer_id", distinct=True, filter=Q(detail=d))
                for i, d in enumerate(details.values()) if d}
@@ -152,23 +237,23 @@ def local_hour() -> ExtractHour:
     return ExtractHour("accepted_at", tzinfo=LOCAL_TZ)
 
 
-def month_groups(month, unit: OrgUnit | None = None) -> list[dict]:
+def month_groups(month, unit: OrgUnit | None = None, *, live: bool = False) -> list[dict]:
     """The month's complaints counted by (category, sub-category, local hour): at most a few hundred
     rows from which the category breakdown and the hourly profile are both read."""
     return list(
-        month_complaints(month, unit).annotate(hour=local_hour())
+        month_complaints(month, unit, live=live).annotate(hour=local_hour())
         .values("category_id", "subcategory_id", "hour").annotate(n=Count("accepted_at")).order_by()
     )
 
 
 def category_breakdown(month, unit: OrgUnit | None = None, *, total: int | None = None,
-                       groups: list[dict] | None = None) -> dict:
+                       groups: list[dict] | None = None, live: bool = False) -> dict:
     """Counts and shares by category (all categories, zeros included) and sub-category (non-zero).
 
     Both lists are ordered by count descending, ties in taxonomy order.
     """
     if groups is None:
-        groups = month_groups(month, unit)
+        groups = month_groups(month, unit, live=live)
     if total is None:
         total = sum(r["n"] for r in groups)
     by_category: dict = {}
@@ -201,15 +286,16 @@ def voltage_details() -> dict[str, Detail | None]:
     return {OVER_VOLTAGE: details.get(OVER_VOLTAGE), LOW_VOLTAGE: details.get(LOW_VOLTAGE)}
 
 
-def voltage_customers(month, unit: OrgUnit | None = None) -> dict:
+def voltage_customers(month, unit: OrgUnit | None = None, *, live: bool = False) -> dict:
     """Distinct customers with a 电压质量长时间异常 complaint in the month, by 过电压 / 低电压."""
-    return totals(month, unit)["voltage_customers"]
+    return totals(month, unit, live=live)["voltage_customers"]
 
 
-def hourly_profile(month, unit: OrgUnit | None = None, *, groups: list[dict] | None = None) -> list[int]:
+def hourly_profile(month, unit: OrgUnit | None = None, *, groups: list[dict] | None = None,
+                   live: bool = False) -> list[int]:
     """24 counts, hour 0 first, by the local (Asia/Shanghai) hour of 受理时间."""
     if groups is None:
-        groups = month_groups(month, unit)
+        groups = month_groups(month, unit, live=live)
     hourly = [0] * 24
     for r in groups:
         hourly[r["hour"]] += r["n"]
@@ -229,12 +315,12 @@ SELECT m.code, m.complaints, m.customers, p.code IS NOT NULL AS consecutive, y.c
        d.name, city.name, county.name
 FROM (SELECT {district} AS code, COUNT(*) AS complaints, COUNT(DISTINCT {customer}) AS customers
       FROM {table}
-      WHERE {is_complaint} AND {accepted} >= %s AND {accepted} < %s AND {district} IS NOT NULL {unit}
+      WHERE {freeze}{is_complaint} AND {accepted} >= %s AND {accepted} < %s AND {district} IS NOT NULL {unit}
       GROUP BY {district}) m
 LEFT JOIN (SELECT DISTINCT {district} AS code FROM {table}
-           WHERE {is_complaint} AND {accepted} >= %s AND {accepted} < %s) p ON p.code = m.code
+           WHERE {freeze}{is_complaint} AND {accepted} >= %s AND {accepted} < %s) p ON p.code = m.code
 LEFT JOIN (SELECT DISTINCT {district} AS code FROM {table}
-           WHERE {is_complaint} AND {accepted} >= %s AND {accepted} < %s) y ON y.code = m.code
+           WHERE {freeze}{is_complaint} AND {accepted} >= %s AND {accepted} < %s) y ON y.code = m.code
 LEFT JOIN {district_table} d ON d.code = m.code
 LEFT JOIN {unit_table} city ON city.id = d.city_id
 LEFT JOIN {unit_table} county ON county.id = d.county_id
@@ -243,7 +329,7 @@ ORDER BY m.code
 """
 
 
-def hotspot_districts(month, unit: OrgUnit | None = None) -> dict:
+def hotspot_districts(month, unit: OrgUnit | None = None, *, live: bool = False) -> dict:
     """The three hotspot 台区 lists, each row with the 台区, its units and the month's counts.
 
     One statement: the month's complaints grouped by 台区, joined to the distinct
@@ -259,10 +345,15 @@ def hotspot_districts(month, unit: OrgUnit | None = None) -> dict:
     and distinct customers ignore complaints without a customer number. The
     earlier months are looked up for the 台区 regardless of unit: the hotspot is
     a property of the 台区.
+
+    The table is the window's source: the work orders, or the frozen rows with a
+    ``freeze_month = %s`` condition in each of the three scans (the (freeze_month,
+    accepted_at) index serves them).
     """
-    window = month_window(month)
+    window = month_window(month, live=live)
     prev, last = window.previous(), window.last_year()
-    opts = WorkOrder._meta
+    source = window.source
+    opts = source.model._meta
     col = {name: connection.ops.quote_name(opts.get_field(field).column) for name, field in (
         ("district", "district"), ("is_complaint", "is_complaint"), ("accepted", "accepted_at"),
         ("customer", "customer"))}
@@ -270,12 +361,16 @@ def hotspot_districts(month, unit: OrgUnit | None = None) -> dict:
     if unit is not None and unit.level != OrgUnit.Level.PROVINCE:
         field = {OrgUnit.Level.CITY: "city", OrgUnit.Level.COUNTY: "county", OrgUnit.Level.STATION: "station"}[unit.level]
         unit_sql, unit_params = f"AND {connection.ops.quote_name(opts.get_field(field).column)} = %s", [unit.pk]
-    sql = _HOTSPOT_SQL.format(table=connection.ops.quote_name(opts.db_table), unit=unit_sql,
+    freeze_sql, freeze_params = "", []
+    if source.frozen:
+        freeze_sql = f"{connection.ops.quote_name(opts.get_field('freeze_month').column)} = %s AND "
+        freeze_params = [connection.ops.adapt_datefield_value(source.freeze_month)]
+    sql = _HOTSPOT_SQL.format(table=connection.ops.quote_name(opts.db_table), unit=unit_sql, freeze=freeze_sql,
                               district_table=connection.ops.quote_name(District._meta.db_table),
                               unit_table=connection.ops.quote_name(OrgUnit._meta.db_table), **col)
     adapt = connection.ops.adapt_datetimefield_value
-    params = [adapt(window.start), adapt(window.end), *unit_params,
-              adapt(prev.start), adapt(prev.end), adapt(last.start), adapt(last.end)]
+    params = [*freeze_params, adapt(window.start), adapt(window.end), *unit_params,
+              *freeze_params, adapt(prev.start), adapt(prev.end), *freeze_params, adapt(last.start), adapt(last.end)]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -292,20 +387,21 @@ def hotspot_districts(month, unit: OrgUnit | None = None) -> dict:
     return result
 
 
-def profile_figures(month, unit: OrgUnit | None = None) -> dict:
+def profile_figures(month, unit: OrgUnit | None = None, *, live: bool = False) -> dict:
     """Everything the analysis page shows of a month, rows with their ids (for links).
 
     Three queries on the work orders (totals with voltage customers; the
     (category, sub-category, hour) groups; the hotspot 台区) and three on the
-    small taxonomy tables.
+    small taxonomy tables. ``frozen``: the figures are the month's freeze (published).
     """
-    window = month_window(month)
+    window = month_window(month, live=live)
     head = totals(window, unit)
     groups = month_groups(window, unit)
     hourly = hourly_profile(window, unit, groups=groups)
     return {
         "month": window.label,
         "window": window,
+        "frozen": window.frozen,
         "unit": unit,
         **head,
         **category_breakdown(window, unit, total=head["total"], groups=groups),
@@ -315,7 +411,8 @@ def profile_figures(month, unit: OrgUnit | None = None) -> dict:
     }
 
 
-def complaint_profile(month, unit: OrgUnit | None = None, *, figures: dict | None = None) -> dict:
+def complaint_profile(month, unit: OrgUnit | None = None, *, figures: dict | None = None,
+                      live: bool = False) -> dict:
     """The month's profile as ``complaint_profile --json`` prints it (see interfaces.md).
 
     Keys beyond the specified ones: ``unit``, ``previous_month_total``,
@@ -325,7 +422,7 @@ def complaint_profile(month, unit: OrgUnit | None = None, *, figures: dict | Non
     zeros included; sub-categories: those with complaints; both by count
     descending, ties in taxonomy order. Hotspot codes ascending.
     """
-    f = figures or profile_figures(month, unit)
+    f = figures or profile_figures(month, unit, live=live)
     return {
         "month": f["month"],
         "unit": f["unit"].name if f["unit"] else None,
@@ -357,6 +454,100 @@ def latest_month() -> date | None:
     return parse_month(latest) if latest else None
 
 
+# --- late data (补录) of a frozen month -------------------------------------------------------------
+
+# The columns of a frozen row whose change moves a figure (a changed row is 补录 as much as a new one).
+LATE_COLUMNS = ("category_id", "subcategory_id", "detail_id", "customer_id", "district_id", "city_id", "county_id",
+                "station_id", "accepted_at")
+_NULL_INT, _NULL_TEXT = -1, ""
+
+
+def _changed_q() -> tuple[dict, Q]:
+    """A frozen row whose work order now differs in one of LATE_COLUMNS (NULL-safe: NULL vs NULL is equal)."""
+    from django.db.models import Value
+    from django.db.models.functions import Coalesce
+
+    annotations, q = {}, Q()
+    for name in LATE_COLUMNS:
+        if name == "accepted_at":
+            q |= ~Q(accepted_at=F("work_order__accepted_at"))
+            continue
+        blank = Value(_NULL_TEXT) if name in ("customer_id", "district_id") else Value(_NULL_INT)
+        annotations[f"_f_{name}"] = Coalesce(F(name), blank)
+        annotations[f"_l_{name}"] = Coalesce(F(f"work_order__{name}"), blank)
+        q |= ~Q(**{f"_f_{name}": F(f"_l_{name}")})
+    return annotations, q
+
+
+def late_querysets(month) -> dict[str, QuerySet]:
+    """The 补录 of ``month`` as querysets: ``new`` and ``changed`` (work orders, current values) and
+    ``gone`` (frozen rows). Empty querysets for a month without a freeze.
+
+    * new: complaints of the month now (by current 受理时间) that are not frozen as complaints of it;
+    * changed: frozen as complaints of the month and still so, but a LATE_COLUMNS value moved
+      (受理时间 within the month, category, customer, 台区, units ...);
+    * gone: frozen as complaints of the month but no longer (deleted, not 投诉 any more, or moved out).
+    """
+    window = month_window(month, live=True)
+    live = WorkOrder.objects.filter(window.q(), is_complaint=True)
+    if not is_frozen(window.month):
+        return {"new": live.none(), "changed": live.none(), "gone": FrozenComplaint.objects.none()}
+    frozen = FrozenComplaint.objects.filter(window.q(), freeze_month=window.month)
+    annotations, differs = _changed_q()
+    changed_ids = (frozen.filter(work_order__in=live).annotate(**annotations).filter(differs)
+                   .values("work_order_id"))
+    return {
+        "new": live.exclude(pk__in=frozen.filter(work_order__isnull=False).values("work_order_id")),
+        "changed": WorkOrder.objects.filter(pk__in=changed_ids),
+        "gone": frozen.exclude(work_order_id__in=live.values("pk")),
+    }
+
+
+def late_rows(month, *, limit: int = 20) -> dict:
+    """The month's 补录 since its freeze: counts and the first ``limit`` order numbers of each kind.
+
+    ``{"month": "2018-03", "frozen": True, "frozen_at": datetime, "new": {"count": 1, "orders": [...]},
+    "changed": {...}, "gone": {...}}``. Reads only.
+    """
+    window = month_window(month, live=True)
+    header = ProfileFreeze.objects.filter(month=window.month).first()
+    result = {"month": window.label, "frozen": header is not None, "frozen_at": header.frozen_at if header else None}
+    for kind, qs in late_querysets(window).items():
+        result[kind] = {"count": qs.count(),
+                        "orders": list(qs.order_by("order_no").values_list("order_no", flat=True)[:limit])}
+    return result
+
+
+def profile_changes(month) -> list[dict]:
+    """The province-level figures a correction of ``month`` would change: its published (frozen) profile
+    against the current data, only those that differ, as ``{"figure", "published", "current"}``.
+
+    Empty for a month without a freeze. Reads only.
+    """
+    window = month_window(month, live=True)
+    if not is_frozen(window.month):
+        return []
+    published = _profile_numbers(complaint_profile(window.month))
+    current = _profile_numbers(complaint_profile(window.month, live=True))
+    return [{"figure": name, "published": published.get(name, 0), "current": current.get(name, 0)}
+            for name in dict.fromkeys([*published, *current])
+            if published.get(name, 0) != current.get(name, 0)]
+
+
+_HOTSPOT_FIGURES = {"multi_customer_districts": "多客户投诉台区数", "consecutive_month_districts": "连续两月投诉台区数",
+                    "same_month_last_year_districts": "去年同月投诉台区数"}
+
+
+def _profile_numbers(p: dict) -> dict[str, int]:
+    numbers = {"受理投诉总数": p["total"], "上月投诉总数": p["previous_month_total"],
+               "去年同月投诉总数": p["last_year_total"]}
+    numbers.update({f"一级分类·{c['name']}": c["count"] for c in p["categories"]})
+    numbers.update({f"二级分类·{s['category']}/{s['name']}": s["count"] for s in p["subcategories"]})
+    numbers.update({f"{name}客户数": n for name, n in p["voltage_customers"].items()})
+    numbers.update({_HOTSPOT_FIGURES[key]: len(codes) for key, codes in p["hotspots"].items()})
+    return numbers
+
+
 # --- proactive service lists ------------------------------------------------------------------------
 
 _CHILD_LEVEL = {None: "city", OrgUnit.Level.PROVINCE: "city", OrgUnit.Level.CITY: "county",
@@ -368,7 +559,7 @@ def _rising(window: MonthWindow, unit: OrgUnit | None, field: str, limit: int | 
     then the larger current count, then the name."""
     prev = window.previous()
     qs = (
-        WorkOrder.objects.filter(Q(accepted_at__gte=prev.start, accepted_at__lt=window.end), unit_q(unit),
+        window.rows().filter(Q(accepted_at__gte=prev.start, accepted_at__lt=window.end), unit_q(unit),
                                  is_complaint=True, **{f"{field}__isnull": False})
         .values(f"{field}_id", f"{field}__name")
         .annotate(current=Count("accepted_at", filter=Q(accepted_at__gte=window.start)),
@@ -383,10 +574,10 @@ def _rising(window: MonthWindow, unit: OrgUnit | None, field: str, limit: int | 
              "increase_pct": change_percent(r["current"], r["previous"])} for r in rows]
 
 
-def regional_demands(month, unit: OrgUnit | None = None, *, limit: int = 10) -> dict:
+def regional_demands(month, unit: OrgUnit | None = None, *, limit: int = 10, live: bool = False) -> dict:
     """Units one level below ``unit`` (cities of the province, counties of a city, ...) and feeders
     whose complaints rose against the previous month, largest increase first."""
-    window = month_window(month)
+    window = month_window(month, live=live)
     level = _CHILD_LEVEL.get(unit.level if unit else None)
     return {
         "level": level,
@@ -395,9 +586,9 @@ def regional_demands(month, unit: OrgUnit | None = None, *, limit: int = 10) -> 
     }
 
 
-def hot_topics(month, unit: OrgUnit | None = None, *, limit: int = 10) -> list[dict]:
+def hot_topics(month, unit: OrgUnit | None = None, *, limit: int = 10, live: bool = False) -> list[dict]:
     """Sub-categories growing fastest month on month (absolute increase first); with the % change."""
-    window = month_window(month)
+    window = month_window(month, live=live)
     rows = _rising(window, unit, "subcategory", limit)
     names = dict(SubCategory.objects.filter(pk__in=[r["id"] for r in rows]).values_list("pk", "category__name"))
     for r in rows:
@@ -405,14 +596,14 @@ def hot_topics(month, unit: OrgUnit | None = None, *, limit: int = 10) -> list[d
     return rows
 
 
-def repeat_demands(month, unit: OrgUnit | None = None) -> QuerySet:
+def repeat_demands(month, unit: OrgUnit | None = None, *, live: bool = False) -> QuerySet:
     """Customers with 2+ complaints in the 90 days ending at the month's end, most complaints first.
 
     Rows: customer_id (the customer number), customer__name, customer__sensitive, complaints, last_at.
     """
-    window = month_window(month)
+    window = month_window(month, live=live)
     return (
-        WorkOrder.objects.filter(unit_q(unit), is_complaint=True, customer__isnull=False,
+        window.rows().filter(unit_q(unit), is_complaint=True, customer__isnull=False,
                                  accepted_at__gte=window.end - timedelta(days=REPEAT_DEMAND_DAYS),
                                  accepted_at__lt=window.end)
         .values("customer_id", "customer__name", "customer__sensitive")
@@ -422,10 +613,13 @@ def repeat_demands(month, unit: OrgUnit | None = None) -> QuerySet:
     )
 
 
-def sensitive_customers(month, unit: OrgUnit | None = None) -> QuerySet:
-    """Flagged customers with complaints this month: the orders an analyst must see first."""
+def sensitive_customers(month, unit: OrgUnit | None = None, *, live: bool = False) -> QuerySet:
+    """Flagged customers with complaints this month: the orders an analyst must see first.
+
+    The rows are the month's source (its freeze once published); the flag is the customer's current one.
+    """
     return (
-        month_complaints(month, unit).filter(customer__sensitive=True)
+        month_complaints(month, unit, live=live).filter(customer__sensitive=True)
         .values("customer_id", "customer__name", "customer__sensitive_note")
         .annotate(complaints=Count("accepted_at"), last_at=Max("accepted_at"))
         .order_by("-last_at", "customer_id")
@@ -465,12 +659,3 @@ def order_list(*, complaints_only: bool = True) -> QuerySet:
         qs = qs.filter(is_complaint=True)
     return qs.order_by("-accepted_at", "-pk")
 
-
-# Placeholders until the profile freeze lands (h-freeze).
-def late_rows(month) -> dict:
-    return {"new": {"count": 0, "orders": []}, "changed": {"count": 0, "orders": []},
-            "gone": {"count": 0, "orders": []}}
-
-
-def profile_changes(month) -> list[dict]:
-    return []

@@ -189,11 +189,3 @@ def job_status(job: ImportJob) -> dict:
         "errors": job.errors if finished else [],
     }
 
-
-# Placeholders until the profile freeze lands (h-freeze): publication freezes no rows yet.
-def freeze_month(*, month) -> int:
-    return 0
-
-
-def unfreeze_month(*, month) -> int:
-    return 0

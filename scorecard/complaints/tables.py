@@ -216,9 +216,18 @@ class OrderTable(PersonalDataMixin, tables.Table):
         mark = format_html(' <span class="badge">{}</span>', _("敏感")) if record.customer.sensitive else ""
         return format_html('<a href="{}">{}</a>{}', orders_url({}, customer=value), value, mark)
 
-    def __init__(self, *args, show_personal: bool = False, **kwargs):
+    def __init__(self, *args, show_personal: bool = False, late: bool = False, **kwargs):
         self.show_personal = show_personal
+        self.late = late  # 补录 rows of a published month: marked, they are not in its figures
         super().__init__(*args, **kwargs)
+
+    def render_order_no(self, value):
+        if self.late:
+            return format_html('{} <span class="badge late">{}</span>', value, _("补录"))
+        return value
+
+    def value_order_no(self, value):
+        return value
 
     def render_customer_name(self, value):
         return self.shown_name(value)

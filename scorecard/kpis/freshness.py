@@ -22,7 +22,7 @@ FIGURE_MODELS = [
     "grid.OrgUnit", "grid.Department", "grid.Feeder", "grid.District", "grid.LoadReading", "grid.Outage",
     "grid.GridProject",
     "complaints.BusinessType", "complaints.Category", "complaints.SubCategory", "complaints.Detail",
-    "complaints.Customer", "complaints.WorkOrder",
+    "complaints.Customer", "complaints.WorkOrder", "complaints.ProfileFreeze",
     "kpis.RuleSettings", "kpis.DefaultAttribution", "kpis.KpiDefinition", "kpis.WorkingDayOverride",
     "kpis.WorkCalendar", "kpis.Rectification", "kpis.AttributionOverride", "kpis.Appeal", "kpis.ReportingMonth",
 ]

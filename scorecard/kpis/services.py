@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import audit, notifications
+from scorecard.complaints.freeze import freeze_month as freeze_profile
+from scorecard.complaints.freeze import unfreeze_month as unfreeze_profile
 from scorecard.grid.models import Department
 from scorecard.months import label, last_day, local_tz
 from scorecard.signals import attribution_changed
@@ -262,8 +264,6 @@ def publish_month(*, month: dt.date, user, reason: str = "", correction: bool = 
     such (not rejected). ``correction``: the month was re-opened by
     ``reopen_for_correction`` in this transaction and is frozen again from current data.
     """
-    from scorecard.complaints.services import freeze_month
-
     rm = lock_month(month)
     if rm.is_published:
         raise MonthPublished(month)
@@ -293,7 +293,7 @@ def publish_month(*, month: dt.date, user, reason: str = "", correction: bool = 
                              incident_id=inc) for pk, city, dept, rule, inc in frozen.iterator(chunk_size=5000)),
         batch_size=5000,
     )
-    freeze_month(month=month)
+    freeze_profile(month=month)  # the complaint rows the month's profile reads (complaints.freeze)
     rm.published_at, rm.published_by = now, user
     if not correction:
         rm.publish_reason = reason if blockers else ""
@@ -310,13 +310,11 @@ def reopen_for_correction(*, month: dt.date) -> ReportingMonth:
     """Inside the caller's transaction: the published month as if it were not, so that it can be
     re-traced and frozen again from current data (a correction version). Whoever calls this
     either publishes again in the same transaction or rolls it back (the correction draft)."""
-    from scorecard.complaints.services import unfreeze_month
-
     rm = lock_month(month)
     if not rm.is_published:
         raise ValidationError(_("%(month)s 尚未发布，无需更正") % {"month": label(month)})
     SnapshotAttribution.objects.filter(reporting_month=rm).delete()
-    unfreeze_month(month=month)
+    unfreeze_profile(month=month)
     rm.published_at, rm.scorecard, rm.trace = None, None, None
     rm.save(update_fields=["published_at", "scorecard", "trace"])
     return rm
