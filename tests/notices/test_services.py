@@ -66,6 +66,31 @@ def test_render_writes_the_pdf_stores_its_hash_and_opens_the_appeal_window(month
     assert ReportingMonth.objects.get(month=MONTH).draft_at is not None
 
 
+def test_the_snapshot_lists_accountable_incidents_and_counts_hazards(month_data, users):
+    import re
+    import subprocess
+
+    from tests.kpis.factories import district, reading
+
+    # A second overload in 长沙 that explains no complaint: a 隐患预警.
+    reading(district("TQ0003", month_data["cs"]), "2024-10", load=125)
+    notice = _rendered(users["analyst"])
+    block = notice.snapshot["incidents"]
+    assert notice.snapshot["schema"] == 2
+    assert (block["count"], block["accountable"], block["hazards"], block["hazards_rectified"]) == (2, 1, 1, 0)
+    assert block["accountable_by_department"] == [["发展", 1]] and block["hazards_by_department"] == [["发展", 1]]
+    assert [(r["district"], r["complaints"], r["due_on"], r["status"]) for r in block["rows"]] == [
+        ("TQ0001", 4, "2024-11-30", "open")]  # the hazard is counted, never listed
+    assert services.hashlib.sha256(render_notice_pdf(notice.snapshot)).hexdigest() == notice.sha256
+    path = Path(settings.MEDIA_ROOT) / notice.file
+    flat = re.sub(r"\s+", "", subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True,
+                                              text=True).stdout)
+    assert "本月溯源供电瓶颈事件2起，其中追责事件1起、隐患预警1起" in flat
+    section = flat[flat.index("七、供电瓶颈溯源追责"):flat.index("八、逾期未完成整改事项")]
+    assert "TQ0001" in section and "TQ0003" not in section
+    assert "（二）隐患预警1起：发展1起。" in section
+
+
 def test_rendering_twice_yields_one_draft_and_leaves_the_file_alone(month_data):
     notice = _rendered()
     mtime = (Path(settings.MEDIA_ROOT) / notice.file).stat().st_mtime_ns
