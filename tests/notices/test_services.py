@@ -258,3 +258,22 @@ def test_the_task_marks_the_row_failed_when_it_gives_up(month_data):
     generate_notice.on_failure(OSError("disk full"), "task-id", (notice.pk,), {}, None)
     notice.refresh_from_db()
     assert (notice.status, notice.error) == ("failed", "OSError: disk full")
+
+
+def test_overdue_items_are_those_that_exist_a_hazard_of_an_earlier_month_has_none(month_data):
+    from scorecard.grid.models import District
+    from scorecard.kpis.services import trace_month
+    from scorecard.notices.selectors import overdue_block
+    from tests.kpis.factories import order, reading
+
+    september = dt.date(2024, 9, 1)
+    d2 = District.objects.get(code="TQ0002")
+    reading(d2, "2024-09", load=130)  # September overload; its only complaint (服务) is not linked: 隐患预警
+    trace_month(month=september)
+    assert overdue_block(MONTH, dt.date(2024, 11, 5)) == {"count": 0, "rows": []}
+    order(accepted="2024-09-21 09:00", city_unit=month_data["zz"], category="供电质量", subcategory="频繁停电",
+          district_obj=d2, order_no="GD-ZZ-LINK")
+    trace_month(month=september)  # now a 追责事件: its item is due 2024-10-30, not done by 11-05
+    block = overdue_block(MONTH, dt.date(2024, 11, 5))
+    assert block["count"] == 1 and [(r["district"], r["due_on"], r["days_overdue"]) for r in block["rows"]] == [
+        ("TQ0002", "2024-10-30", 6)]
