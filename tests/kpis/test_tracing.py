@@ -313,6 +313,7 @@ def test_the_readable_table_names_the_category(cs):
     reading(d, "2024-07", load=110)
     reading(district("TQ2", cs), "2024-07", load=110)
     linked_complaint(d)
+    trace("2024-07")
     out = StringIO()
     call_command("trace_bottlenecks", "--month", "2024-07", stdout=out)
     text = out.getvalue()
