@@ -19,6 +19,9 @@ def world():
     d = district("TQ1", cs)
     district("TQ2", zz)
     reading(d, "2024-07", load=110)  # overload without project → 发展 rectification in 长沙
+    # …because it explains a complaint (追责事件): a 隐患预警 would open no item.
+    order(accepted="2024-07-04 10:00", city_unit=cs, category="供电质量", subcategory="频繁停电", district_obj=d,
+          order_no="O-TQ1")
     o1 = order(accepted="2024-07-05 10:00", city_unit=cs, category="供电质量", subcategory="频繁停电",
                order_no="O-1", closed="2024-07-06 10:00", satisfaction="满意")
     order(accepted="2024-07-06 10:00", city_unit=zz, category="供电质量", subcategory="频繁停电", order_no="O-2")
@@ -67,6 +70,17 @@ def test_department_head_sees_own_open_rectification_with_overdue_badge(world, c
     page = home(client, world["fazhan"])
     section = page.split('id="my-rectifications"')[1]
     assert "TQ1" in section and "已逾期" in section
+
+
+def test_a_hazard_warning_adds_no_rectification_to_the_dashboards(world, client):
+    # A second 长沙 overload that explains no complaint: a 隐患预警 of 发展, without an item.
+    reading(district("TQ3", world["cs"]), "2024-07", load=130)
+    services.trace_month(month=MONTH)
+    assert Rectification.objects.count() == 1
+    for user in (world["fazhan"], world["analyst"]):
+        home(client, user)
+        counts = client.get(reverse("home")).context["rectifications"]
+        assert counts["total"] == 1 and [r.incident.district_id for r in counts["items"]] == ["TQ1"]
 
 
 def test_leader_sees_company_rank_and_departments(world, client):

@@ -119,6 +119,8 @@ INCIDENT = inline_serializer("Incident", {
     "unit": serializers.CharField(), "department": serializers.CharField(), "rule": serializers.CharField(),
     "rule_text": serializers.CharField(), "complaints": serializers.ListField(child=serializers.CharField()),
     "evidence": serializers.DictField(), "rectification": serializers.DictField(allow_null=True),
+    "accountable": serializers.BooleanField(help_text="有关联投诉：追责事件；否则为隐患预警"),
+    "category": serializers.ChoiceField(choices=["accountability", "hazard"]),
 })
 
 
@@ -128,6 +130,7 @@ def _incident_json(inc: Incident, complaints: list[str]) -> dict:
         "id": inc.pk, "month": label(inc.month), "district": inc.district_id, "district_name": inc.district.name,
         "kind": inc.kind, "unit": inc.city.name, "department": inc.department.name, "rule": inc.rule,
         "rule_text": inc.rule_text, "complaints": complaints, "evidence": inc.evidence,
+        "accountable": bool(complaints), "category": kpi_selectors.category(bool(complaints)),
         "rectification": {"due_on": rect.due_on.isoformat(), "status": rect.status,
                           "closed_on": rect.closed_on.isoformat() if rect.closed_on else None} if rect else None,
     }

@@ -12,7 +12,8 @@ from .models import (
 @admin.register(RuleSettings)
 class RuleSettingsAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("__str__", "overload_pct", "heavy_load_pct", "low_voltage_v", "over_voltage_v",
-                    "frequent_outage_count", "frequent_outage_days", "rectification_days", "appeal_working_days")
+                    "frequent_outage_count", "frequent_outage_days", "rectification_days", "rectify_hazards",
+                    "appeal_working_days")
 
     # One row: the rules have no history of their own; published months keep
     # their frozen figures, so a change applies to unpublished months only.

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from scorecard.grid.models import Department, OrgUnit
 
 from .models import Appeal, Incident, Rectification
+from .selectors import ACCOUNTABILITY, CATEGORY_LABELS
 
 
 class IncidentFilter(django_filters.FilterSet):
@@ -15,10 +16,16 @@ class IncidentFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("整改状态"), field_name="rectification__status",
                                          choices=Rectification.Status.choices, empty_label=_("全部状态"))
     district = django_filters.CharFilter(label=_("台区编号"), field_name="district__code", lookup_expr="icontains")
+    # 追责事件 / 隐患预警: whether the incident explains any complaint (needs the ``accountable`` annotation).
+    category = django_filters.ChoiceFilter(label=_("事件类别"), choices=list(CATEGORY_LABELS.items()),
+                                           empty_label=_("全部类别"), method="filter_category")
 
     class Meta:
         model = Incident
-        fields = ["kind", "department", "status", "district"]
+        fields = ["category", "kind", "department", "status", "district"]
+
+    def filter_category(self, queryset, name, value):
+        return queryset.filter(accountable=value == ACCOUNTABILITY)
 
 
 class AppealFilter(django_filters.FilterSet):

@@ -28,6 +28,11 @@ class RuleSettings(models.Model):
     frequent_outage_count = models.PositiveSmallIntegerField(_("频繁停电次数(不少于)"), default=3)
     frequent_outage_days = models.PositiveSmallIntegerField(_("频繁停电统计天数"), default=60)
     rectification_days = models.PositiveSmallIntegerField(_("整改期限(月末后天数)"), default=30)
+    # domain.md "Hazards and accountability": an incident without linked complaints is a
+    # 隐患预警 and opens no rectification item — unless this is switched on.
+    rectify_hazards = models.BooleanField(
+        _("隐患预警也生成整改项"), default=False,
+        help_text=_("关闭时只有关联了投诉的追责事件生成整改项；开启后无关联投诉的隐患预警也生成整改项。"))
     appeal_working_days = models.PositiveSmallIntegerField(_("申诉期限(通报草稿后工作日)"), default=5)
     ack_hours = models.PositiveSmallIntegerField(_("接单时限(小时)"), default=2)
     repeat_days = models.PositiveSmallIntegerField(_("重复投诉回溯天数"), default=30)

@@ -8,7 +8,7 @@ a published figure.
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Count, F, Q, Sum
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from scorecard.complaints.models import WorkOrder
@@ -232,6 +232,36 @@ def trace_state(month: dt.date) -> dict:
             "traced": bool(rm and (rm.traced_at or rm.is_published))}
 
 
+ACCOUNTABILITY, HAZARD = "accountability", "hazard"
+CATEGORY_LABELS = {ACCOUNTABILITY: _("追责事件"), HAZARD: _("隐患预警")}
+
+
+def category(accountable: bool) -> str:
+    """An incident's category code: 追责事件 with linked complaints, 隐患预警 without."""
+    return ACCOUNTABILITY if accountable else HAZARD
+
+
+def with_category(incidents):
+    """Annotate ``accountable``: the incident explains at least one complaint (追责事件), else 隐患预警."""
+    return incidents.annotate(accountable=Exists(IncidentComplaint.objects.filter(incident=OuterRef("pk"))))
+
+
+def category_counts(incidents) -> dict[str, int]:
+    """{"accountability": N, "hazard": M} of an incident queryset."""
+    rows = dict(with_category(incidents).order_by().values("accountable").annotate(n=Count("pk"))
+                .values_list("accountable", "n"))
+    return {ACCOUNTABILITY: rows.get(True, 0), HAZARD: rows.get(False, 0)}
+
+
+def is_accountable(incident: dict) -> bool:
+    """Whether a trace read-out's incident is a 追责事件. A month published before the
+    category existed has no "accountable" key: then every incident opened an item and
+    was held to account, and its frozen read-out is read that way."""
+    if "accountable" in incident:
+        return bool(incident["accountable"])
+    return incident.get("rectification") is not None or bool(incident.get("complaints"))
+
+
 def trace_for_month(month: dt.date) -> dict:
     """The trace read-out: frozen for a published month, the stored incidents otherwise
     (as the last trace left them; ``traced`` says whether there was one)."""
@@ -249,10 +279,13 @@ def trace_for_month(month: dt.date) -> dict:
     out = []
     for inc in sorted(incidents, key=lambda i: (i.district_id, priority[i.kind])):
         rect = getattr(inc, "rectification", None)
+        complaints = links.get(inc.pk, [])
         out.append({
             "district": inc.district_id, "district_name": inc.district.name, "kind": inc.kind,
             "department": inc.department.name, "unit": inc.city.name, "rule": inc.rule, "rule_text": inc.rule_text,
-            "complaints": links.get(inc.pk, []), "evidence": inc.evidence,
+            "complaints": complaints, "evidence": inc.evidence,
+            # 追责事件 (≥ 1 linked complaint) or 隐患预警 (none): domain.md "Hazards and accountability".
+            "accountable": bool(complaints), "category": category(bool(complaints)),
             "rectification": {"due_on": rect.due_on.isoformat(), "status": rect.status} if rect else None,
         })
     return {"month": label(month), "traced": trace_state(month)["traced"], "incidents": out}

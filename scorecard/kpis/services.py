@@ -79,7 +79,8 @@ def trace_month(*, month: dt.date, user=None, reason: str = "") -> list[Incident
 
     Incidents are upserted on (台区, month, kind) so that a re-trace keeps their
     rectification items and progress; incidents the data no longer shows are
-    removed with their links.
+    removed with their links. Rectification items are decided after linking:
+    only incidents with linked complaints (追责事件) get one — see _sync_rectifications.
     """
     month = month.replace(day=1)
     rm = lock_month(month)
@@ -122,30 +123,58 @@ def _trace(month: dt.date) -> list[Incident]:
 
     incidents = list(Incident.objects.filter(month=month).only("pk", "district_id", "kind", "city_id",
                                                                "department_id"))
-    # A rectification item follows its incident's responsible unit until work on it starts.
+    linked = _link_complaints(month, incidents)
+    _sync_rectifications(month, incidents, linked=linked, rectify_hazards=rs.rectify_hazards, due_on=due_on)
+    return incidents
+
+
+def _untouched(item: Rectification) -> bool:
+    """Nobody has worked on the item yet: still open, no owner, no evidence, no closing date."""
+    return (item.status == Rectification.Status.OPEN and item.owner_id is None and item.closed_on is None
+            and not item.closing_evidence.strip())
+
+
+def _sync_rectifications(month: dt.date, incidents: list[Incident], *, linked: set[int], rectify_hazards: bool,
+                         due_on: dt.date) -> None:
+    """Open, move or withdraw the month's rectification items after the complaints are linked.
+
+    domain.md "Hazards and accountability": an incident with ≥ 1 linked complaint is a
+    追责事件 and gets an item; one without is a 隐患预警 and gets none, unless
+    RuleSettings.rectify_hazards says so. Re-tracing follows the links both ways: an
+    incident that gains links gains an item; one that lost them loses its item only
+    while nobody has touched it. An item already in progress or done is kept: a
+    department has acted on it (an owner, evidence, a closing date — and the audit log
+    points at it), and deleting it would erase that record and that unit's on-time
+    figure without anyone deciding so; it stays visible on the incident as a hazard's item.
+    """
     rects = {r.incident_id: r for r in Rectification.objects.filter(incident__month=month)}
-    new_rects, moved = [], []
+    new_rects, moved, withdrawn = [], [], []
     for inc in incidents:
         r = rects.get(inc.pk)
+        wanted = inc.pk in linked or rectify_hazards
         if r is None:
-            new_rects.append(Rectification(incident=inc, city_id=inc.city_id, department_id=inc.department_id,
-                                           due_on=due_on))
+            if wanted:
+                new_rects.append(Rectification(incident=inc, city_id=inc.city_id, department_id=inc.department_id,
+                                               due_on=due_on))
+        elif not wanted and _untouched(r):
+            withdrawn.append(r.pk)
+        # A rectification item follows its incident's responsible unit until work on it starts.
         elif r.status == Rectification.Status.OPEN and (r.department_id, r.city_id) != (inc.department_id,
                                                                                         inc.city_id):
             r.department_id, r.city_id = inc.department_id, inc.city_id
             moved.append(r)
+    if withdrawn:
+        Rectification.objects.filter(pk__in=withdrawn).delete()
     Rectification.objects.bulk_create(new_rects, batch_size=1000)
     Rectification.objects.bulk_update(moved, ["department", "city"], batch_size=1000)
 
-    _link_complaints(month, incidents)
-    return incidents
 
-
-def _link_complaints(month: dt.date, incidents: list[Incident]) -> None:
+def _link_complaints(month: dt.date, incidents: list[Incident]) -> set[int]:
     """Link each complaint of the month to at most one incident (LINK_PRIORITY order).
 
     Only the difference to the stored links is written: re-tracing unchanged
     data (every read of an unpublished month does it) then writes nothing.
+    Returns the ids of the incidents that have at least one linked complaint.
     """
     complaints = month_complaints(month)
     by_kind: dict[str, dict[str, int]] = {}
@@ -169,6 +198,7 @@ def _link_complaints(month: dt.date, incidents: list[Incident]) -> None:
         [IncidentComplaint(work_order_id=pk, incident_id=inc) for pk, inc in wanted.items()
          if existing.get(pk) != inc],
         batch_size=2000)
+    return set(wanted.values())
 
 
 # --- Re-tracing when inputs change ---------------------------------------------

@@ -4,6 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .models import Appeal, Incident
+from .selectors import CATEGORY_LABELS, category
 
 
 def _pct(value):
@@ -85,6 +86,7 @@ KIND_LABELS = dict(Incident.Kind.choices)
 
 class IncidentTable(tables.Table):
     district = tables.Column(_("台区"), accessor="district_id")
+    category = tables.Column(_("事件类别"), accessor="accountable", order_by=("-accountable",))
     kind = tables.Column(_("类型"))
     city = tables.Column(_("地市单位"), accessor="city__name", order_by="city__name")
     department = tables.Column(_("责任部门"), accessor="department__name", order_by="department__sort_order")
@@ -94,7 +96,7 @@ class IncidentTable(tables.Table):
 
     class Meta:
         model = Incident
-        fields = ("district", "kind", "city", "department", "linked", "due_on", "status")
+        fields = ("district", "category", "kind", "city", "department", "linked", "due_on", "status")
         attrs = {"class": "data"}
 
     def render_district(self, value, record):
@@ -103,6 +105,13 @@ class IncidentTable(tables.Table):
 
     def value_district(self, value):
         return value
+
+    def render_category(self, value):
+        return format_html('<span class="badge {}">{}</span>', "bad" if value else "info",
+                           CATEGORY_LABELS[category(value)])
+
+    def value_category(self, value):
+        return str(CATEGORY_LABELS[category(value)])
 
     def render_status(self, record):
         return record.rectification.get_status_display()

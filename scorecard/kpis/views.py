@@ -131,17 +131,19 @@ def department_view(request, city_id: int, dept_code: str, *, month: dt.date):
 @with_month
 def incident_list(request, *, month: dt.date):
     scope = scoping.scope_for(request.user)
-    qs = (Incident.objects.filter(month=month).select_related("district", "city", "department", "rectification")
-          .annotate(linked=Count("links")))
-    qs = qs.filter(scoping.district_q(scope))
+    scoped = Incident.objects.filter(month=month).filter(scoping.district_q(scope))
     if scope.department_id is not None:
-        qs = qs.filter(department_id=scope.department_id)
+        scoped = scoped.filter(department_id=scope.department_id)
+    qs = (selectors.with_category(scoped).select_related("district", "city", "department", "rectification")
+          .annotate(linked=Count("links")))
 
     def context():
         filters = IncidentFilter(request.GET, queryset=qs)  # narrows the scoped queryset, never widens it
         table = IncidentTable(filters.qs.order_by("district_id", "kind"))
         RequestConfig(request, paginate={"per_page": 50}).configure(table)
-        return {"month_label": label(month), "table": table, "filter": filters}
+        counts = selectors.category_counts(scoped)  # the month in the viewer's scope, before the filters
+        return {"month_label": label(month), "table": table, "filter": filters,
+                "accountable_count": counts[selectors.ACCOUNTABILITY], "hazard_count": counts[selectors.HAZARD]}
 
     fmt = request.GET.get("export")
     if fmt in FORMATS:
@@ -174,11 +176,12 @@ def incident_detail(request, pk: int):
                 return redirect("kpis:incident", pk=pk)
             except ValidationError as exc:
                 form.add_error(None, exc)
-    complaints = WorkOrder.objects.filter(incident_link__incident=incident).select_related(
-        "category", "subcategory", "detail").order_by("accepted_at")
+    complaints = list(WorkOrder.objects.filter(incident_link__incident=incident).select_related(
+        "category", "subcategory", "detail").order_by("accepted_at"))
     return render(request, "kpis/incident_detail.html", {
         "incident": incident, "rect": rect, "complaints": complaints, "evidence": incident.evidence,
-        "form": form, "can_edit": can_edit,
+        "form": form, "can_edit": can_edit, "accountable": bool(complaints),
+        "rectify_hazards": services.RuleSettings.current().rectify_hazards,
     })
 
 

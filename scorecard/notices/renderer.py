@@ -413,10 +413,27 @@ def _summary(s: dict, st: dict) -> list:
         best, worst = units[0], units[-1]
         text += (f"地市公司综合得分{_esc(best['unit'])}最高（{_num(best['score'])}分），"
                  f"{_esc(worst['unit'])}最低（{_num(worst['score'])}分）。")
-    n_inc, n_overdue = len(s["incidents"]["rows"]), s["overdue"]["count"]
-    text += f"本月溯源供电瓶颈事件{s['incidents']['count']}起，逾期未完成整改事项{n_overdue}项。" if (
-        n_inc or n_overdue) else ""
+    if _schema(s) >= 2:
+        text += _incident_summary(s["incidents"], s["overdue"]["count"])
+    else:
+        n_inc, n_overdue = len(s["incidents"]["rows"]), s["overdue"]["count"]
+        text += f"本月溯源供电瓶颈事件{s['incidents']['count']}起，逾期未完成整改事项{n_overdue}项。" if (
+            n_inc or n_overdue) else ""
     return [Paragraph("一、总体情况", st["h1"]), Paragraph(text, st["body"])]
+
+
+def _schema(s: dict) -> int:
+    """Schema 1 snapshots (before 追责事件 / 隐患预警) render exactly as they did: their PDFs re-derive."""
+    return s.get("schema", 1)
+
+
+def _incident_summary(block: dict, n_overdue: int) -> str:
+    if not (block["count"] or n_overdue):
+        return ""
+    text = f"本月溯源供电瓶颈事件{block['count']}起"
+    if block["count"]:
+        text += f"，其中追责事件{block['accountable']}起、隐患预警{block['hazards']}起"
+    return text + f"；逾期未完成整改事项{n_overdue}项。"
 
 
 def _categories(s: dict, st: dict) -> list:
@@ -504,7 +521,13 @@ def _hotspots(s: dict, st: dict) -> list:
     return out
 
 
+def _departments(counts) -> str:
+    return "、".join(f"{_esc(k)}{v}起" for k, v in counts)
+
+
 def _incidents(s: dict, st: dict) -> list:
+    if _schema(s) >= 2:
+        return _incidents_v2(s, st)
     block = s["incidents"]
     out = [CondPageBreak(50 * mm), Paragraph("七、供电瓶颈溯源追责", st["h1"])]
     intro = f"本月共溯源供电瓶颈事件{block['count']}起"
@@ -521,6 +544,43 @@ def _incidents(s: dict, st: dict) -> list:
                             r["unit"], r["department"], _num(r["complaints"]), r["due_on"] or "—",
                             RECT_STATUS.get(r["status"], r["status"] or "—")] for r in block["rows"]],
                           [2.5, 2.4, 1.3, 2.8, 1.2, 1.2, 1.8, 1.3], st, align=list("llcllccc")))
+    return out
+
+
+INCIDENT_HEADER = ["台区编号", "台区名称", "瓶颈类型", "地市公司", "责任部门", "关联投诉", "整改期限", "整改状态"]
+
+
+def _incidents_v2(s: dict, st: dict) -> list:
+    """追责事件 listed with their items; 隐患预警 counted by department, not listed, not held to account."""
+    block = s["incidents"]
+    out = [CondPageBreak(50 * mm), Paragraph("七、供电瓶颈溯源追责", st["h1"])]
+    if not block["count"]:
+        return out + [Paragraph("本月未溯源出供电瓶颈事件。", st["body"])]
+    out.append(Paragraph(f"本月共溯源供电瓶颈事件{block['count']}起，其中追责事件{block['accountable']}起"
+                         f"（有关联投诉）、隐患预警{block['hazards']}起（无关联投诉）。", st["body"]))
+    if block["accountable"]:
+        intro = f"（一）追责事件{block['accountable']}起：{_departments(block['accountable_by_department'])}。"
+        with_items = sum(1 for r in block["rows"] if r["due_on"])
+        if with_items:
+            intro += "各责任单位须在整改期限前完成整改并报送整改说明。"
+        if block["accountable"] > len(block["rows"]):
+            intro += f"下表按关联投诉件数列出前{len(block['rows'])}起。"
+        out.append(Paragraph(intro, st["body"]))
+        out.append(_table(INCIDENT_HEADER,
+                          [[r["district"], r["district_name"] or "—", KIND_LABELS.get(r["kind"], r["kind"]),
+                            r["unit"], r["department"], _num(r["complaints"]), r["due_on"] or "—",
+                            RECT_STATUS.get(r["status"], r["status"] or "—")] for r in block["rows"]],
+                          [2.5, 2.4, 1.3, 2.8, 1.2, 1.2, 1.8, 1.3], st, align=list("llcllccc")))
+    else:
+        out.append(Paragraph("（一）本月无追责事件。", st["body"]))
+    if block["hazards"]:
+        text = (f"（二）隐患预警{block['hazards']}起：{_departments(block['hazards_by_department'])}。"
+                "隐患预警无关联投诉，不追责，请责任部门关注")
+        rectified = block.get("hazards_rectified") or 0
+        text += f"；其中{rectified}起已生成整改项。" if rectified else "，不生成整改项。"
+        out.append(Paragraph(text, st["body"]))
+    else:
+        out.append(Paragraph("（二）本月无隐患预警。", st["body"]))
     return out
 
 

@@ -17,12 +17,14 @@ from django.utils import timezone
 
 from scorecard.complaints.selectors import complaint_profile, hotspot_districts
 from scorecard.kpis.models import LateData, Rectification, ReportingMonth
-from scorecard.kpis.selectors import scorecard_for_month, trace_for_month
+from scorecard.kpis.selectors import is_accountable, scorecard_for_month, trace_for_month
 from scorecard.months import label
 
 from .models import Notice, notice_number
 
-SNAPSHOT_SCHEMA = 1
+# 2: the incidents block tells 追责事件 from 隐患预警 and lists only the former (the renderer
+# still renders a schema-1 snapshot as it did, so published files re-derive unchanged).
+SNAPSHOT_SCHEMA = 2
 HOTSPOT_ROWS = 20  # per hotspot list; the count of the whole list is always printed
 INCIDENT_ROWS = 60
 OVERDUE_ROWS = 60
@@ -51,18 +53,33 @@ def hotspot_block(month: dt.date) -> dict:
     return out
 
 
+def _by_department(incidents: list[dict]) -> list:
+    counts = Counter(i["department"] for i in incidents)
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
 def incident_block(trace: dict) -> dict:
-    """The traced incidents as the notice lists them (most linked complaints first)."""
+    """The traced incidents as the notice shows them (domain.md "Hazards and accountability").
+
+    Only 追责事件 (incidents with linked complaints) are listed, most linked complaints
+    first; 隐患预警 (no linked complaint) are counted, by department, never listed.
+    ``count`` and ``by_department`` cover every incident, as in schema 1.
+    """
     incidents = trace.get("incidents", [])
-    by_department = Counter(i["department"] for i in incidents)
+    accountable = [i for i in incidents if is_accountable(i)]
+    hazards = [i for i in incidents if not is_accountable(i)]
     rows = [{
         "district": i["district"], "district_name": i.get("district_name") or "", "kind": i["kind"],
         "unit": i["unit"], "department": i["department"], "complaints": len(i.get("complaints") or []),
         "due_on": (i.get("rectification") or {}).get("due_on"),
         "status": (i.get("rectification") or {}).get("status"),
-    } for i in incidents]
+    } for i in accountable]
     rows.sort(key=lambda r: (-r["complaints"], r["district"], r["kind"]))
-    return {"count": len(incidents), "by_department": sorted(by_department.items(), key=lambda kv: (-kv[1], kv[0])),
+    return {"count": len(incidents), "by_department": _by_department(incidents),
+            "accountable": len(accountable), "accountable_by_department": _by_department(accountable),
+            "hazards": len(hazards), "hazards_by_department": _by_department(hazards),
+            # Hazards with an item: RuleSettings.rectify_hazards, or work begun before they lost their links.
+            "hazards_rectified": sum(1 for i in hazards if i.get("rectification")),
             "rows": rows[:INCIDENT_ROWS]}
 
 

@@ -55,6 +55,7 @@ def test_scoping_applies_as_on_the_pages(world):
     incidents = head.get("/api/v1/incidents/", {"month": "2024-07"}).json()["incidents"]
     assert [(i["district"], i["kind"], i["department"]) for i in incidents] == [("TQA01", "low_voltage", "运检")]
     assert incidents[0]["complaints"] == ["O-A-YJ"]
+    assert (incidents[0]["accountable"], incidents[0]["category"]) == (True, "accountability")
     detail = head.get(f"/api/v1/incidents/{world.incident_a.pk}/").json()
     assert detail["district"] == "TQA01" and detail["evidence"] == world.incident_a.evidence
     assert head.get(f"/api/v1/incidents/{world.incident_b.pk}/").status_code == 404

@@ -21,6 +21,9 @@ def world():
     zz = city("国网株洲供电公司")
     d = district("TQ1", cs)
     reading(d, "2024-07", load=110)  # overload, no project → 发展 incident + rectification
+    # …because it explains a complaint (追责事件): a 隐患预警 would open no item.
+    order(accepted="2024-07-04 10:00", city_unit=cs, category="供电质量", subcategory="频繁停电", district_obj=d,
+          order_no="O-TQ1")
     complaint = order(accepted="2024-07-05 10:00", city_unit=cs, category="供电质量", subcategory="频繁停电",
                       order_no="O-1")  # → 运检 by the default table
     head = User.objects.create_user("yunjian", password="x", role="dept_head", org_unit=cs, department=dept("运检"),

@@ -181,7 +181,10 @@ def test_rectification_on_time_rate_of_the_items_due_in_the_month():
     cs = city("国网长沙供电公司")
     city("国网株洲供电公司")  # a second unit with nothing due
     for code in ("TQ1", "TQ2", "TQ3", "TQ4"):
-        reading(district(code, cs), "2024-06", load=110)  # June overloads, no project → 发展, due 2024-07-30
+        d = district(code, cs)
+        reading(d, "2024-06", load=110)  # June overloads, no project → 发展, due 2024-07-30
+        # Each explains a complaint: 追责事件, so each opens an item (a 隐患预警 would not).
+        order(accepted="2024-06-05 10:00", city_unit=cs, category="供电质量", subcategory="频繁停电", district_obj=d)
     trace("2024-06")
     items = {r.incident.district_id: r for r in Rectification.objects.select_related("incident")}
     assert {r.due_on for r in items.values()} == {dt.date(2024, 7, 30)}

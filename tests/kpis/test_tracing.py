@@ -185,9 +185,16 @@ def test_default_table_and_fallback(cs):
     assert counts == {"调控": 1, "基建": 1, "营销": 2, "运检": 2, "发展": 0}
 
 
+def linked_complaint(d, *, order_no=None):
+    """A 频繁停电 complaint in the 台区: an overload (or frequent outage) incident there explains it."""
+    return order(accepted="2024-07-05 10:00", city_unit=d.city, category="供电质量", subcategory="频繁停电",
+                 district_obj=d, order_no=order_no)
+
+
 def test_rectification_item_opened_and_kept_across_retraces(cs):
     d = district("TQ1", cs)
     reading(d, "2024-07", load=110)
+    linked_complaint(d)  # a 追责事件: only those open an item
     trace("2024-07")
     item = Rectification.objects.get(incident__district_id="TQ1")
     assert item.due_on.isoformat() == "2024-08-30"  # 30 days after 2024-07-31
@@ -206,6 +213,7 @@ def test_rectification_item_opened_and_kept_across_retraces(cs):
 def test_readable_tables_without_json(cs):
     d = district("TQ1", cs)
     reading(d, "2024-07", load=112)
+    linked_complaint(d)  # accountable: its item's due date is printed
     out = StringIO()
     call_command("trace_bottlenecks", "--month", "2024-07", stdout=out)  # a read-out: traces nothing
     assert "尚未溯源" in out.getvalue() and "TQ1" not in out.getvalue()
@@ -215,3 +223,104 @@ def test_readable_tables_without_json(cs):
     out = StringIO()
     call_command("scorecard", "--month", "2024-07", stdout=out)
     assert "地市公司排名" in out.getvalue() and "国网长沙供电公司" in out.getvalue()
+
+
+# --- 追责事件 and 隐患预警 (domain.md "Hazards and accountability") ----------------------------------
+
+def test_an_incident_without_linked_complaints_is_a_hazard_with_no_rectification_item(cs):
+    reading(district("TQ1", cs), "2024-07", load=110)
+    i = incidents("2024-07")[("TQ1", "overload")]
+    assert (i["accountable"], i["category"], i["complaints"], i["rectification"]) == (False, "hazard", [], None)
+    assert {"district", "district_name", "kind", "department", "unit", "rule", "rule_text", "complaints",
+            "evidence", "rectification"} <= set(i)  # every key the read-out had before stays
+    assert not Rectification.objects.exists()
+    assert dept_row(scorecard("2024-08"), "国网长沙供电公司", "发展")["rectification_items"] == 0
+
+
+def test_an_incident_with_a_linked_complaint_is_accountable_and_gets_an_item(cs):
+    d = district("TQ1", cs)
+    reading(d, "2024-07", load=110)
+    linked_complaint(d, order_no="GD-LINKED")
+    i = incidents("2024-07")[("TQ1", "overload")]
+    assert (i["accountable"], i["category"], i["complaints"]) == (True, "accountability", ["GD-LINKED"])
+    assert i["rectification"] == {"due_on": "2024-08-30", "status": "open"}
+    assert Rectification.objects.get().incident.district_id == "TQ1"
+    assert dept_row(scorecard("2024-08"), "国网长沙供电公司", "发展")["rectification_items"] == 1
+
+
+def test_the_rule_setting_gives_hazards_items_too(cs):
+    from scorecard.kpis.models import RuleSettings
+
+    rs = RuleSettings.current()
+    rs.rectify_hazards = True
+    rs.save()
+    reading(district("TQ1", cs), "2024-07", load=110)
+    i = incidents("2024-07")[("TQ1", "overload")]
+    assert (i["category"], i["rectification"]) == ("hazard", {"due_on": "2024-08-30", "status": "open"})
+    # Switched off again: the untouched item of the hazard goes with the next trace.
+    rs.rectify_hazards = False
+    rs.save()
+    assert incidents("2024-07")[("TQ1", "overload")]["rectification"] is None
+    assert not Rectification.objects.exists()
+
+
+def test_a_retrace_that_removes_the_links_withdraws_an_untouched_item_and_keeps_one_in_progress(cs):
+    d1, d2 = district("TQ1", cs), district("TQ2", cs)
+    reading(d1, "2024-07", load=110)
+    reading(d2, "2024-07", load=120)
+    c1, c2 = linked_complaint(d1), linked_complaint(d2)
+    trace("2024-07")
+    assert Rectification.objects.count() == 2
+    started = Rectification.objects.get(incident__district_id="TQ2")
+    started.status = "in_progress"
+    started.save()
+    # The complaints turn out to be about something else: both incidents lose their link.
+    for c in (c1, c2):
+        c.category, c.subcategory = None, None
+        c.save()
+    now = incidents("2024-07")
+    assert now[("TQ1", "overload")]["category"] == now[("TQ2", "overload")]["category"] == "hazard"
+    assert now[("TQ1", "overload")]["rectification"] is None  # nobody had touched it: withdrawn
+    assert now[("TQ2", "overload")]["rectification"]["status"] == "in_progress"  # work started: kept
+    assert list(Rectification.objects.values_list("pk", flat=True)) == [started.pk]
+
+
+def test_an_item_with_an_owner_or_evidence_counts_as_touched(cs):
+    from accounts.models import User
+
+    d1, d2 = district("TQ1", cs), district("TQ2", cs)
+    reading(d1, "2024-07", load=110)
+    reading(d2, "2024-07", load=120)
+    c1, c2 = linked_complaint(d1), linked_complaint(d2)
+    trace("2024-07")
+    Rectification.objects.filter(incident__district_id="TQ1").update(
+        owner=User.objects.create_user("o", password="x", role="analyst"))
+    Rectification.objects.filter(incident__district_id="TQ2").update(closing_evidence="已安排增容")
+    for c in (c1, c2):
+        c.category, c.subcategory = None, None
+        c.save()
+    trace("2024-07")
+    assert Rectification.objects.count() == 2  # both still open, but someone has acted on them
+
+
+def test_an_incident_that_gains_a_link_gains_an_item(cs):
+    d = district("TQ1", cs)
+    reading(d, "2024-07", load=110)
+    assert incidents("2024-07")[("TQ1", "overload")]["rectification"] is None
+    linked_complaint(d)  # a later import brings the complaint
+    i = incidents("2024-07")[("TQ1", "overload")]
+    assert i["accountable"] is True and i["rectification"]["status"] == "open"
+    assert Rectification.objects.count() == 1
+
+
+def test_the_readable_table_names_the_category(cs):
+    d = district("TQ1", cs)
+    reading(d, "2024-07", load=110)
+    reading(district("TQ2", cs), "2024-07", load=110)
+    linked_complaint(d)
+    trace("2024-07")
+    out = StringIO()
+    call_command("trace_bottlenecks", "--month", "2024-07", stdout=out)
+    text = out.getvalue()
+    assert "（追责事件 1 起，隐患预警 1 起）" in text
+    assert [line.split()[4] for line in text.splitlines()[1:]] == ["追责事件", "隐患预警"]

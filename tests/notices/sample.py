@@ -10,7 +10,8 @@ def unit_name(city: str) -> str:
     return f"国网{city}供电公司"
 
 
-def sample_snapshot(**overrides) -> dict:
+def legacy_snapshot(**overrides) -> dict:
+    """A schema-1 snapshot (before 追责事件 / 隐患预警): what notices published then store."""
     # Scores fall with the index, except a tie at ranks 4/4 (competition ranking: 1,2,3,4,4,6…).
     units = []
     for i, city in enumerate(CITIES):
@@ -77,5 +78,17 @@ def sample_snapshot(**overrides) -> dict:
              "department": "运检", "due_on": "2018-03-30", "days_overdue": 2, "status": "open"}]},
     }
     snapshot = copy.deepcopy(snapshot)
+    snapshot.update(overrides)
+    return snapshot
+
+
+def sample_snapshot(**overrides) -> dict:
+    """The current schema: three 追责事件 listed, two 隐患预警 (运检, 调控) only counted."""
+    snapshot = legacy_snapshot()
+    snapshot["schema"] = 2
+    snapshot["incidents"].update(
+        count=5, by_department=[["发展", 2], ["运检", 2], ["调控", 1]],
+        accountable=3, accountable_by_department=[["发展", 2], ["运检", 1]],
+        hazards=2, hazards_by_department=[["调控", 1], ["运检", 1]], hazards_rectified=0)
     snapshot.update(overrides)
     return snapshot

@@ -10,7 +10,7 @@ import pytest
 
 from scorecard.notices.renderer import FontMissing, render_notice_pdf
 
-from .sample import CITIES, sample_snapshot, unit_name
+from .sample import CITIES, legacy_snapshot, sample_snapshot, unit_name
 
 
 def run(*cmd) -> str:
@@ -117,7 +117,8 @@ def test_an_empty_month_still_renders(tmp_path):
     snap["profile"].update(total=0, previous_month_total=0, last_year_total=0, mom_change_pct=None,
                            yoy_change_pct=None, subcategories=[], hourly=[0] * 24, peak_hours=[])
     snap["scorecard"] = {"month": "2018-03", "units": [], "departments": []}
-    snap["incidents"] = {"count": 0, "by_department": [], "rows": []}
+    snap["incidents"] = {"count": 0, "by_department": [], "accountable": 0, "accountable_by_department": [],
+                         "hazards": 0, "hazards_by_department": [], "hazards_rectified": 0, "rows": []}
     snap["overdue"] = {"count": 0, "rows": []}
     for block in snap["hotspots"].values():
         block.update(count=0, rows=[])
@@ -129,3 +130,43 @@ def test_an_empty_month_still_renders(tmp_path):
 def test_a_missing_font_is_a_clear_error():
     with pytest.raises(FontMissing, match="NOTICE_FONT_PATH"):
         render_notice_pdf(sample_snapshot(), font_path="/nonexistent/font.ttf")
+
+
+def _section(text: str, start: str, end: str) -> str:
+    flat = re.sub(r"\s+", "", text)
+    return flat[flat.index(start):flat.index(end)]
+
+
+def test_accountable_incidents_are_listed_and_hazards_only_counted(text):
+    flat = re.sub(r"\s+", "", text)
+    assert "本月溯源供电瓶颈事件5起，其中追责事件3起、隐患预警2起；逾期未完成整改事项1项。" in flat
+    section = _section(text, "七、供电瓶颈溯源追责", "八、逾期未完成整改事项")
+    assert "本月共溯源供电瓶颈事件5起，其中追责事件3起（有关联投诉）、隐患预警2起（无关联投诉）。" in section
+    assert "（一）追责事件3起：发展2起、运检1起。各责任单位须在整改期限前完成整改并报送整改说明。" in section
+    assert "（二）隐患预警2起：调控1起、运检1起。隐患预警无关联投诉，不追责，请责任部门关注，不生成整改项。" in section
+    assert all(code in section for code in ("TQ000101", "TQ000102", "TQ000103"))
+
+
+def test_a_month_of_hazards_only_has_no_accountability_table(tmp_path):
+    snap = sample_snapshot()
+    snap["incidents"].update(count=2, by_department=[["运检", 2]], accountable=0, accountable_by_department=[],
+                             hazards=2, hazards_by_department=[["运检", 2]], hazards_rectified=2, rows=[])
+    path = tmp_path / "hazards.pdf"
+    path.write_bytes(render_notice_pdf(snap))
+    section = _section(run("pdftotext", str(path), "-"), "七、供电瓶颈溯源追责", "八、逾期未完成整改事项")
+    assert "其中追责事件0起（有关联投诉）、隐患预警2起（无关联投诉）" in section
+    assert "（一）本月无追责事件。" in section and "整改期限" not in section
+    assert "（二）隐患预警2起：运检2起。" in section and "其中2起已生成整改项。" in section
+
+
+def test_a_schema_1_snapshot_renders_as_it_did(tmp_path):
+    # Notices published before 追责事件 / 隐患预警 store schema-1 snapshots: they must still re-derive
+    # (the bytes were checked against the previous renderer when schema 2 came; here, the old wording).
+    path = tmp_path / "legacy.pdf"
+    body = render_notice_pdf(legacy_snapshot())
+    path.write_bytes(body)
+    assert render_notice_pdf(legacy_snapshot()) == body
+    flat = re.sub(r"\s+", "", run("pdftotext", str(path), "-"))
+    assert "本月溯源供电瓶颈事件3起，逾期未完成整改事项1项。" in flat
+    assert "本月共溯源供电瓶颈事件3起，其中发展2起、运检1起。各责任单位须在整改期限前完成整改并报送整改说明。" in flat
+    assert "隐患预警" not in flat and "追责事件" not in flat

@@ -67,6 +67,30 @@ def test_render_writes_the_pdf_stores_its_hash_and_opens_the_appeal_window(month
     assert ReportingMonth.objects.get(month=MONTH).draft_at is not None
 
 
+def test_the_snapshot_lists_accountable_incidents_and_counts_hazards(month_data, users):
+    import re
+    import subprocess
+
+    from tests.kpis.factories import district, reading
+
+    # A second overload in 长沙 that explains no complaint: a 隐患预警.
+    reading(district("TQ0003", month_data["cs"]), "2024-10", load=125)
+    notice = _rendered(users["analyst"])
+    block = notice.snapshot["incidents"]
+    assert notice.snapshot["schema"] == 2
+    assert (block["count"], block["accountable"], block["hazards"], block["hazards_rectified"]) == (2, 1, 1, 0)
+    assert block["accountable_by_department"] == [["发展", 1]] and block["hazards_by_department"] == [["发展", 1]]
+    assert [(r["district"], r["complaints"], r["due_on"], r["status"]) for r in block["rows"]] == [
+        ("TQ0001", 4, "2024-11-30", "open")]  # the hazard is counted, never listed
+    assert services.hashlib.sha256(render_notice_pdf(notice.snapshot)).hexdigest() == notice.sha256
+    path = Path(settings.MEDIA_ROOT) / notice.file
+    flat = re.sub(r"\s+", "", subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True,
+                                              text=True).stdout)
+    section = flat[flat.index("七、供电瓶颈溯源追责"):flat.index("八、逾期未完成整改事项")]
+    assert "TQ0001" in section and "TQ0003" not in section
+    assert "（二）隐患预警1起：发展1起。" in section
+
+
 def test_rendering_twice_yields_one_draft_and_leaves_the_file_alone(month_data):
     notice = _rendered()
     mtime = (Path(settings.MEDIA_ROOT) / notice.file).stat().st_mtime_ns
@@ -248,3 +272,22 @@ def test_the_task_marks_the_row_failed_when_it_gives_up(month_data):
     generate_notice.on_failure(OSError("disk full"), "task-id", (notice.pk,), {}, None)
     notice.refresh_from_db()
     assert (notice.status, notice.error) == ("failed", "OSError: disk full")
+
+
+def test_overdue_items_are_those_that_exist_a_hazard_of_an_earlier_month_has_none(month_data):
+    from scorecard.grid.models import District
+    from scorecard.kpis.services import trace_month
+    from scorecard.notices.selectors import overdue_block
+    from tests.kpis.factories import order, reading
+
+    september = dt.date(2024, 9, 1)
+    d2 = District.objects.get(code="TQ0002")
+    reading(d2, "2024-09", load=130)  # September overload; its only complaint (服务) is not linked: 隐患预警
+    trace_month(month=september)
+    assert overdue_block(MONTH, dt.date(2024, 11, 5)) == {"count": 0, "rows": []}
+    order(accepted="2024-09-21 09:00", city_unit=month_data["zz"], category="供电质量", subcategory="频繁停电",
+          district_obj=d2, order_no="GD-ZZ-LINK")
+    trace_month(month=september)  # now a 追责事件: its item is due 2024-10-30, not done by 11-05
+    block = overdue_block(MONTH, dt.date(2024, 11, 5))
+    assert block["count"] == 1 and [(r["district"], r["due_on"], r["days_overdue"]) for r in block["rows"]] == [
+        ("TQ0002", "2024-10-30", 6)]
