@@ -33,6 +33,14 @@ class RuleSettings(models.Model):
     repeat_days = models.PositiveSmallIntegerField(_("重复投诉回溯天数"), default=30)
     fallback_department = models.ForeignKey(Department, verbose_name=_("未匹配时的默认责任部门"),
                                             on_delete=models.PROTECT, related_name="+")
+    # What a KPI without a value scores (weights are never re-spread, so missing
+    # data must score something): full marks when there was nothing to rate, the
+    # lowest band when there was something to rate but its data is missing.
+    BAND_CHOICES = [(b, b) for b in "ABCDE"]
+    nothing_to_rate_band = models.CharField(_("无可考核数据时的得分档位(当月无投诉/无整改事项)"), max_length=1,
+                                            choices=BAND_CHOICES, default="A")
+    missing_data_band = models.CharField(_("缺少数据时的得分档位(有投诉但无回访/用户数/接单时间等)"), max_length=1,
+                                         choices=BAND_CHOICES, default="E")
 
     class Meta:
         verbose_name = _("规则参数")

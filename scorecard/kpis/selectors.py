@@ -125,19 +125,40 @@ _EMPTY = {"complaints": 0, "repeat_complaints": 0, "closed": 0, "on_time": 0, "a
           **{f"rule_{r}": 0 for r in RULES}}
 
 
-def score(figures: dict, definitions: list[KpiDefinition]) -> tuple[float, dict]:
-    """Weighted score of the bands; a KPI without a value is left out and the
-    remaining weights renormalised, so no data neither helps nor hurts."""
-    total_weight, points, bands = Decimal(0), Decimal(0), {}
+NOTHING_TO_RATE, NO_DATA = "nothing_to_rate", "no_data"
+
+
+def missing_reason(code: str, figures: dict) -> str:
+    """Why a KPI has no value: nothing to rate (no complaints; for the
+    rectification rate, no items due — no items is not missing data), or the
+    data to rate what there was is missing (no callbacks, no 用户数, no 接单时间)."""
+    if code == "rectification_on_time_rate":
+        return NOTHING_TO_RATE if not figures.get("rectification_items") else NO_DATA
+    return NOTHING_TO_RATE if not figures.get("complaints") else NO_DATA
+
+
+def score(figures: dict, definitions: list[KpiDefinition], *,
+          rules: RuleSettings | None = None) -> tuple[float, dict, list[dict]]:
+    """Weighted score over every active KPI: Σ weight × points / Σ weights.
+
+    Weights are never re-spread: a KPI without a value scores the band of the
+    missing-data rule (RuleSettings), so a unit cannot climb by lacking the
+    data that would rate it. Returns (score, bands, the KPIs scored by rule).
+    """
+    rules = rules or RuleSettings.current()
+    by_reason = {NOTHING_TO_RATE: rules.nothing_to_rate_band, NO_DATA: rules.missing_data_band}
+    total_weight, points, bands, by_rule = Decimal(0), Decimal(0), {}, []
     for d in definitions:
         band = d.band(figures.get(d.code))
+        if band is None:
+            reason = missing_reason(d.code, figures)
+            band = by_reason[reason]
+            by_rule.append({"kpi": d.code, "band": band, "reason": reason})
         bands[d.code] = band
-        if band is None or not d.weight:
-            continue
         total_weight += d.weight
         points += d.weight * KpiDefinition.BAND_POINTS[band]
     value = (points / total_weight) if total_weight else Decimal(0)
-    return float(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)), bands
+    return float(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)), bands, by_rule
 
 
 def competition_ranks(items: list[dict], key: str = "score") -> None:
@@ -158,6 +179,7 @@ def compute_scorecard(month: dt.date) -> dict:
                      .values_list("city_id", "n"))
     defs = {lvl: list(KpiDefinition.objects.filter(level=lvl, active=True))
             for lvl in (KpiDefinition.Level.DEPARTMENT, KpiDefinition.Level.UNIT)}
+    rules = RuleSettings.current()
 
     dept_rows = {(r["city_id"], r["attr_department_id"]): r for r in _complaint_rows(month, ["city", "department"])}
     unit_rows = _unit_rows(month, dept_rows.values())
@@ -168,12 +190,13 @@ def compute_scorecard(month: dt.date) -> dict:
     for city in cities:
         n_customers = customers.get(city.pk) or 0
         figures = _kpis(unit_rows.get(city.pk, _EMPTY), n_customers, unit_rects.get(city.pk))
-        figures["score"], figures["bands"] = score(figures, defs["unit"])
+        figures["score"], figures["bands"], figures["scored_by_rule"] = score(figures, defs["unit"], rules=rules)
         units.append({"unit": city.name, **figures})
         for dept in departments:
             row = dept_rows.get((city.pk, dept.pk), _EMPTY)
             figures = _kpis(row, n_customers, dept_rects.get((city.pk, dept.pk)))
-            figures["score"], figures["bands"] = score(figures, defs["department"])
+            figures["score"], figures["bands"], figures["scored_by_rule"] = score(figures, defs["department"],
+                                                                                  rules=rules)
             figures["attribution"] = {r: row[f"rule_{r}"] for r in RULES}
             depts.append({"unit": city.name, "department": dept.name, **figures})
     competition_ranks(units)
