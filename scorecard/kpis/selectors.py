@@ -371,6 +371,24 @@ KPI_LABELS = [
 ]
 
 
+def scored_by_rule_label(reason: str, band: str) -> str:
+    """What the missing-data rule did, in words: the defaults read 按满分计 / 按最低档计,
+    another band chosen by the administrator is named as such."""
+    if reason == NOTHING_TO_RATE:
+        return str(_("无可考核数据，按满分计")) if band == "A" else str(_("无可考核数据，按%(band)s档计") % {"band": band})
+    return str(_("缺少数据，按最低档计")) if band == "E" else str(_("缺少数据，按%(band)s档计") % {"band": band})
+
+
+def scored_by_rule_groups(entries: list[dict] | None) -> list[dict]:
+    """A row's ``scored_by_rule`` grouped for display: [{"label", "kpis": [names]}], one per (reason, band)."""
+    names = dict(KPI_LABELS)
+    groups: dict[tuple[str, str], list] = {}
+    for e in entries or []:
+        groups.setdefault((e["reason"], e["band"]), []).append(str(names.get(e["kpi"], e["kpi"])))
+    return [{"label": scored_by_rule_label(reason, band), "reason": reason, "band": band, "kpis": kpis}
+            for (reason, band), kpis in groups.items()]
+
+
 def appeal_history(appeal) -> list:
     """Every audit entry of an appeal and of the other appeals of the same complaint, oldest first."""
     from accounts.models import AuditLog
