@@ -160,6 +160,26 @@ class WorkingDayOverride(models.Model):
         return f"{self.date} {'工作日' if self.is_working_day else '休息日'}"
 
 
+class CalendarYear(models.Model):
+    """A year whose holidays and 调休 working days an administrator has loaded
+    (``import_data calendar``): for years chinese-calendar has no data for, the
+    calendar is only trusted — and the on-time rate only reliable — once such a row exists."""
+
+    year = models.PositiveSmallIntegerField(_("年份"), unique=True)
+    loaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+", verbose_name=_("载入人"))
+    loaded_at = models.DateTimeField(_("载入时间"), auto_now_add=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("已载入节假日安排的年份")
+        verbose_name_plural = _("已载入节假日安排的年份")
+        ordering = ["year"]
+
+    def __str__(self):
+        return str(self.year)
+
+
 class ReportingMonth(models.Model):
     """The state of one month in the monthly cycle: draft → appeal window → published."""
 

@@ -19,7 +19,9 @@ from . import freshness
 from .attribution import RULES, attributed, default_table, month_complaints
 from .expressions import DurationSeconds, Median, acknowledged_in_time_q, clock_annotations, is_repeat, on_time_q, \
     with_deadline
-from .models import Incident, IncidentComplaint, KpiDefinition, Rectification, ReportingMonth, RuleSettings
+from .models import (
+    CalendarYear, Incident, IncidentComplaint, KpiDefinition, Rectification, ReportingMonth, RuleSettings,
+)
 
 
 def _round(value, places: str = "0.01"):
@@ -33,6 +35,43 @@ def rate(part, whole):
     if not whole:
         return None
     return float((Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def calendar_missing_years(month: dt.date) -> list[int]:
+    """The years the month's SLA deadlines fall in whose holidays nobody knows:
+    not covered by chinese-calendar and not loaded by an administrator.
+
+    December's deadlines run into January, so a December also needs the next year.
+    """
+    from .calendar import library_covers
+
+    years = [month.year] + ([month.year + 1] if month.month == 12 else [])
+    unknown = [y for y in years if not library_covers(y)]
+    loaded = set(CalendarYear.objects.filter(year__in=unknown).values_list("year", flat=True)) if unknown else set()
+    return [y for y in unknown if y not in loaded]
+
+
+def calendar_complete(month: dt.date) -> bool:
+    """True when the working-day calendar of the month is known (library or loaded year)."""
+    return not calendar_missing_years(month)
+
+
+def calendar_warning(month: dt.date, missing: list[int] | None = None) -> str:
+    """The warning a page shows for a month whose calendar is incomplete ("" when complete)."""
+    missing = calendar_missing_years(month) if missing is None else missing
+    if not missing:
+        return ""
+    return str(_("%(years)s年节假日安排尚未载入，按时办结率按周一至周五计算，可能不准确。"
+                 "请管理员用 import_data calendar 载入当年的节假日与调休安排。")
+               % {"years": "、".join(str(y) for y in missing)})
+
+
+def card_calendar_warning(month: dt.date, card: dict) -> str:
+    """The calendar warning of a scorecard read-out: from the card's own (for a published
+    month: frozen) ``calendar_complete`` flag, naming the years still missing today."""
+    if card.get("calendar_complete", True):
+        return ""
+    return calendar_warning(month) or str(_("本月发布时节假日安排尚未载入，按时办结率按周一至周五计算，可能不准确。"))
 
 
 def published_month(month: dt.date) -> ReportingMonth | None:
@@ -206,7 +245,9 @@ def compute_scorecard(month: dt.date) -> dict:
     units.sort(key=lambda u: (u["rank"], u["unit"]))
     order = {d.name: i for i, d in enumerate(departments)}
     depts.sort(key=lambda d: (order[d["department"]], d["rank"], d["unit"]))
-    return {"month": label(month), "units": units, "departments": depts}
+    # Frozen with the card on publication: a later calendar load does not rewrite what was published.
+    return {"month": label(month), "calendar_complete": calendar_complete(month), "units": units,
+            "departments": depts}
 
 
 def _with_movement(card: dict, previous: dict | None) -> dict:
@@ -233,6 +274,9 @@ def scorecard_for_month(month: dt.date, *, retrace: bool = True) -> dict:
     """
     rm = published_month(month)
     if rm is not None and rm.scorecard is not None:
+        if "calendar_complete" not in rm.scorecard:
+            # Published before the flag was frozen with the card: say what is known now.
+            return {**rm.scorecard, "calendar_complete": calendar_complete(month)}
         return rm.scorecard
     return freshness.cached("scorecard", label(month), compute=lambda: _scorecard_from_data(month, retrace))
 

@@ -72,6 +72,7 @@ def _scorecard_tables(request, month: dt.date, scope: scoping.Scope) -> dict:
         "month": month, "month_label": label(month), "published": published,
         "unit_table": unit_table, "dept_table": dept_table, "departments": list(departments),
         "dept_filter": dept_filter if dept_filter in departments else "",
+        "calendar_warning": selectors.card_calendar_warning(month, card),
     }
 
 

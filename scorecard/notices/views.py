@@ -28,10 +28,18 @@ def _default_month():
 
 
 def _list_context(request, **extra):
+    from scorecard.kpis.selectors import calendar_warning
+
     qs = selectors.latest_notices()
     if not permissions.can_see_drafts(request.user):
         qs = qs.filter(status__in=Notice.FINAL)
-    return {"notices": list(qs[:60]), "can_generate": permissions.can_generate(request.user),
+    notices = list(qs[:60])
+    # The draft step says when a month's on-time rate rests on a guessed (Monday–Friday) calendar.
+    warnings = {m: calendar_warning(m) for m in {_default_month()} | {n.month for n in notices if n.status == "draft"}}
+    for n in notices:
+        n.calendar_warning = warnings.get(n.month, "") if n.status == "draft" else ""
+    return {"notices": notices, "can_generate": permissions.can_generate(request.user),
+            "calendar_warning": warnings[_default_month()],
             "can_verify": permissions.can_verify(request.user), "default_month": label(_default_month()),
             # The stored stage is the untranslated constant; the page shows it in the user's language.
             "queue_down": services.QUEUE_DOWN, "queue_down_text": _(services.QUEUE_DOWN), **extra}
