@@ -2,8 +2,8 @@
 import dataclasses
 import datetime as dt
 import statistics
-from pathlib import Path
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -11,14 +11,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import audit, notifications
+from scorecard.complaints.importers.base import Column, RowError, resolve_header
+from scorecard.complaints.importers.parsing import parse_date
+from scorecard.complaints.importers.readers import FileFormatError, TableReader
 from scorecard.grid.models import Department
 from scorecard.months import label, last_day, local_tz
 
 from . import calendar as workcal
 from .attribution import attributed, month_complaints
 from .models import (
-    Appeal, AttributionOverride, CalendarYear, Incident, IncidentComplaint, KpiDefinition, Rectification, ReportingMonth,
-    RuleSettings, SnapshotAttribution, WorkCalendar, WorkingDayOverride,
+    Appeal, AttributionOverride, CalendarYear, Incident, IncidentComplaint, KpiDefinition, Rectification,
+    ReportingMonth, RuleSettings, SnapshotAttribution, WorkCalendar, WorkingDayOverride,
 )
 from .selectors import compute_scorecard
 from .tracing import detect
@@ -301,31 +304,23 @@ class CalendarLoad:
         return not self.errors
 
 
-def _calendar_columns():
-    from scorecard.complaints.importers.base import Column
-
-    # 类型 (休/班) or its alias 是否工作日 (是/否): either names the day's kind.
-    return [Column("date", "日期", required=True), Column("kind", "类型"), Column("is_working_day", "是否工作日"),
-            Column("note", "说明")]
-
-
-_KIND_VALUES = {"休": False, "班": True, "休息日": False, "工作日": True, "节假日": False, "调休": True}
+# 类型 (休/班) or its alias column 是否工作日 (是/否): either names the day's kind.
+_CALENDAR_COLUMNS = [Column("date", "日期", required=True), Column("kind", "类型"),
+                     Column("is_working_day", "是否工作日"), Column("note", "说明")]
+# Not "调休": in usage it names both the make-up working day and the day off in lieu.
+_KIND_VALUES = {"休": False, "班": True, "休息日": False, "工作日": True, "节假日": False}
 _YESNO_VALUES = {"是": True, "否": False}
 
 
 def _read_calendar(path: Path) -> tuple[int, dict[dt.date, tuple[bool, str]], list]:
     """Parse a calendar file: (data rows, {date: (is_working_day, note)}, row errors)."""
-    from scorecard.complaints.importers.base import RowError, resolve_header
-    from scorecard.complaints.importers.parsing import parse_date
-    from scorecard.complaints.importers.readers import FileFormatError, TableReader
-
     days: dict[dt.date, tuple[bool, str]] = {}
     seen_at: dict[dt.date, int] = {}
     errors: list = []
     rows = 0
     try:
         with TableReader(path) as table:
-            index, written, errors = resolve_header(table.header, _calendar_columns())
+            index, written, errors = resolve_header(table.header, _CALENDAR_COLUMNS)
             if not errors and "kind" not in index and "is_working_day" not in index:
                 errors.append(RowError(table.header_row, "类型", "缺少必需的列“类型”（休/班，或“是否工作日” 是/否）"))
             if errors:
@@ -385,8 +380,6 @@ def load_calendar(*, path: str | Path, user=None, dry_run: bool = False) -> Cale
     path = Path(path)
     result = CalendarLoad()
     if not path.is_file():
-        from scorecard.complaints.importers.base import RowError
-
         result.errors = [RowError(1, "", _("文件不存在：%(p)s") % {"p": path})]
         return result
     result.rows, days, result.errors = _read_calendar(path)
