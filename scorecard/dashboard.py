@@ -92,7 +92,16 @@ def analyst(user, month: dt.date | None) -> dict:
     if month:
         card = scorecard(month)
         ctx["top_units"] = card["units"][:5]
+    ctx["calendar_warnings"] = calendar_warnings(month)
     return ctx
+
+
+def calendar_warnings(month: dt.date | None) -> list[str]:
+    """Warnings for the month shown and the current month whose holiday calendar nobody loaded
+    (the on-time rate then counts Monday to Friday as working days)."""
+    today = timezone.localdate().replace(day=1)
+    months = sorted({m for m in (month, today) if m})
+    return [w for w in dict.fromkeys(kpi_selectors.calendar_warning(m) for m in months) if w]
 
 
 def department_head(user, month: dt.date | None) -> dict:

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.audit import AuditedAdminMixin
 
 from .models import (
-    Appeal, DefaultAttribution, Incident, KpiDefinition, Rectification, ReportingMonth, RuleSettings,
+    Appeal, CalendarYear, DefaultAttribution, Incident, KpiDefinition, Rectification, ReportingMonth, RuleSettings,
     WorkingDayOverride,
 )
 
@@ -13,7 +13,7 @@ from .models import (
 class RuleSettingsAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("__str__", "overload_pct", "heavy_load_pct", "low_voltage_v", "over_voltage_v",
                     "frequent_outage_count", "frequent_outage_days", "rectification_days", "rectify_hazards",
-                    "appeal_working_days")
+                    "appeal_working_days", "nothing_to_rate_band", "missing_data_band")
 
     # One row: the rules have no history of their own; published months keep
     # their frozen figures, so a change applies to unpublished months only.
@@ -47,6 +47,20 @@ class WorkingDayOverrideAdmin(AuditedAdminMixin, admin.ModelAdmin):
         # One delete per row so the calendar is rebuilt through the model signal.
         for obj in queryset:
             self.delete_model(request, obj)
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """Years whose holidays were loaded. Loading is ``import_data calendar FILE`` (it writes the
+    day overrides too); a row added here only vouches that the overrides already entered are complete."""
+
+    list_display = ("year", "loaded_by", "loaded_at", "note")
+    readonly_fields = ("loaded_by", "loaded_at")
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.loaded_by = request.user
+        super().save_model(request, obj, form, change)
 
 
 class RectificationInline(admin.StackedInline):

@@ -18,6 +18,17 @@ def _library_is_working_day(day: dt.date) -> bool:
         return day.weekday() < 5
 
 
+@lru_cache(maxsize=None)
+def library_covers(year: int) -> bool:
+    """Whether chinese-calendar has the official schedule of ``year`` (it raises
+    NotImplementedError outside its range, which moves with each release)."""
+    try:
+        chinese_calendar.get_holiday_detail(dt.date(year, 1, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
 def is_working_day(day: dt.date, overrides: dict[dt.date, bool] | None = None) -> bool:
     if overrides and day in overrides:
         return overrides[day]

@@ -24,7 +24,7 @@ FIGURE_MODELS = [
     "complaints.BusinessType", "complaints.Category", "complaints.SubCategory", "complaints.Detail",
     "complaints.Customer", "complaints.WorkOrder", "complaints.ProfileFreeze",
     "kpis.RuleSettings", "kpis.DefaultAttribution", "kpis.KpiDefinition", "kpis.WorkingDayOverride",
-    "kpis.WorkCalendar", "kpis.Rectification", "kpis.AttributionOverride", "kpis.Appeal", "kpis.ReportingMonth",
+    "kpis.WorkCalendar", "kpis.CalendarYear", "kpis.Rectification", "kpis.AttributionOverride", "kpis.Appeal", "kpis.ReportingMonth",
 ]
 
 

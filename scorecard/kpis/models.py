@@ -38,6 +38,14 @@ class RuleSettings(models.Model):
     repeat_days = models.PositiveSmallIntegerField(_("重复投诉回溯天数"), default=30)
     fallback_department = models.ForeignKey(Department, verbose_name=_("未匹配时的默认责任部门"),
                                             on_delete=models.PROTECT, related_name="+")
+    # What a KPI without a value scores (weights are never re-spread, so missing
+    # data must score something): full marks when there was nothing to rate, the
+    # lowest band when there was something to rate but its data is missing.
+    BAND_CHOICES = [(b, b) for b in "ABCDE"]
+    nothing_to_rate_band = models.CharField(_("无可考核数据时的得分档位(当月无投诉/无整改事项)"), max_length=1,
+                                            choices=BAND_CHOICES, default="A")
+    missing_data_band = models.CharField(_("缺少数据时的得分档位(有投诉但无回访/用户数/接单时间等)"), max_length=1,
+                                         choices=BAND_CHOICES, default="E")
 
     class Meta:
         verbose_name = _("规则参数")
@@ -157,6 +165,26 @@ class WorkingDayOverride(models.Model):
 
     def __str__(self):
         return f"{self.date} {'工作日' if self.is_working_day else '休息日'}"
+
+
+class CalendarYear(models.Model):
+    """A year whose holidays and 调休 working days an administrator has loaded
+    (``import_data calendar``): for years chinese-calendar has no data for, the
+    calendar is only trusted — and the on-time rate only reliable — once such a row exists."""
+
+    year = models.PositiveSmallIntegerField(_("年份"), unique=True)
+    loaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+", verbose_name=_("载入人"))
+    loaded_at = models.DateTimeField(_("载入时间"), auto_now_add=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("已载入节假日安排的年份")
+        verbose_name_plural = _("已载入节假日安排的年份")
+        ordering = ["year"]
+
+    def __str__(self):
+        return str(self.year)
 
 
 class ReportingMonth(models.Model):

@@ -20,7 +20,8 @@ from .attribution import RULES, attributed, default_table, month_complaints
 from .expressions import DurationSeconds, Median, acknowledged_in_time_q, clock_annotations, is_repeat, on_time_q, \
     with_deadline
 from .models import (
-    Appeal, Incident, IncidentComplaint, KpiDefinition, LateData, Rectification, ReportingMonth, RuleSettings,
+    Appeal, CalendarYear, Incident, IncidentComplaint, KpiDefinition, LateData, Rectification, ReportingMonth,
+    RuleSettings,
 )
 
 
@@ -35,6 +36,43 @@ def rate(part, whole):
     if not whole:
         return None
     return float((Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def calendar_missing_years(month: dt.date) -> list[int]:
+    """The years the month's SLA deadlines fall in whose holidays nobody knows:
+    not covered by chinese-calendar and not loaded by an administrator.
+
+    December's deadlines run into January, so a December also needs the next year.
+    """
+    from .calendar import library_covers
+
+    years = [month.year] + ([month.year + 1] if month.month == 12 else [])
+    unknown = [y for y in years if not library_covers(y)]
+    loaded = set(CalendarYear.objects.filter(year__in=unknown).values_list("year", flat=True)) if unknown else set()
+    return [y for y in unknown if y not in loaded]
+
+
+def calendar_complete(month: dt.date) -> bool:
+    """True when the working-day calendar of the month is known (library or loaded year)."""
+    return not calendar_missing_years(month)
+
+
+def calendar_warning(month: dt.date, missing: list[int] | None = None) -> str:
+    """The warning a page shows for a month whose calendar is incomplete ("" when complete)."""
+    missing = calendar_missing_years(month) if missing is None else missing
+    if not missing:
+        return ""
+    return str(_("%(years)s年节假日安排尚未载入，按时办结率按周一至周五计算，可能不准确。"
+                 "请管理员用 import_data calendar 载入当年的节假日与调休安排。")
+               % {"years": "、".join(str(y) for y in missing)})
+
+
+def card_calendar_warning(month: dt.date, card: dict) -> str:
+    """The calendar warning of a scorecard read-out: from the card's own (for a published
+    month: frozen) ``calendar_complete`` flag, naming the years still missing today."""
+    if card.get("calendar_complete", True):
+        return ""
+    return calendar_warning(month) or str(_("本月发布时节假日安排尚未载入，按时办结率按周一至周五计算，可能不准确。"))
 
 
 def published_month(month: dt.date) -> ReportingMonth | None:
@@ -127,19 +165,40 @@ _EMPTY = {"complaints": 0, "repeat_complaints": 0, "closed": 0, "on_time": 0, "a
           **{f"rule_{r}": 0 for r in RULES}}
 
 
-def score(figures: dict, definitions: list[KpiDefinition]) -> tuple[float, dict]:
-    """Weighted score of the bands; a KPI without a value is left out and the
-    remaining weights renormalised, so no data neither helps nor hurts."""
-    total_weight, points, bands = Decimal(0), Decimal(0), {}
+NOTHING_TO_RATE, NO_DATA = "nothing_to_rate", "no_data"
+
+
+def missing_reason(code: str, figures: dict) -> str:
+    """Why a KPI has no value: nothing to rate (no complaints; for the
+    rectification rate, no items due — no items is not missing data), or the
+    data to rate what there was is missing (no callbacks, no 用户数, no 接单时间)."""
+    if code == "rectification_on_time_rate":
+        return NOTHING_TO_RATE if not figures.get("rectification_items") else NO_DATA
+    return NOTHING_TO_RATE if not figures.get("complaints") else NO_DATA
+
+
+def score(figures: dict, definitions: list[KpiDefinition], *,
+          rules: RuleSettings | None = None) -> tuple[float, dict, list[dict]]:
+    """Weighted score over every active KPI: Σ weight × points / Σ weights.
+
+    Weights are never re-spread: a KPI without a value scores the band of the
+    missing-data rule (RuleSettings), so a unit cannot climb by lacking the
+    data that would rate it. Returns (score, bands, the KPIs scored by rule).
+    """
+    rules = rules or RuleSettings.current()
+    by_reason = {NOTHING_TO_RATE: rules.nothing_to_rate_band, NO_DATA: rules.missing_data_band}
+    total_weight, points, bands, by_rule = Decimal(0), Decimal(0), {}, []
     for d in definitions:
         band = d.band(figures.get(d.code))
+        if band is None:
+            reason = missing_reason(d.code, figures)
+            band = by_reason[reason]
+            by_rule.append({"kpi": d.code, "band": band, "reason": reason})
         bands[d.code] = band
-        if band is None or not d.weight:
-            continue
         total_weight += d.weight
         points += d.weight * KpiDefinition.BAND_POINTS[band]
     value = (points / total_weight) if total_weight else Decimal(0)
-    return float(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)), bands
+    return float(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)), bands, by_rule
 
 
 def competition_ranks(items: list[dict], key: str = "score") -> None:
@@ -160,6 +219,7 @@ def compute_scorecard(month: dt.date) -> dict:
                      .values_list("city_id", "n"))
     defs = {lvl: list(KpiDefinition.objects.filter(level=lvl, active=True))
             for lvl in (KpiDefinition.Level.DEPARTMENT, KpiDefinition.Level.UNIT)}
+    rules = RuleSettings.current()
 
     dept_rows = {(r["city_id"], r["attr_department_id"]): r for r in _complaint_rows(month, ["city", "department"])}
     unit_rows = _unit_rows(month, dept_rows.values())
@@ -170,12 +230,13 @@ def compute_scorecard(month: dt.date) -> dict:
     for city in cities:
         n_customers = customers.get(city.pk) or 0
         figures = _kpis(unit_rows.get(city.pk, _EMPTY), n_customers, unit_rects.get(city.pk))
-        figures["score"], figures["bands"] = score(figures, defs["unit"])
+        figures["score"], figures["bands"], figures["scored_by_rule"] = score(figures, defs["unit"], rules=rules)
         units.append({"unit": city.name, **figures})
         for dept in departments:
             row = dept_rows.get((city.pk, dept.pk), _EMPTY)
             figures = _kpis(row, n_customers, dept_rects.get((city.pk, dept.pk)))
-            figures["score"], figures["bands"] = score(figures, defs["department"])
+            figures["score"], figures["bands"], figures["scored_by_rule"] = score(figures, defs["department"],
+                                                                                  rules=rules)
             figures["attribution"] = {r: row[f"rule_{r}"] for r in RULES}
             depts.append({"unit": city.name, "department": dept.name, **figures})
     competition_ranks(units)
@@ -185,7 +246,9 @@ def compute_scorecard(month: dt.date) -> dict:
     units.sort(key=lambda u: (u["rank"], u["unit"]))
     order = {d.name: i for i, d in enumerate(departments)}
     depts.sort(key=lambda d: (order[d["department"]], d["rank"], d["unit"]))
-    return {"month": label(month), "units": units, "departments": depts}
+    # Frozen with the card on publication: a later calendar load does not rewrite what was published.
+    return {"month": label(month), "calendar_complete": calendar_complete(month), "units": units,
+            "departments": depts}
 
 
 def _with_movement(card: dict, previous: dict | None) -> dict:
@@ -213,6 +276,9 @@ def scorecard_for_month(month: dt.date) -> dict:
     """
     rm = published_month(month)
     if rm is not None and rm.scorecard is not None:
+        if "calendar_complete" not in rm.scorecard:
+            # Published before the flag was frozen with the card: say what is known now.
+            return {**rm.scorecard, "calendar_complete": calendar_complete(month)}
         return rm.scorecard
     return freshness.cached("scorecard", label(month), compute=lambda: _scorecard_from_data(month))
 
@@ -378,6 +444,24 @@ KPI_LABELS = [
     ("median_resolution_hours", _("办结时长中位数(小时)")), ("satisfaction_rate", _("回访满意率(%)")),
     ("ack_rate", _("2小时接单率(%)")), ("rectification_on_time_rate", _("整改按期完成率(%)")),
 ]
+
+
+def scored_by_rule_label(reason: str, band: str) -> str:
+    """What the missing-data rule did, in words: the defaults read 按满分计 / 按最低档计,
+    another band chosen by the administrator is named as such."""
+    if reason == NOTHING_TO_RATE:
+        return str(_("无可考核数据，按满分计")) if band == "A" else str(_("无可考核数据，按%(band)s档计") % {"band": band})
+    return str(_("缺少数据，按最低档计")) if band == "E" else str(_("缺少数据，按%(band)s档计") % {"band": band})
+
+
+def scored_by_rule_groups(entries: list[dict] | None) -> list[dict]:
+    """A row's ``scored_by_rule`` grouped for display: [{"label", "kpis": [names]}], one per (reason, band)."""
+    names = dict(KPI_LABELS)
+    groups: dict[tuple[str, str], list] = {}
+    for e in entries or []:
+        groups.setdefault((e["reason"], e["band"]), []).append(str(names.get(e["kpi"], e["kpi"])))
+    return [{"label": scored_by_rule_label(reason, band), "reason": reason, "band": band, "kpis": kpis}
+            for (reason, band), kpis in groups.items()]
 
 
 def appeal_history(appeal) -> list:

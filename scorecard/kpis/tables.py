@@ -1,6 +1,7 @@
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from .models import Appeal, Incident
@@ -38,6 +39,27 @@ class ScoreColumn(tables.Column):
         return value
 
 
+class ScoredByRuleColumn(tables.Column):
+    """The KPIs a row had no value for and that were scored by the missing-data rule."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("orderable", False)
+        kwargs.setdefault("default", "—")
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        from .selectors import scored_by_rule_groups
+
+        groups = scored_by_rule_groups(value)
+        return format_html_join(mark_safe("<br>"), '<span class="rule {}">{}：{}</span>',
+                                ((g["reason"], g["label"], "、".join(g["kpis"])) for g in groups)) or "—"
+
+    def value(self, value):
+        from .selectors import scored_by_rule_groups
+
+        return "；".join(f"{g['label']}：{'、'.join(g['kpis'])}" for g in scored_by_rule_groups(value))
+
+
 class UnitTable(tables.Table):
     rank = tables.Column(_("排名"))
     unit = tables.Column(_("地市公司"))
@@ -49,6 +71,7 @@ class UnitTable(tables.Table):
     avg_resolution_hours = RateColumn(_("平均办结时长(h)"))
     satisfaction_rate = RateColumn(_("满意率%"))
     score = ScoreColumn(_("得分"))
+    scored_by_rule = ScoredByRuleColumn(_("按规则计分的指标"))
     rank_change = RankChangeColumn(_("名次变化"))
 
     class Meta:
@@ -68,6 +91,7 @@ class DepartmentTable(tables.Table):
     ack_rate = RateColumn(_("2小时接单率%"))
     rectification_on_time_rate = RateColumn(_("整改按期率%"))
     score = ScoreColumn(_("得分"))
+    scored_by_rule = ScoredByRuleColumn(_("按规则计分的指标"))
     rank_change = RankChangeColumn(_("名次变化"))
 
     class Meta:

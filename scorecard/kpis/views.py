@@ -72,6 +72,7 @@ def _scorecard_tables(request, month: dt.date, scope: scoping.Scope) -> dict:
         "month": month, "month_label": label(month), "published": published,
         "unit_table": unit_table, "dept_table": dept_table, "departments": list(departments),
         "dept_filter": dept_filter if dept_filter in departments else "",
+        "calendar_warning": selectors.card_calendar_warning(month, card),
     }
 
 
@@ -111,13 +112,17 @@ def department_view(request, city_id: int, dept_code: str, *, month: dt.date):
         for c in complaints:
             c.reason = selectors.attribution_reason(c)
             c.shown_name = c.customer_name if show_personal else scoping.mask_name(c.customer_name)
+        # A KPI without a value shows what the missing-data rule scored it, not a bare dash.
+        by_rule = {e["kpi"]: selectors.scored_by_rule_label(e["reason"], e["band"])
+                   for e in (row or {}).get("scored_by_rule") or []}
         trend = selectors.department_trend(city_id=city.pk, department_id=dept.pk, end_month=month)
         return {
             "month": month, "month_label": label(month), "city": city, "dept": dept, "row": row,
             "complaints": complaints, "trend": trend,
             "can_appeal": request.user.role == "dept_head" and window_open,
-            "kpis": [(name, row.get(code), row.get("bands", {}).get(code)) for code, name in selectors.KPI_LABELS]
-            if row else [],
+            "kpis": [(name, row.get(code), row.get("bands", {}).get(code), by_rule.get(code))
+                     for code, name in selectors.KPI_LABELS] if row else [],
+            "rule_groups": selectors.scored_by_rule_groups(row.get("scored_by_rule")) if row else [],
         }
 
     # Up to 500 complaint rows: the HTML is kept per data version, viewer, language, query string

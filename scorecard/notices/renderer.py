@@ -50,6 +50,10 @@ TEXT_W = PAGE_W - 2 * MARGIN_X
 KIND_LABELS = {"frequent_outage": "频繁停电", "overload": "过载", "heavy_load": "重载",
                "low_voltage": "低电压", "over_voltage": "过电压"}
 RECT_STATUS = {"open": "待整改", "in_progress": "整改中", "done": "已完成"}
+KPI_NAMES = {"complaints": "投诉量", "per_10k": "万户投诉量", "repeat_rate": "重复投诉率", "on_time_rate": "按时办结率",
+             "avg_resolution_hours": "平均办结时长", "median_resolution_hours": "办结时长中位数",
+             "satisfaction_rate": "回访满意率", "ack_rate": "2小时接单率",
+             "rectification_on_time_rate": "整改按期完成率"}
 HOTSPOT_TITLES = [
     ("multi_customer_districts", "多客户投诉台区（同一台区2户及以上客户投诉）"),
     ("consecutive_month_districts", "连续两月投诉台区（本月与上月均有投诉）"),
@@ -474,7 +478,42 @@ def _unit_ranking(s: dict, st: dict) -> list:
                       rows, [1.1, 4.2, 1.6, 1.8, 1.8, 1.6, 1.6, 1.6], st, align=list("clcccccc")))
     out.append(Paragraph("注：排名按综合得分由高到低，得分相同者并列；排名变化为与上月相比（↑上升、↓下降、—持平、"
                          "新为上月无排名）。", st["note"]))
+    out += _scored_by_rule_note(units, lambda u: u["unit"], st)
+    if not s["scorecard"].get("calendar_complete", True):
+        out.append(Paragraph(f"注：{s['month'][:4]}年节假日安排尚未载入，按时办结率按周一至周五计算，可能不准确。",
+                             st["note"]))
     return out
+
+
+def _rule_text(reason: str, band: str) -> str:
+    if reason == "nothing_to_rate":
+        return "无可考核数据，按满分计" if band == "A" else f"无可考核数据，按{band}档计"
+    return "缺少数据，按最低档计" if band == "E" else f"缺少数据，按{band}档计"
+
+
+def _scored_by_rule_note(rows: list[dict], name, st: dict) -> list:
+    """Which rows had KPIs scored by the missing-data rule. Missing data is named row by row;
+    rows with no complaints at all (every KPI unrated) are only counted, to keep the note short."""
+    named: dict[str, list[str]] = {}
+    idle: dict[str, int] = {}
+    for r in rows:
+        entries = r.get("scored_by_rule") or []
+        if not entries:
+            continue
+        if not r.get("complaints") and all(e["reason"] == "nothing_to_rate" for e in entries):
+            text = _rule_text("nothing_to_rate", entries[0]["band"])
+            idle[text] = idle.get(text, 0) + 1
+            continue
+        groups: dict[str, list[str]] = {}
+        for e in entries:
+            groups.setdefault(_rule_text(e["reason"], e["band"]), []).append(KPI_NAMES.get(e["kpi"], e["kpi"]))
+        for text, kpis in groups.items():
+            named.setdefault(text, []).append(f"{_esc(name(r))}（{'、'.join(kpis)}）")
+    if not named and not idle:
+        return []
+    parts = [f"{text}：{'；'.join(items)}" for text, items in named.items()]
+    parts += [f"当月无投诉的{n}个单位各项指标{text.split('，')[1]}" for text, n in idle.items()]
+    return [Paragraph("注：以下指标无数据，按规则计分（权重不再分摊）——" + "。".join(parts) + "。", st["note"])]
 
 
 def _department_ranking(s: dict, st: dict) -> list:
@@ -499,6 +538,8 @@ def _department_ranking(s: dict, st: dict) -> list:
         ]))
     if not order:
         out += lead + [_empty(st)]
+    else:
+        out += _scored_by_rule_note(depts, lambda d: f"{d['unit']}·{d['department']}", st)
     return out
 
 

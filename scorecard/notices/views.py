@@ -29,13 +29,20 @@ def _default_month():
 
 
 def _list_context(request, **extra):
+    from scorecard.kpis.selectors import calendar_warning
+
     qs = selectors.latest_notices()
     if not permissions.can_see_drafts(request.user):
         notices = [n for n in qs[:60] if n.is_final or permissions.can_read_draft(request.user, n)]
     else:
         notices = list(qs[:60])
+    # The draft step says when a month's on-time rate rests on a guessed (Monday–Friday) calendar.
+    warnings = {m: calendar_warning(m) for m in {_default_month()} | {n.month for n in notices if n.status == "draft"}}
+    for n in notices:
+        n.calendar_warning = warnings.get(n.month, "") if n.status == "draft" else ""
     return {"notices": notices, "can_generate": permissions.can_generate(request.user),
             "cycles": kpi_selectors.cycle_overview(months=selectors.cycle_months(_default_month())),
+            "calendar_warning": warnings[_default_month()],
             "can_verify": permissions.can_verify(request.user), "default_month": label(_default_month()),
             # The stored stage is the untranslated constant; the page shows it in the user's language.
             "queue_down": services.QUEUE_DOWN, "queue_down_text": _(services.QUEUE_DOWN), **extra}

@@ -315,8 +315,16 @@ def test_band_cut_offs_are_inclusive_for_both_polarities_and_ranks_go_1_2_2_4():
     on_time = KpiDefinition.objects.get(level="department", code="on_time_rate")  # higher is better: 99/97/95/90
     assert [repeat.band(v) for v in (0, 2, 2.01, 5, 10, 15, 15.01, None)] == ["A", "A", "B", "B", "C", "D", "E", None]
     assert [on_time.band(v) for v in (100, 99, 98.99, 97, 95, 90, 89.99)] == ["A", "A", "B", "B", "C", "D", "E"]
-    # Weighted: repeat A (100 × 15) + on-time D (40 × 20) over 35 → 65.71; a KPI without a value is left out.
-    assert score({"repeat_rate": 1, "on_time_rate": 90, "satisfaction_rate": None}, [repeat, on_time])[0] == 65.71
+    satisfaction = KpiDefinition.objects.get(level="department", code="satisfaction_rate")  # weight 15
+    # Weights are never re-spread: repeat A (100 × 15) + on-time D (40 × 20) + satisfaction without callbacks
+    # scored by the missing-data rule, E (20 × 15), over all 50 → 2600 / 50 = 52.00 (the old re-spread gave 65.71).
+    figures = {"complaints": 5, "repeat_rate": 1, "on_time_rate": 90, "satisfaction_rate": None}
+    value, bands, by_rule = score(figures, [repeat, on_time, satisfaction])
+    assert (value, bands["satisfaction_rate"]) == (52.0, "E")
+    assert by_rule == [{"kpi": "satisfaction_rate", "band": "E", "reason": "no_data"}]
+    # No complaints at all: nothing to rate → full marks, A (100 × 15): (1500 + 800 + 1500) / 50 = 76.00.
+    value, _bands, by_rule = score({**figures, "complaints": 0}, [repeat, on_time, satisfaction])
+    assert (value, by_rule) == (76.0, [{"kpi": "satisfaction_rate", "band": "A", "reason": "nothing_to_rate"}])
     # The band points are the five of domain.md.
     assert KpiDefinition.BAND_POINTS == {"A": 100, "B": 80, "C": 60, "D": 40, "E": 20}
     items = [{"score": s} for s in (95.0, 80.0, 80.0, 60.0)]

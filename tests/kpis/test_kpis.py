@@ -211,11 +211,12 @@ def test_rule_changes_apply_to_unpublished_months_and_are_audited(client):
     entry = AuditLog.objects.get(action="config.change", object_type="kpis.defaultattribution")
     assert (entry.before["department"], entry.after["department"]) == (dept("营销").pk, dept("发展").pk)
     # 1 complaint per 10,000 customers → per_10k 1.0 → band E (20 points, weight 30); repeat rate 0 → A (100, 15);
-    # on-time 0 % (still open) → E (20, 20); the rest have no value and are left out:
-    # (30·20 + 15·100 + 20·20) / 65 = 38.46.
+    # on-time 0 % (still open) → E (20, 20); missing data with a complaint scores E: resolution hours (nothing
+    # closed, 10), satisfaction (no callback, 15), ack (no 接单时间, 5); no rectification items → nothing to
+    # rate, A (100, 5): (600 + 1500 + 400 + 200 + 300 + 100 + 500) / 100 = 36.00.
     row = dept_row(scorecard("2024-11"), "国网长沙供电公司", "发展")
     assert (row["bands"]["per_10k"], row["bands"]["repeat_rate"], row["bands"]["on_time_rate"]) == ("E", "A", "E")
-    assert row["score"] == 38.46
+    assert row["score"] == 36.0
     # Weights are data too: only the per-10k KPI left → the score is its band's points.
     KpiDefinition.objects.filter(level="department").exclude(code="per_10k").update(weight=0)
     assert dept_row(scorecard("2024-11"), "国网长沙供电公司", "发展")["score"] == 20.0

@@ -324,3 +324,54 @@ def test_the_readable_table_names_the_category(cs):
     text = out.getvalue()
     assert "（追责事件 1 起，隐患预警 1 起）" in text
     assert [line.split()[4] for line in text.splitlines()[1:]] == ["追责事件", "隐患预警"]
+
+# --- every threshold at, just inside and just outside its bound ------------------------------------------
+
+@pytest.mark.parametrize("load, kinds", [
+    (100.01, {"overload"}),     # overload: rate ≥ 100 % — just inside
+    (100, {"overload"}),        # at the bound
+    (99.99, {"heavy_load"}),    # just outside overload, just inside heavy load (80 ≤ rate < 100)
+    (80.01, {"heavy_load"}),
+    (80, {"heavy_load"}),       # at heavy load's lower bound
+    (79.99, set()),             # just outside
+])
+def test_load_thresholds_on_both_sides(cs, load, kinds):
+    reading(district("TQ1", cs), "2024-07", load=load)
+    assert {k for _d, k in incidents("2024-07")} == kinds
+
+
+@pytest.mark.parametrize("vmin, vmax, kinds", [
+    (197.9, 228, {"low_voltage"}),   # low voltage: min < 198 V — just inside (voltages have one decimal)
+    (198.0, 228, set()),             # at the bound: not below
+    (198.1, 228, set()),             # outside
+    (215, 235.5, {"over_voltage"}),  # over voltage: max > 235.4 V — just inside
+    (215, 235.4, set()),             # at the bound: not above
+    (215, 235.3, set()),             # outside
+])
+def test_voltage_thresholds_on_both_sides(cs, vmin, vmax, kinds):
+    reading(district("TQ1", cs), "2024-07", vmin=vmin, vmax=vmax)
+    assert {k for _d, k in incidents("2024-07")} == kinds
+
+
+@pytest.mark.parametrize("count, frequent", [(2, False), (3, True), (4, True)])
+def test_frequent_outage_count_on_both_sides(cs, count, frequent):
+    d = district("TQ1", cs, feeder="F1")
+    for day in range(1, count + 1):
+        outage(feeder="F1", district_obj=d, start=f"2024-07-{day * 5:02d} 09:00")
+    assert (("TQ1", "frequent_outage") in incidents("2024-07")) is frequent
+
+
+@pytest.mark.parametrize("start, counted", [
+    # July 2024: [2024-08-01 00:00 − 60 days, 2024-08-01 00:00) = [2024-06-02 00:00:00, 2024-08-01 00:00:00).
+    ("2024-06-01 23:59:59", False),  # one second before the window opens
+    ("2024-06-02 00:00:00", True),   # at the start: inside
+    ("2024-06-02 00:00:01", True),
+    ("2024-07-31 23:59:59", True),   # the last second inside
+    ("2024-08-01 00:00:00", False),  # at the end: outside (half-open)
+])
+def test_sixty_day_window_to_the_second(cs, start, counted):
+    d = district("TQ1", cs, feeder="F1")
+    outage(feeder="F1", district_obj=d, start="2024-07-05 09:00")
+    outage(feeder="F1", district_obj=d, start="2024-07-10 09:00")
+    outage(feeder="F1", district_obj=d, start=start)
+    assert (("TQ1", "frequent_outage") in incidents("2024-07")) is counted

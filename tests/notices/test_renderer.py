@@ -170,3 +170,22 @@ def test_a_schema_1_snapshot_renders_as_it_did(tmp_path):
     assert "本月溯源供电瓶颈事件3起，逾期未完成整改事项1项。" in flat
     assert "本月共溯源供电瓶颈事件3起，其中发展2起、运检1起。各责任单位须在整改期限前完成整改并报送整改说明。" in flat
     assert "隐患预警" not in flat and "追责事件" not in flat
+
+def test_it_notes_the_kpis_scored_by_the_missing_data_rule_and_an_unloaded_calendar(tmp_path, text):
+    snap = sample_snapshot()
+    snap["scorecard"]["calendar_complete"] = False
+    units = snap["scorecard"]["units"]
+    units[1]["scored_by_rule"] = [{"kpi": "satisfaction_rate", "band": "E", "reason": "no_data"}]
+    depts = snap["scorecard"]["departments"]
+    depts[0]["scored_by_rule"] = [{"kpi": "ack_rate", "band": "E", "reason": "no_data"}]
+    depts[1].update(complaints=0, scored_by_rule=[{"kpi": "repeat_rate", "band": "A", "reason": "nothing_to_rate"}])
+    path = tmp_path / "rule.pdf"
+    path.write_bytes(render_notice_pdf(snap))
+    flat = re.sub(r"\s+", "", run("pdftotext", str(path), "-"))
+    assert f"缺少数据，按最低档计：{unit_name(CITIES[1])}（回访满意率）" in flat
+    assert f"缺少数据，按最低档计：{unit_name(CITIES[0])}·营销（2小时接单率）" in flat
+    assert "当月无投诉的1个单位各项指标按满分计" in flat
+    assert "2018年节假日安排尚未载入" in flat
+    assert flat.count("按规则计分") == 2  # one note under each ranking
+    # Without such rows and with a complete calendar (the sample's own PDF), no note.
+    assert "按规则计分" not in re.sub(r"\s+", "", text) and "节假日安排" not in re.sub(r"\s+", "", text)
