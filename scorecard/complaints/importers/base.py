@@ -11,6 +11,7 @@ counts it reports are exactly what a real run would do.
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import operator
 from collections.abc import Callable, Sequence
@@ -20,6 +21,7 @@ from pathlib import Path
 from django.db import DatabaseError, OperationalError, connection, transaction
 
 from .bulk import BulkLoad
+from .parsing import LOCAL_TZ
 from .readers import FileFormatError, TableReader
 from .writers import WriteLane
 
@@ -30,6 +32,19 @@ PROGRESS_EVERY = 5_000
 # A file where every row is wrong is a wrong file; a million identical errors
 # would only exhaust memory and the analyst's patience.
 MAX_ERRORS = 10_000
+
+
+# What parse_datetime's fast path attaches (a fixed +08:00): its wall clock is Asia/Shanghai's.
+_UTC8 = dt.timezone(dt.timedelta(hours=8))
+
+
+def local_month(value: dt.datetime) -> tuple[int, int]:
+    """(year, month) of an aware datetime in Asia/Shanghai (scorecard.months' months), cheaply:
+    a million rows call this, and nearly all already carry the local offset."""
+    tz = value.tzinfo
+    if tz is not LOCAL_TZ and tz != _UTC8:
+        value = value.astimezone(LOCAL_TZ)
+    return value.year, value.month
 
 
 @dataclass(frozen=True)
@@ -51,6 +66,9 @@ class ImportResult:
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
     dry_run: bool = False
+    # The months (first days, sorted) the file's rows are dated in, for the kinds that have a
+    # date (work orders: 受理时间, loads: 月份, outages: 开始时间); [] for the others or a failed file.
+    months: list[dt.date] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -132,6 +150,9 @@ class Importer:
         # call per row instead of a dict per row.
         self._take = operator.itemgetter(*[index.get(c.field, -1) for c in self.columns])
         self.seen: dict = {}  # key → first row number, for duplicates inside the file
+        # (year, month) of the valid rows, collected by parse() while it reads them: the
+        # months of a file cost a set insert per row, not a query afterwards.
+        self.months: set[tuple[int, int]] = set()
         self.lane = WriteLane(connection)
 
     # -- helpers for subclasses -------------------------------------------
@@ -274,6 +295,7 @@ def _stream(importer_cls, table, index, headers, errors, result, progress) -> No
             if bulk:
                 bulk.restore()
             result.created, result.updated, result.unchanged = importer.counts()
+            result.months = [dt.date(y, m, 1) for y, m in sorted(importer.months)]
     finally:
         result.rows = rows
         importer.lane.close()  # never leave a statement running past the transaction

@@ -11,9 +11,10 @@ from django.core.management import CommandError, call_command
 
 from scorecard.complaints.models import WorkOrder
 
-from .conftest import WO_HEADER, sample_orders, wo, write_table
+from .conftest import DISTRICT_HEADER, WO_HEADER, sample_districts, sample_orders, wo, write_table
 
-pytestmark = pytest.mark.django_db
+# Units are master data: the work-order files name units that must exist already.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("units")]
 
 
 def _call(*args):
@@ -67,6 +68,9 @@ def test_exit_codes_from_the_shell(tmp_path):
         return subprocess.run([*manage, *args], env=env, capture_output=True, text=True, timeout=120)
 
     assert run("migrate", "-v0").returncode == 0
+    # The units the orders name come from the districts file, as in production.
+    districts = write_table(tmp_path / "d.csv", DISTRICT_HEADER, sample_districts())
+    assert run("import_data", "districts", str(districts)).returncode == 0
     good = write_table(tmp_path / "o.csv", WO_HEADER, sample_orders(), encoding="gbk")
     done = run("import_data", "workorders", str(good))
     assert done.returncode == 0, done.stderr

@@ -11,7 +11,8 @@ from scorecard.complaints.tasks import run_import
 
 from .conftest import WO_HEADER, sample_orders, wo, write_table
 
-pytestmark = pytest.mark.django_db
+# Units are master data: the work-order files name units that must exist already.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("units")]
 
 
 @pytest.fixture
