@@ -69,6 +69,7 @@ class ImportResult:
     # The months (first days, sorted) the file's rows are dated in, for the kinds that have a
     # date (work orders: 受理时间, loads: 月份, outages: 开始时间); [] for the others or a failed file.
     months: list[dt.date] = field(default_factory=list)
+    sha256: str = ""  # of the file's bytes, set by the import service (the audit entry names it)
 
     @property
     def ok(self) -> bool:
@@ -199,7 +200,11 @@ class Importer:
 
 
 def run(importer_cls: type[Importer], *, path: str | Path, dry_run: bool = False,
-        progress: Callable[[int], None] | None = None) -> ImportResult:
+        progress: Callable[[int], None] | None = None,
+        before_commit: Callable[[ImportResult], None] | None = None) -> ImportResult:
+    """``before_commit(result)`` runs inside the import's transaction once the whole file is
+    written and valid (never for a dry run): what it writes (the audit entry) commits or rolls
+    back with the data, and what it defers with ``transaction.on_commit`` runs only if they commit."""
     result = ImportResult(kind=importer_cls.kind, dry_run=dry_run)
     errors = ErrorList()
     result.errors = errors
@@ -209,7 +214,7 @@ def run(importer_cls: type[Importer], *, path: str | Path, dry_run: bool = False
             if header_errors:
                 errors.extend(header_errors)
                 return result
-            _run_rows(importer_cls, table, index, headers, errors, result, progress)
+            _run_rows(importer_cls, table, index, headers, errors, result, progress, before_commit)
     except FileFormatError as exc:
         errors.add(RowError(exc.row, "", str(exc)))
     except OperationalError as exc:
@@ -225,11 +230,12 @@ def run(importer_cls: type[Importer], *, path: str | Path, dry_run: bool = False
         errors.append(RowError(1, "", f"另有 {errors.dropped} 处错误未列出（只列出前 {MAX_ERRORS} 处）"))
     if errors:
         result.created = result.updated = result.unchanged = 0
+        result.months = []
     result.errors = list(errors)
     return result
 
 
-def _run_rows(importer_cls, table, index, headers, errors, result, progress) -> None:
+def _run_rows(importer_cls, table, index, headers, errors, result, progress, before_commit) -> None:
     postgres = connection.vendor == "postgresql"
     nested = connection.in_atomic_block
     try:
@@ -243,6 +249,8 @@ def _run_rows(importer_cls, table, index, headers, errors, result, progress) -> 
             _stream(importer_cls, table, index, headers, errors, result, progress)
             if errors or result.dry_run:
                 transaction.set_rollback(True)
+            elif before_commit is not None:
+                before_commit(result)
     finally:
         if postgres and nested:
             # Inside a caller's transaction (tests, an outer atomic): give it

@@ -1,4 +1,5 @@
 """``manage.py import_data KIND FILE [--dry-run]``: output and exit codes."""
+import hashlib
 import os
 import subprocess
 import sys
@@ -25,11 +26,13 @@ def _call(*args):
 
 def test_success_prints_summary(tmp_path):
     path = write_table(tmp_path / "o.csv", WO_HEADER, sample_orders())
+    sha = hashlib.sha256(path.read_bytes()).hexdigest()
     out, err = _call("workorders", str(path))
-    assert out.strip() == "workorders o.csv: rows 5, created 5, updated 0, unchanged 0"
+    assert out.splitlines() == ["workorders o.csv: rows 5, created 5, updated 0, unchanged 0",
+                                f"sha256 {sha}, months 2026-03"]
     assert err == ""
     out, _ = _call("workorders", str(path))
-    assert out.strip() == "workorders o.csv: rows 5, created 0, updated 0, unchanged 5"
+    assert out.splitlines()[0] == "workorders o.csv: rows 5, created 0, updated 0, unchanged 5"
 
 
 def test_dry_run_prints_summary_and_writes_nothing(tmp_path):
