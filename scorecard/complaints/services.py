@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -72,8 +72,14 @@ def import_file(*, kind: str, path: str | Path, dry_run: bool = False,
     result.sha256 = sha256
     if not result.ok or dry_run:
         # Nothing was written: the attempt is still on record (who tried which file, and why it failed).
-        _audit(action="import.dry_run" if result.ok else "import.failed", result=result, user=user,
-               source=source, job=job)
+        try:
+            with transaction.atomic():  # a savepoint inside a caller's transaction
+                _audit(action="import.dry_run" if result.ok else "import.failed", result=result, user=user,
+                       source=source, job=job)
+        except DatabaseError:
+            # The import may have failed *because* the database went away: its row errors say
+            # so, and must reach the analyst rather than a traceback about the audit row.
+            logger.warning("import of %s: the failed attempt could not be audited", source, exc_info=True)
     elif result.created or result.updated:
         # Bulk upserts send no model signals: tell the cached read-outs that figures may have moved.
         freshness.bump()
