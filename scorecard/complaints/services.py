@@ -1,6 +1,7 @@
 """Writes of the complaints app: file imports and the web import jobs."""
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import time
@@ -8,10 +9,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from accounts.audit import record
 from scorecard.kpis import freshness
+from scorecard.months import label as month_label
+from scorecard.signals import data_imported
 
 from .importers import IMPORTERS
 from .importers.base import ImportResult, RowError, run
@@ -33,25 +38,86 @@ KIND_LABELS = {
 
 
 def import_file(*, kind: str, path: str | Path, dry_run: bool = False,
-                progress: Callable[[int], None] | None = None) -> ImportResult:
+                progress: Callable[[int], None] | None = None, user=None, source: str | None = None,
+                job: ImportJob | None = None) -> ImportResult:
     """Import one CSV/XLSX file of ``kind``, all or nothing.
 
     Returns the counts (created / updated / unchanged by the file's key) or,
     if any row is invalid, every error and no change to the database.
     ``progress(rows_read)`` is called every few thousand rows.
+
+    Every attempt is audited: ``user`` made it (None: the command line), ``source`` is the
+    file name shown (default: the path's name), ``job`` the web ImportJob, if any. A
+    committed import's entry is written in the import's own transaction (no data without
+    its entry); after the commit ``scorecard.signals.data_imported`` is sent.
     """
     if kind not in IMPORTERS:
         raise ValueError(f"unknown import kind {kind!r}; expected one of {', '.join(KINDS)}")
     path = Path(path)
     if not path.is_file():
         return ImportResult(kind=kind, dry_run=dry_run, errors=[RowError(1, "", f"文件不存在：{path}")])
-    result = run(IMPORTERS[kind], path=path, dry_run=dry_run, progress=progress)
-    if result.ok and not dry_run and (result.created or result.updated):
+    source = source or path.name
+    sha256 = file_sha256(path)
+
+    def committed(result: ImportResult) -> None:
+        result.sha256 = sha256
+        _audit(action="import.commit", result=result, user=user, source=source, job=job)
+        # robust: the data has committed by then; a failing listener is logged, it must not
+        # turn the import's result (or the job) into a failure that did in fact write everything.
+        transaction.on_commit(lambda: data_imported.send(
+            sender=ImportResult, kind=kind, months=list(result.months), user=user, result=result, source=source),
+            robust=True)
+
+    result = run(IMPORTERS[kind], path=path, dry_run=dry_run, progress=progress, before_commit=committed)
+    result.sha256 = sha256
+    if not result.ok or dry_run:
+        # Nothing was written: the attempt is still on record (who tried which file, and why it failed).
+        try:
+            with transaction.atomic():  # a savepoint inside a caller's transaction
+                _audit(action="import.dry_run" if result.ok else "import.failed", result=result, user=user,
+                       source=source, job=job)
+        except DatabaseError:
+            # The import may have failed *because* the database went away: its row errors say
+            # so, and must reach the analyst rather than a traceback about the audit row.
+            logger.warning("import of %s: the failed attempt could not be audited", source, exc_info=True)
+    elif result.created or result.updated:
         # Bulk upserts send no model signals: tell the cached read-outs that figures may have moved.
         freshness.bump()
         if result.created + result.updated >= ANALYZE_AFTER_ROWS:
             _analyze(kind)
     return result
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of the file, read in blocks (a 1M-row export never sits in memory)."""
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+# Who the audit log names for an import run from the command line without --by.
+COMMAND_LINE = "命令行"
+
+
+def _audit(*, action: str, result: ImportResult, user, source: str, job: ImportJob | None) -> None:
+    months = [month_label(m) for m in result.months]
+    label = KIND_LABELS.get(result.kind, result.kind)
+    if result.ok:
+        summary = _("导入%(kind)s %(file)s：%(rows)s 行，新增 %(created)s，更新 %(updated)s，未变 %(unchanged)s") % {
+            "kind": label, "file": source, "rows": result.rows, "created": result.created,
+            "updated": result.updated, "unchanged": result.unchanged}
+        if action == "import.dry_run":
+            summary = _("仅校验：") + summary
+    else:
+        summary = _("导入%(kind)s %(file)s 失败：%(errors)s 处错误，未导入任何数据") % {
+            "kind": label, "file": source, "errors": len(result.errors)}
+    record(
+        user=user, username=None if getattr(user, "pk", None) else COMMAND_LINE if job is None else "",
+        action=action, obj=job, summary=summary,
+        after={"file": source, "sha256": result.sha256, "kind": result.kind, "rows": result.rows,
+               "created": result.created, "updated": result.updated, "unchanged": result.unchanged,
+               "months": months, "dry_run": result.dry_run, "errors": len(result.errors),
+               "job": job.pk if job is not None else None},
+    )
 
 
 # After a large load PostgreSQL's planner still has the statistics of the
@@ -142,7 +208,8 @@ def run_import_job(*, job_id: int) -> ImportJob:
             write_progress(job.pk, rows)
 
     try:
-        result = import_file(kind=job.kind, path=path, dry_run=job.dry_run, progress=progress)
+        result = import_file(kind=job.kind, path=path, dry_run=job.dry_run, progress=progress,
+                             user=job.created_by, source=job.original_name or path.name, job=job)
     except Exception as exc:  # the job must end in a visible state, whatever happened
         logger.exception("import job %s crashed", job.pk)
         job.status = ImportJob.Status.FAILED

@@ -56,10 +56,10 @@ RULES: dict[str, list[Case]] = {
     "notifications_read": [C(everyone(302), method="post", data={})],
     "audit_log": [C(only("auditor", "admin")), C(only("auditor", "admin"), query="export=csv", label="export")],
     "admin:index": [C(only("admin", anon=302))],
-    # --- imports: analysts only ------------------------------------------------------------
-    "imports:list": [C(only("analyst")), C(only("analyst"), method="post", data={}, label="upload")],
-    "imports:detail": [C(only("analyst"), lambda w: {"pk": w.job.pk})],
-    "imports:status": [C(only("analyst"), lambda w: {"pk": w.job.pk})],
+    # --- imports: analysts upload; auditors read the list and the jobs, post nothing ---------
+    "imports:list": [C(only("analyst", "auditor")), C(only("analyst"), method="post", data={}, label="upload")],
+    "imports:detail": [C(only("analyst", "auditor"), lambda w: {"pk": w.job.pk})],
+    "imports:status": [C(only("analyst", "auditor"), lambda w: {"pk": w.job.pk})],
     # --- analysis: scoped figures, drill-down and exports ------------------------------------
     "analysis:profile": [
         C(everyone(), query="month=2024-07"),

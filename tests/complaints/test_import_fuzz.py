@@ -19,6 +19,7 @@ from django.db import connection
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 from openpyxl.utils.exceptions import IllegalCharacterError
 
+from accounts.models import AuditLog
 from scorecard.complaints.services import import_file
 
 from .importers.conftest import DISTRICT_HEADER, WO_HEADER, wo, write_table
@@ -92,7 +93,11 @@ def check(kind, path):
         assert error.row >= 1 and str(error.reason).strip(), error
         assert str(error).startswith(f"row {error.row}, ")
         assert "Traceback" not in error.reason
-    assert table_counts() == before, "a failed import changed the database"
+    after = table_counts()
+    # The one row a failed import adds: its import.failed audit entry (who tried which file).
+    assert after.pop("accounts_auditlog") == before.pop("accounts_auditlog") + 1
+    assert AuditLog.objects.latest("id").action == "import.failed"
+    assert after == before, "a failed import changed the database"
     return result
 
 

@@ -11,6 +11,7 @@ counts it reports are exactly what a real run would do.
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import operator
 from collections.abc import Callable, Sequence
@@ -20,6 +21,7 @@ from pathlib import Path
 from django.db import DatabaseError, OperationalError, connection, transaction
 
 from .bulk import BulkLoad
+from .parsing import LOCAL_TZ
 from .readers import FileFormatError, TableReader
 from .writers import WriteLane
 
@@ -30,6 +32,19 @@ PROGRESS_EVERY = 5_000
 # A file where every row is wrong is a wrong file; a million identical errors
 # would only exhaust memory and the analyst's patience.
 MAX_ERRORS = 10_000
+
+
+# What parse_datetime's fast path attaches (a fixed +08:00): its wall clock is Asia/Shanghai's.
+_UTC8 = dt.timezone(dt.timedelta(hours=8))
+
+
+def local_month(value: dt.datetime) -> tuple[int, int]:
+    """(year, month) of an aware datetime in Asia/Shanghai (scorecard.months' months), cheaply:
+    a million rows call this, and nearly all already carry the local offset."""
+    tz = value.tzinfo
+    if tz is not LOCAL_TZ and tz != _UTC8:
+        value = value.astimezone(LOCAL_TZ)
+    return value.year, value.month
 
 
 @dataclass(frozen=True)
@@ -51,6 +66,10 @@ class ImportResult:
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
     dry_run: bool = False
+    # The months (first days, sorted) the file's rows are dated in, for the kinds that have a
+    # date (work orders: 受理时间, loads: 月份, outages: 开始时间); [] for the others or a failed file.
+    months: list[dt.date] = field(default_factory=list)
+    sha256: str = ""  # of the file's bytes, set by the import service (the audit entry names it)
 
     @property
     def ok(self) -> bool:
@@ -132,6 +151,9 @@ class Importer:
         # call per row instead of a dict per row.
         self._take = operator.itemgetter(*[index.get(c.field, -1) for c in self.columns])
         self.seen: dict = {}  # key → first row number, for duplicates inside the file
+        # (year, month) of the valid rows, collected by parse() while it reads them: the
+        # months of a file cost a set insert per row, not a query afterwards.
+        self.months: set[tuple[int, int]] = set()
         self.lane = WriteLane(connection)
 
     # -- helpers for subclasses -------------------------------------------
@@ -178,7 +200,11 @@ class Importer:
 
 
 def run(importer_cls: type[Importer], *, path: str | Path, dry_run: bool = False,
-        progress: Callable[[int], None] | None = None) -> ImportResult:
+        progress: Callable[[int], None] | None = None,
+        before_commit: Callable[[ImportResult], None] | None = None) -> ImportResult:
+    """``before_commit(result)`` runs inside the import's transaction once the whole file is
+    written and valid (never for a dry run): what it writes (the audit entry) commits or rolls
+    back with the data, and what it defers with ``transaction.on_commit`` runs only if they commit."""
     result = ImportResult(kind=importer_cls.kind, dry_run=dry_run)
     errors = ErrorList()
     result.errors = errors
@@ -188,7 +214,7 @@ def run(importer_cls: type[Importer], *, path: str | Path, dry_run: bool = False
             if header_errors:
                 errors.extend(header_errors)
                 return result
-            _run_rows(importer_cls, table, index, headers, errors, result, progress)
+            _run_rows(importer_cls, table, index, headers, errors, result, progress, before_commit)
     except FileFormatError as exc:
         errors.add(RowError(exc.row, "", str(exc)))
     except OperationalError as exc:
@@ -204,11 +230,12 @@ def run(importer_cls: type[Importer], *, path: str | Path, dry_run: bool = False
         errors.append(RowError(1, "", f"另有 {errors.dropped} 处错误未列出（只列出前 {MAX_ERRORS} 处）"))
     if errors:
         result.created = result.updated = result.unchanged = 0
+        result.months = []
     result.errors = list(errors)
     return result
 
 
-def _run_rows(importer_cls, table, index, headers, errors, result, progress) -> None:
+def _run_rows(importer_cls, table, index, headers, errors, result, progress, before_commit) -> None:
     postgres = connection.vendor == "postgresql"
     nested = connection.in_atomic_block
     try:
@@ -222,6 +249,8 @@ def _run_rows(importer_cls, table, index, headers, errors, result, progress) -> 
             _stream(importer_cls, table, index, headers, errors, result, progress)
             if errors or result.dry_run:
                 transaction.set_rollback(True)
+            elif before_commit is not None:
+                before_commit(result)
     finally:
         if postgres and nested:
             # Inside a caller's transaction (tests, an outer atomic): give it
@@ -274,6 +303,7 @@ def _stream(importer_cls, table, index, headers, errors, result, progress) -> No
             if bulk:
                 bulk.restore()
             result.created, result.updated, result.unchanged = importer.counts()
+            result.months = [dt.date(y, m, 1) for y, m in sorted(importer.months)]
     finally:
         result.rows = rows
         importer.lane.close()  # never leave a statement running past the transaction

@@ -7,17 +7,40 @@ collected while the rows are parsed and created in bulk when the chunk is
 written (a few statements per level, not several per unit), inside the
 import's transaction, so a failed import leaves none behind.
 
+Org units are master data: only the ``districts`` import (and the admin)
+creates them, through ``ref``/``flush``. The work-order import only looks
+them up (``resolve``): a unit it does not know is a row error naming the
+closest known units, because a mistyped name created silently would be a
+new, empty unit (no 台区, no callbacks) that tops the ranking.
+
 Rows refer to org units by names: the key (city, county, station), with ""
 for a level the row leaves blank; ``ids(key)`` turns it into primary keys
 once ``flush()`` has created whatever was new.
 """
 from __future__ import annotations
 
+import difflib
+
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from scorecard.grid.models import District, Feeder, OrgUnit
 
 UnitKey = tuple[str, str, str]
+
+
+# A unit name is a short string; more suggestions than this only hide the right one.
+MAX_SUGGESTIONS = 5
+
+
+class UnknownUnit(Exception):
+    """A row names an org unit that does not exist: ``level`` is the column at fault (0 city, 1 county,
+    2 station) and ``message`` the row error with the closest known names."""
+
+    def __init__(self, level: int, message: str):
+        super().__init__(message)
+        self.level = level
+        self.message = message
 
 
 class OrgUnits:
@@ -39,10 +62,45 @@ class OrgUnits:
             self._units[tuple(names)] = (pk, path)
         self._pending: set[tuple] = set()
         self._ids: dict[UnitKey, tuple[int, int | None, int | None]] = {}
+        self._unknown: dict[UnitKey, UnknownUnit] = {}  # a bad name repeats on many rows: suggest once
 
     @property
     def pending(self) -> bool:
         return bool(self._pending)
+
+    def resolve(self, city: str, county: str = "", station: str = "") -> UnitKey:
+        """The key of existing units only: raises UnknownUnit for the first level the row names
+        that does not exist under the levels above it (the keys ``ids`` understands)."""
+        key = (city, county, station)
+        if key in self._ids:  # the common case: a name pair seen on an earlier row
+            return key
+        failure = self._unknown.get(key)
+        if failure is None:
+            for level, part in enumerate(((city,), (city, county) if county else None, key if station else None)):
+                if part and part not in self._units:
+                    failure = self._unknown[key] = UnknownUnit(level, self._unknown_message(part))
+                    break
+        if failure is not None:
+            raise failure
+        self.ids(key)  # remember it as known
+        return key
+
+    def _unknown_message(self, part: tuple) -> str:
+        name = part[-1]
+        # Candidates: units of the same level under the same parent (a county of another
+        # city is not what the row meant), or, when the parent has none, every unit of that level.
+        siblings = [k[-1] for k in self._units if len(k) == len(part) and k[:-1] == part[:-1]]
+        if not siblings:
+            siblings = sorted({k[-1] for k in self._units if len(k) == len(part)})
+        close = [n for n in siblings if name in n or n in name]  # short names: 长沙 ↔ 国网长沙供电公司
+        close.sort(key=lambda n: (abs(len(n) - len(name)), n))
+        for n in difflib.get_close_matches(name, siblings, n=MAX_SUGGESTIONS, cutoff=0.5):
+            if n not in close:
+                close.append(n)
+        close = close[:MAX_SUGGESTIONS]
+        if not close:
+            return _("未知单位「%(name)s」，没有相近的已有单位（单位须先通过台区导入或在管理后台建立）") % {"name": name}
+        return _("未知单位「%(name)s」，最接近的已有单位：%(names)s") % {"name": name, "names": "、".join(close)}
 
     def ref(self, city: str, county: str = "", station: str = "") -> UnitKey:
         """Note the units a row names (to be created if new); return its key."""

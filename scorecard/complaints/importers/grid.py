@@ -6,7 +6,7 @@ from django.db import connection
 from scorecard.grid.models import District, GridProject, LoadReading, Outage
 
 from . import parsing
-from .base import Column, Importer
+from .base import Column, Importer, local_month
 from .caches import Feeders, OrgUnits, district_codes
 from .writers import UpsertSpec, make_writer
 
@@ -160,6 +160,7 @@ class LoadImporter(_GridImporter):
             checks.append(False)
         if not all(checks):
             return None
+        self.months.add((month.year, month.month))
         return (code, month, load, vmin, vmax)
 
 
@@ -220,6 +221,7 @@ class OutageImporter(_GridImporter):
             checks.append(False)
         if not all(checks):
             return None
+        self.months.add(local_month(start))
         return (outage_no, feeder_id, code or None, kind.value, start, end, in_plan)
 
 

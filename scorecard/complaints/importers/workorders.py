@@ -7,12 +7,14 @@ from scorecard.grid.models import Department, District, Feeder, OrgUnit
 
 from ..models import BusinessType, Category, Customer, Detail, SubCategory, WorkOrder
 from . import parsing
-from .base import Column, Importer
-from .caches import Feeders, OrgUnits, district_codes
+from .base import Column, Importer, local_month
+from .caches import Feeders, OrgUnits, UnknownUnit, district_codes
 from .parsing import parse_datetime
 from .writers import Derived, UpsertSpec, make_writer
 
 SATISFACTION = {c.value for c in WorkOrder.Satisfaction}
+# The column an unknown org unit is reported in, by level (UnknownUnit.level).
+UNIT_FIELDS = ("city_unit", "county_unit", "station")
 
 # Record tuple order written to complaints_workorder (model field names).
 ORDER_FIELDS = (
@@ -199,15 +201,21 @@ class WorkOrderImporter(Importer):
                 errors.append(("responsible_dept",
                                f"责任部门只能是 {'/'.join(self.departments)}，不能是“{dept_name}”"))
 
+        unit = None
         if not city:
             errors.append(("city_unit", "地市单位不能为空"))
+        else:
+            try:
+                unit = self.orgs.resolve(city, county, station)
+            except UnknownUnit as exc:
+                errors.append((UNIT_FIELDS[exc.level], exc.message))
         if errors:
             for fld, reason in sorted(errors, key=lambda e: self.FIELD_ORDER[e[0]]):
                 self.error(row, fld, reason)
             return None
 
-        # Valid: note (to create in bulk if new) org units, feeder, 台区; merge the customer.
-        unit = self.orgs.ref(city, county, station)
+        # Valid: note the month, the feeder and 台区 (to create in bulk if new); merge the customer.
+        self.months.add(local_month(accepted_at))
         if feeder_name:
             self.feeders.ref(feeder_name, unit)
         code = code or None
@@ -230,10 +238,9 @@ class WorkOrderImporter(Importer):
         )
 
     def write(self, records: list) -> None:
-        # Parents first: org units, feeders, new 台区 and customers, then the orders.
-        if self.orgs.pending or self.feeders.pending or self.new_districts:
+        # Parents first: feeders, new 台区 and customers, then the orders (org units all exist).
+        if self.feeders.pending or self.new_districts:
             self.lane.drain()  # the ORM may only use the connection once the lane is idle
-        self.orgs.flush()
         self.feeders.flush(self.orgs)
         if self.new_districts:
             ids, feeder_id = self.orgs.ids, self.feeders.id

@@ -10,6 +10,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from openpyxl import Workbook
 
 from scorecard.complaints.models import Customer, WorkOrder
@@ -44,6 +45,37 @@ def sample_orders() -> list[list]:
            closed="2026-03-02 18:00:00", satisfaction="不满意", content="营业员态度"),
         wo("WO0005", "2026-03-03 08:00:00", "故障报修", "", "", "", "C0001", "", "", content="家里停电"),
     ]
+
+
+# The org units the sample files name: units are master data (a work-order import never
+# creates one), so a test importing work orders creates them first, as the districts
+# import or the admin would.
+SAMPLE_UNITS = [(CITY, "长沙县供电公司", "星沙供电所"), ("国网株洲供电公司", "", "")]
+
+
+def sample_districts() -> list[list]:
+    """A districts file naming every unit of ``SAMPLE_UNITS`` (the way production gets its units)."""
+    return [["TQ0001", "星沙一号台区", CITY, "长沙县供电公司", "星沙供电所", "10kV星沙线", 400, 120],
+            ["TQ9001", "株洲一号台区", "国网株洲供电公司", "", "", "", 200, 50]]
+
+
+def create_units(keys) -> None:
+    """OrgUnit rows for (city, county, station) name keys ("" for a level left out), the way the
+    districts import keys them: a station with no county hangs off its city."""
+    province = OrgUnit.objects.filter(level="province").first() or OrgUnit.objects.create(
+        name=settings.SCORECARD_PROVINCE, level="province")
+    for city, county, station in keys:
+        parent, _ = OrgUnit.objects.get_or_create(name=city, level="city", defaults={"parent": province})
+        if county:
+            parent, _ = OrgUnit.objects.get_or_create(name=county, level="county", parent=parent)
+        if station:
+            OrgUnit.objects.get_or_create(name=station, level="station", parent=parent)
+
+
+@pytest.fixture
+def units(db):
+    """The org units of ``sample_orders`` (and of ``wo()``'s defaults)."""
+    create_units(SAMPLE_UNITS)
 
 
 def write_table(path: Path, header: list, rows: list[list], *, encoding: str = "utf-8") -> Path:

@@ -1,4 +1,5 @@
 """``manage.py import_data KIND FILE [--dry-run]``: output and exit codes."""
+import hashlib
 import os
 import subprocess
 import sys
@@ -11,9 +12,10 @@ from django.core.management import CommandError, call_command
 
 from scorecard.complaints.models import WorkOrder
 
-from .conftest import WO_HEADER, sample_orders, wo, write_table
+from .conftest import DISTRICT_HEADER, WO_HEADER, sample_districts, sample_orders, wo, write_table
 
-pytestmark = pytest.mark.django_db
+# Units are master data: the work-order files name units that must exist already.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("units")]
 
 
 def _call(*args):
@@ -24,11 +26,13 @@ def _call(*args):
 
 def test_success_prints_summary(tmp_path):
     path = write_table(tmp_path / "o.csv", WO_HEADER, sample_orders())
+    sha = hashlib.sha256(path.read_bytes()).hexdigest()
     out, err = _call("workorders", str(path))
-    assert out.strip() == "workorders o.csv: rows 5, created 5, updated 0, unchanged 0"
+    assert out.splitlines() == ["workorders o.csv: rows 5, created 5, updated 0, unchanged 0",
+                                f"sha256 {sha}, months 2026-03"]
     assert err == ""
     out, _ = _call("workorders", str(path))
-    assert out.strip() == "workorders o.csv: rows 5, created 0, updated 0, unchanged 5"
+    assert out.splitlines()[0] == "workorders o.csv: rows 5, created 0, updated 0, unchanged 5"
 
 
 def test_dry_run_prints_summary_and_writes_nothing(tmp_path):
@@ -67,6 +71,9 @@ def test_exit_codes_from_the_shell(tmp_path):
         return subprocess.run([*manage, *args], env=env, capture_output=True, text=True, timeout=120)
 
     assert run("migrate", "-v0").returncode == 0
+    # The units the orders name come from the districts file, as in production.
+    districts = write_table(tmp_path / "d.csv", DISTRICT_HEADER, sample_districts())
+    assert run("import_data", "districts", str(districts)).returncode == 0
     good = write_table(tmp_path / "o.csv", WO_HEADER, sample_orders(), encoding="gbk")
     done = run("import_data", "workorders", str(good))
     assert done.returncode == 0, done.stderr

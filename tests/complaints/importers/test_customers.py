@@ -16,7 +16,8 @@ from scorecard.complaints.services import import_file
 
 from .conftest import WO_HEADER, wo, write_table
 
-pytestmark = pytest.mark.django_db
+# Units are master data: the work-order files name units that must exist already.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("units")]
 
 
 def customers():

@@ -13,7 +13,8 @@ from scorecard.grid.models import District, OrgUnit
 from .conftest import WO_HEADER, orders_xlsx, sample_orders, snapshot, write_table
 
 SH = ZoneInfo("Asia/Shanghai")
-pytestmark = pytest.mark.django_db
+# Units are master data: the work-order files name units that must exist already.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("units")]
 
 
 def _import_and_snapshot(path):

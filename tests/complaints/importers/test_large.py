@@ -7,7 +7,7 @@ from scorecard.complaints.models import Customer, WorkOrder
 from scorecard.complaints.services import import_file
 from scorecard.grid.models import District
 
-from .conftest import WO_HEADER
+from .conftest import WO_HEADER, create_units
 
 SUBS = [("供电质量", "频繁停电", ""), ("供电质量", "电压质量长时间异常", "低电压"), ("营业", "电费电价", ""),
         ("服务", "服务不规范", ""), ("停送电", "故障抢修", "抢修超时限"), ("电网建设", "施工影响", "")]
@@ -40,6 +40,7 @@ def test_fifty_megabyte_file_imports_completely(tmp_path):
     path = tmp_path / "big.csv"
     rows = 200_000
     size = write_big_orders(path, rows)
+    create_units([(f"国网第{c}供电公司", f"第{c}县{k}供电公司", "") for c in range(14) for k in range(5)])
     assert size >= 50 * 1024 * 1024
     progress = []
     result = import_file(kind="workorders", path=path, progress=progress.append)

@@ -11,7 +11,8 @@ from scorecard.complaints.tasks import run_import
 
 from .conftest import WO_HEADER, sample_orders, wo, write_table
 
-pytestmark = pytest.mark.django_db
+# Units are master data: the work-order files name units that must exist already.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("units")]
 
 
 @pytest.fixture
@@ -42,7 +43,9 @@ def test_analyst_upload_runs_the_task_and_succeeds(client, analyst, tmp_path, ea
     path = write_table(tmp_path / "orders.csv", WO_HEADER, sample_orders(), encoding="gbk")
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = _upload(client, path)
-    assert len(callbacks) == 1  # the task is queued only once the job row is committed
+    # The task is queued only once the job row is committed (the first callback); the import
+    # it runs announces its own commit (data_imported: the second).
+    assert len(callbacks) == 2
     job = ImportJob.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("imports:detail", args=[job.pk])
     assert (job.kind, job.original_name, job.created_by, job.dry_run) == ("workorders", "orders.csv", analyst, False)
@@ -117,7 +120,7 @@ def test_invalid_upload_form(client, analyst):
     assert not ImportJob.objects.exists()
 
 
-@pytest.mark.parametrize("role", [User.Role.AUDITOR, User.Role.ADMIN])
+@pytest.mark.parametrize("role", [User.Role.ADMIN])  # heads and leaders: tests/accounts/test_access_matrix.py
 def test_non_analysts_get_403(client, tmp_path, role):
     user = User.objects.create_user(username="someone", password="pw-someone-1", role=role)
     client.force_login(user)

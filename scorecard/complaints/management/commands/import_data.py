@@ -1,4 +1,4 @@
-"""python manage.py import_data KIND FILE [--dry-run]
+"""python manage.py import_data KIND FILE [--dry-run] [--by USERNAME]
 
 Output contract (interfaces.md): on success a summary on stdout, exit 0; on
 failure every bad row as ``row N, <column>: <reason>`` on stderr (one per
@@ -7,9 +7,11 @@ whole file is valid.
 """
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from scorecard.complaints.services import KINDS, import_file
+from scorecard.months import label
 
 
 class Command(BaseCommand):
@@ -19,20 +21,26 @@ class Command(BaseCommand):
         parser.add_argument("kind", choices=(*KINDS, "calendar"), help="数据类型（calendar：节假日与调休安排）")
         parser.add_argument("file", help=".csv（UTF-8/UTF-8 BOM/GBK）或 .xlsx（第一个工作表）")
         parser.add_argument("--dry-run", action="store_true", help="只校验并报告结果，不写入数据库")
+        parser.add_argument("--by", metavar="USERNAME", help="审计日志中记录的导入人（用户名）；不填则记为“命令行”")
 
-    def handle(self, *args, kind, file, dry_run, **options):
+    def handle(self, *args, kind, file, dry_run, by=None, **options):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"文件不存在：{path}")
+        user = None
+        if by:
+            user = get_user_model().objects.filter(username=by).first()
+            if user is None:
+                raise CommandError(f"未知用户：{by}")
         if kind == "calendar":
-            return self._calendar(path, dry_run)
+            return self._calendar(path, dry_run, user)
         verbose = options.get("verbosity", 1) >= 2
 
         def progress(rows):
             if verbose:
                 self.stderr.write(f"… {rows} 行")
 
-        result = import_file(kind=kind, path=path, dry_run=dry_run, progress=progress)
+        result = import_file(kind=kind, path=path, dry_run=dry_run, progress=progress, user=user, source=path.name)
         if not result.ok:
             for error in result.errors:
                 self.stderr.write(str(error))
@@ -42,12 +50,13 @@ class Command(BaseCommand):
             f"{prefix}{kind} {path.name}: rows {result.rows}, created {result.created}, "
             f"updated {result.updated}, unchanged {result.unchanged}"
         )
+        self.stdout.write(f"sha256 {result.sha256}, months {' '.join(label(m) for m in result.months) or '-'}")
 
-    def _calendar(self, path: Path, dry_run: bool) -> None:
+    def _calendar(self, path: Path, dry_run: bool, user) -> None:
         # The working-day calendar is the kpis app's data; its service does the work, same contract.
         from scorecard.kpis.services import load_calendar
 
-        result = load_calendar(path=path, dry_run=dry_run)
+        result = load_calendar(path=path, dry_run=dry_run, user=user)
         if not result.ok:
             for error in result.errors:
                 self.stderr.write(str(error))
