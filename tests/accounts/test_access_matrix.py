@@ -104,6 +104,15 @@ RULES: dict[str, list[Case]] = {
           label="update rectification (invalid form)"),
     ],
     "kpis:appeals": [C(everyone())],
+    # --- the monthly cycle: analysts (and administrators) trace and declare the cutoff --------
+    "kpis:trace": [
+        C(only("analyst", "admin", ok=302), method="post", data={"month": "2024-08"}),
+        C(everyone(405), label="GET"),
+    ],
+    "kpis:cutoff": [
+        C(only("analyst", "admin", ok=302), method="post", data={"month": "2024-08"}),
+        C(everyone(405), label="GET"),
+    ],
     "kpis:appeal_new": [
         C(only("dept_head"), lambda w: {"order_id": w.order_a.pk}, label="own complaint"),
         C(only("dept_head", ok=404), lambda w: {"order_id": w.order_a_yx.pk}, label="own city, other department"),
@@ -129,19 +138,20 @@ RULES: dict[str, list[Case]] = {
     ],
     "notices:status": [
         C(everyone(), lambda w: {"pk": w.published.pk}, label="published"),
-        C(everyone(**SCOPED_404), lambda w: {"pk": w.draft.pk}, label="draft"),
+        # The month's draft: department heads and leaders read the draft they may appeal against.
+        C(everyone(), lambda w: {"pk": w.draft.pk}, label="draft"),
     ],
     "notices:publish": [
         C(only("analyst", "admin", ok=409), lambda w: {"pk": w.draft.pk}, method="post", data={}),
     ],
     "notices:download": [
         C(everyone(), lambda w: {"pk": w.published.pk}, label="published"),
-        C(only("analyst", "auditor", "admin", other=404), lambda w: {"pk": w.draft.pk}, label="draft"),
+        C(everyone(), lambda w: {"pk": w.draft.pk}, label="draft"),
         C(everyone(404), lambda w: {"pk": MISSING}, label="missing"),
     ],
     "notices:snapshot": [
         C(everyone(), lambda w: {"pk": w.published.pk}, label="published"),
-        C(only("analyst", "auditor", "admin", other=404), lambda w: {"pk": w.draft.pk}, label="draft"),
+        C(everyone(), lambda w: {"pk": w.draft.pk}, label="draft"),
         C(everyone(404), lambda w: {"pk": MISSING}, label="missing"),
         C(everyone(405, auditor=403), lambda w: {"pk": w.published.pk}, method="post", data={}, label="POST"),
     ],
