@@ -20,6 +20,7 @@ from accounts.models import User
 from scorecard.complaints.models import Customer
 from scorecard.exports import FORMULA_START
 from scorecard.kpis.models import Appeal
+from scorecard.kpis.services import trace_month
 from tests.kpis.factories import city, dept, district, order, reading
 
 FORMULA = "=cmd|' /C calc'!A0"
@@ -42,6 +43,7 @@ def planted():
         wo.customer_name = FORMULA
         wo.save()
     order(accepted="2024-09-10 10:00", city_unit=evil, district_obj=d, customer="CX1", order_no="GDX9")
+    trace_month(month=dt.date(2024, 10, 1))  # as the import of these orders would have
     audit.record(action="test.plant", summary=FORMULA)
     analyst = User.objects.create_user("fx-analyst", password="pw-exports-1", role="analyst")
     Appeal.objects.create(work_order=wo, month=dt.date(2024, 10, 1), city=evil, from_department=dept("运检"),

@@ -78,8 +78,10 @@ def test_a_cli_import_is_one_audit_entry(tmp_path, signals, django_capture_on_co
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
     with django_capture_on_commit_callbacks(execute=True):
         call_command("import_data", "workorders", str(path), stdout=StringIO(), stderr=StringIO())
-    entry = AuditLog.objects.get()
+    entry = AuditLog.objects.get(action="import.commit")
     assert (entry.action, entry.user, entry.username) == ("import.commit", None, "命令行")
+    # The kpis app heard of it and re-traced the three months before the command ended (audited too).
+    assert AuditLog.objects.filter(action="month.trace").count() == 3
     assert entry.after == {"file": "oct.csv", "sha256": sha, "kind": "workorders", "rows": 3, "created": 3,
                            "updated": 0, "unchanged": 0, "months": ["2026-10", "2026-11", "2026-12"],
                            "dry_run": False, "errors": 0, "job": None}
