@@ -10,6 +10,7 @@ from scorecard.notices import services as notice_services
 from scorecard.notices.models import Notice
 
 from .conftest import MONTH, PASSWORD
+from tests.notices.conftest import after_appeal_window
 
 
 def check_each_role_logs_in_to_its_own_home(browser):
@@ -24,7 +25,7 @@ def check_each_role_logs_in_to_its_own_home(browser):
         assert page.is_visible(marker), username
         assert text in page.inner_text("main"), username
         nav = page.inner_text("nav.mainnav")
-        assert ("数据导入" in nav) == (username == "fenxi")
+        assert ("数据导入" in nav) == (username in ("fenxi", "shenji"))  # auditors read the import list
         assert ("审计日志" in nav) == (username == "shenji")
         page.context.close()
 
@@ -90,12 +91,19 @@ def test_analyst_imports_a_file_sees_the_result_then_generates_and_publishes_the
     assert "新增 1" in page.inner_text("#job")
 
     page.click("nav.mainnav >> text=月度通报")
-    page.fill("input[name=month]", "2024-10")
+    page.fill("main form[action$='/notices/generate/'] input[name=month]", "2024-10")
     page.click("main form[action$='/notices/generate/'] button[type=submit]")
     row = page.locator("tr[data-notice]", has_text="2024-10")
     row.locator(".status-draft").wait_for()  # rendered (eagerly here; the poller covers a real worker)
+    page.once("dialog", lambda dialog: dialog.accept())  # "publishing freezes the month": confirmed
     row.locator("button", has_text="发布").click()
+    # Inside the appeal window: refused until the analyst gives a reason, which is recorded.
+    page.locator("#early-publish").wait_for()
+    assert "申诉期尚未结束" in page.inner_text("#refusal")
+    page.fill("#early-publish textarea[name=reason]", "省公司要求提前通报")
+    page.click("#early-publish button[type=submit]")
     assert "已发布" in page.inner_text(".messages")
+    assert "省公司要求提前通报" in page.inner_text("#cycles")
     notice = Notice.objects.get(month=MONTH)
     assert notice.status == "published" and len(notice.sha256) == 64
     # Department heads were told: first that the window opened, then that the notice is out.
@@ -105,6 +113,7 @@ def test_analyst_imports_a_file_sees_the_result_then_generates_and_publishes_the
 
 def test_auditor_downloads_the_published_notice_and_verifies_it(browser, site, tmp_path):
     notice = notice_services.request_generation(month=MONTH, user=site["analyst"])
+    after_appeal_window()
     notice = notice_services.publish_notice(notice=Notice.objects.get(pk=notice.pk), user=site["analyst"])
     page = browser.login("shenji")
     with page.expect_download() as download:
