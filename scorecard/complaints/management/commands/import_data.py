@@ -41,15 +41,7 @@ class Command(BaseCommand):
                 self.stderr.write(f"… {rows} 行")
 
         result = import_file(kind=kind, path=path, dry_run=dry_run, progress=progress, user=user, source=path.name)
-        if not result.ok:
-            for error in result.errors:
-                self.stderr.write(str(error))
-            raise CommandError(f"{path.name}: {len(result.errors)} 处错误，未导入任何数据（共读取 {result.rows} 行）")
-        prefix = "[dry-run，未写入] " if dry_run else ""
-        self.stdout.write(
-            f"{prefix}{kind} {path.name}: rows {result.rows}, created {result.created}, "
-            f"updated {result.updated}, unchanged {result.unchanged}"
-        )
+        self._summary(kind, path, dry_run, result)
         self.stdout.write(f"sha256 {result.sha256}, months {' '.join(label(m) for m in result.months) or '-'}")
 
     def _calendar(self, path: Path, dry_run: bool, user) -> None:
@@ -57,12 +49,16 @@ class Command(BaseCommand):
         from scorecard.kpis.services import load_calendar
 
         result = load_calendar(path=path, dry_run=dry_run, user=user)
+        self._summary("calendar", path, dry_run, result, extra=f", years {','.join(map(str, result.years))}")
+
+    def _summary(self, kind: str, path: Path, dry_run: bool, result, *, extra: str = "") -> None:
+        """The contract of interfaces.md for every kind: each bad row and exit 1, or one summary line."""
         if not result.ok:
             for error in result.errors:
                 self.stderr.write(str(error))
             raise CommandError(f"{path.name}: {len(result.errors)} 处错误，未导入任何数据（共读取 {result.rows} 行）")
         prefix = "[dry-run，未写入] " if dry_run else ""
         self.stdout.write(
-            f"{prefix}calendar {path.name}: rows {result.rows}, created {result.created}, "
-            f"updated {result.updated}, unchanged {result.unchanged}, years {','.join(map(str, result.years))}"
+            f"{prefix}{kind} {path.name}: rows {result.rows}, created {result.created}, "
+            f"updated {result.updated}, unchanged {result.unchanged}{extra}"
         )
