@@ -607,8 +607,9 @@ def load_calendar(*, path: str | Path, user=None, dry_run: bool = False) -> Cale
 
 
 def appeal_window_open(month: dt.date, now: dt.datetime | None = None) -> bool:
+    # One home for the rule: ReportingMonth.stage_at (the cycle the pages show).
     rm = ReportingMonth.objects.filter(month=month).first()
-    return bool(rm and rm.draft_at and not rm.is_published and (now or timezone.now()) <= rm.appeal_deadline)
+    return bool(rm and rm.stage_at(now or timezone.now()) == ReportingMonth.Stage.APPEAL)
 
 
 @transaction.atomic
