@@ -32,6 +32,7 @@ demo: setup
 check: setup
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/lint-imports  # .importlinter: apps import only downwards
 
 # Every benchmark (bench/run_all.py: generator, import, profile, scorecard, notice, pandas
 # baseline) on DATABASE_URL (PostgreSQL, the 1M-order demo province), then one table.

@@ -243,7 +243,7 @@ def drill_worker_killed(env, log_dir, month):
 def drill_redis_down(servers, worker, month):
     from django.test import Client
 
-    from accounts.models import User
+    from scorecard.accounts.models import User
     from scorecard.notices.models import Notice
     from scorecard.notices.services import QUEUE_DOWN, resubmit_stale
 
@@ -267,7 +267,7 @@ def drill_redis_down(servers, worker, month):
 def _press_generate_while_down(month):
     from django.test import Client
 
-    from accounts.models import User
+    from scorecard.accounts.models import User
     from scorecard.notices.models import Notice
     from scorecard.notices.services import QUEUE_DOWN
 
@@ -290,7 +290,7 @@ def _press_generate_while_down(month):
 def drill_disk_full(servers, month):
     from django.test import Client
 
-    from accounts.models import User
+    from scorecard.accounts.models import User
     from scorecard.notices.models import Notice
     from scorecard.notices.services import request_generation
 

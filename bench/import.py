@@ -48,7 +48,7 @@ def child(kind: str, path: str, reimport: bool) -> None:
     import django
 
     django.setup()
-    from scorecard.complaints.services import import_file
+    from scorecard.imports.services import import_file
 
     out = {}
     for label in (["first", "again"] if reimport else ["first"]):
@@ -218,7 +218,7 @@ def bulk_floor(url: str) -> dict[str, float]:
     import django
 
     django.setup()  # the importers' package imports the models; no Django connection is used here
-    from scorecard.complaints.importers.bulk import table_definitions
+    from scorecard.imports.importers.bulk import table_definitions
 
     with psycopg_connect(url) as conn, conn.cursor() as cur:
         conn.autocommit = False

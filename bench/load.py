@@ -49,12 +49,12 @@ def prepare(path: Path) -> dict:
     import django
 
     django.setup()
-    from accounts.models import User
+    from scorecard.accounts.models import User
     from scorecard.complaints.models import Category, WorkOrder
     from scorecard.complaints.selectors import latest_month
     from scorecard.grid.models import Department, OrgUnit
     from scorecard.kpis.models import Incident
-    from scorecard.months import bounds, label
+    from scorecard.core.months import bounds, label
 
     month = latest_month()
     start, end = bounds(month)

@@ -44,7 +44,7 @@ from django.utils import timezone  # noqa: E402
 from scorecard.complaints.models import WorkOrder  # noqa: E402
 from scorecard.complaints.selectors import latest_month  # noqa: E402
 from scorecard.grid.models import OrgUnit  # noqa: E402
-from scorecard.months import label, parse_month  # noqa: E402
+from scorecard.core.months import label, parse_month  # noqa: E402
 from scorecard.notices.models import Notice, notice_number  # noqa: E402
 from scorecard.notices.renderer import render_notice_pdf  # noqa: E402
 from scorecard.complaints.selectors import complaint_profile  # noqa: E402

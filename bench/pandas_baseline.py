@@ -44,7 +44,7 @@ from django.db import connection  # noqa: E402
 
 from scorecard.complaints import selectors  # noqa: E402
 from scorecard.complaints.models import WorkOrder  # noqa: E402
-from scorecard.months import shift  # noqa: E402
+from scorecard.core.months import shift  # noqa: E402
 
 ORDERS_SQL = """
 COPY (

@@ -197,7 +197,7 @@ def fill(target: int, months: int = 36) -> None:
         print(f"fill: {have:,} orders already, nothing to add")
         return
     if not District.objects.exists():
-        from scorecard.demo.profile_month import build_profile_month
+        from tests.fixtures.profile_month import build_profile_month
         build_profile_month()
         have = WorkOrder.objects.count()
     assert BusinessType.objects.order_by("sort_order").first().counts_as_complaint, "投诉 must sort first"

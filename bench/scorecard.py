@@ -32,7 +32,7 @@ from scorecard.kpis.models import RuleSettings  # noqa: E402
 from scorecard.kpis.selectors import compute_scorecard, scorecard_for_month  # noqa: E402
 from scorecard.kpis.services import trace_month  # noqa: E402
 from scorecard.complaints.selectors import latest_month  # noqa: E402
-from scorecard.months import bounds, parse_month, shift  # noqa: E402
+from scorecard.core.months import bounds, parse_month, shift  # noqa: E402
 
 BASELINE_SQL = """
 WITH dmap(subcategory_id, department_id) AS (VALUES {sub_values}),
@@ -124,7 +124,7 @@ def main():
         print(f"note: fewer than 1,000,000 orders ({orders:,}); the targets assume the 1M province")
 
     _, trace_best, trace_med = timed(lambda: trace_month(month=month), args.repeat)
-    # The read-out is cached per data version (scorecard.kpis.freshness): clear the cache so
+    # The read-out is cached per data version (scorecard.core.freshness): clear the cache so
     # that every repeat measures the computation, not a cache hit.
     from django.core.cache import cache
 

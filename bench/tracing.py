@@ -35,7 +35,7 @@ from scorecard.complaints.selectors import latest_month  # noqa: E402
 from scorecard.kpis import tracing  # noqa: E402
 from scorecard.kpis.models import RuleSettings  # noqa: E402
 from scorecard.kpis.services import trace_month  # noqa: E402
-from scorecard.months import bounds, parse_month  # noqa: E402
+from scorecard.core.months import bounds, parse_month  # noqa: E402
 
 BASELINE_SQL = """
 WITH r AS (SELECT district_code, max_load_pct, min_voltage, max_voltage FROM grid_loadreading WHERE month = %(month)s),

@@ -25,7 +25,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     # Django's admin with a site that lets in administrators only (accounts.admin_site).
-    "accounts.admin_config.ScorecardAdminConfig",
+    "scorecard.accounts.admin_config.ScorecardAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -42,25 +42,30 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI served from our static files: no CDN at runtime
-    "accounts",
+    # The project's apps, lowest floor first (docs/architecture.md; `make check` enforces the order).
+    "scorecard.core",
     "scorecard.grid",
+    "scorecard.accounts",
     "scorecard.complaints",
+    "scorecard.imports",
     "scorecard.kpis",
     "scorecard.notices",
+    "scorecard.portal",
+    "scorecard.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "scorecard.middleware.DefaultLanguageMiddleware",
+    "scorecard.core.middleware.DefaultLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Every denied access of a logged-in user goes to the audit log; auditors post nothing.
-    "accounts.middleware.AccessAuditMiddleware",
-    "accounts.middleware.AuditorReadOnlyMiddleware",
-    "accounts.middleware.ContentSecurityPolicyMiddleware",
+    "scorecard.accounts.middleware.AccessAuditMiddleware",
+    "scorecard.accounts.middleware.AuditorReadOnlyMiddleware",
+    "scorecard.accounts.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Axes must come last: it inspects the outcome of authentication.
@@ -80,7 +85,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "accounts.context_processors.navigation",
+                "scorecard.accounts.context_processors.navigation",
             ],
         },
     },
@@ -114,7 +119,7 @@ else:
         # second; PostgreSQL's JIT would spend more than that compiling them.
         DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 # --- Cache ----------------------------------------------------------------------
-# Read-outs of unpublished months are cached per data version (scorecard.kpis.freshness).
+# Read-outs of unpublished months are cached per data version (scorecard.core.freshness).
 # Unset: a per-process LocMemCache (fine for the demo and the tests). With several
 # gunicorn workers or machines, share one Redis so that a read-out computed by one
 # process serves all of them: CACHE_URL=redis://host:6379/5.
@@ -130,7 +135,7 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
-    "accounts.backends.RolePermissionBackend",  # role admin holds every model permission
+    "scorecard.accounts.backends.RolePermissionBackend",  # role admin holds every model permission
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -147,7 +152,7 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"  # a Chinese page saying for how long
+AXES_LOCKOUT_CALLABLE = "scorecard.accounts.lockout.lockout_response"  # a Chinese page saying for how long
 
 # --- Sessions and security ----------------------------------------------------
 SESSION_COOKIE_AGE = 30 * 60  # 30 minutes idle
@@ -171,7 +176,7 @@ CONTENT_SECURITY_POLICY = env.str("CONTENT_SECURITY_POLICY", default=(
     "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
     "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"))
 
-# --- JSON API (scorecard.api) ---------------------------------------------------
+# --- JSON API (scorecard.portal.api) ---------------------------------------------------
 # Read-only, for the company's other systems: session (browser) or token
 # (Authorization: Token <key>; tokens are created by administrators in the admin).
 REST_FRAMEWORK = {
@@ -180,10 +185,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["scorecard.api.permissions.ReadOnlyAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["scorecard.portal.api.permissions.ReadOnlyAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "scorecard.api.views.exception_handler",
+    "EXCEPTION_HANDLER": "scorecard.portal.api.views.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
@@ -191,7 +196,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "95598 投诉管控考核平台只读接口：考核排名、投诉画像、供电瓶颈事件。按用户角色与单位范围过滤。",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    "SERVE_PERMISSIONS": ["scorecard.api.permissions.ReadOnlyAuthenticated"],
+    "SERVE_PERMISSIONS": ["scorecard.portal.api.permissions.ReadOnlyAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -202,7 +207,7 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # Dates in tables and pages as 2018-03-31 in both languages (scorecard/formats/).
-FORMAT_MODULE_PATH = ["scorecard.formats"]
+FORMAT_MODULE_PATH = ["scorecard.core.formats"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -2,11 +2,11 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from accounts import notification_views
+from scorecard.accounts import notification_views
 
-from accounts import views as account_views
+from scorecard.accounts import views as account_views
 
-from . import views
+from scorecard.portal import views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,13 +15,13 @@ urlpatterns = [
     path("accounts/password/", account_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("audit/", account_views.audit_log, name="audit_log"),
-    path("api/v1/", include("scorecard.api.urls")),
+    path("api/v1/", include("scorecard.portal.api.urls")),
     path("accounts/profile/", notification_views.profile, name="profile"),
     path("notifications/", notification_views.notification_list, name="notifications"),
     path("notifications/read/", notification_views.notification_read, name="notifications_read"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("imports/", include("scorecard.complaints.urls")),
-    path("analysis/", include("scorecard.complaints.analysis_urls")),
+    path("imports/", include("scorecard.imports.urls")),
+    path("analysis/", include("scorecard.complaints.urls")),
     path("scorecard/", include("scorecard.kpis.urls")),
     path("notices/", include("scorecard.notices.urls")),
     path("admin/", admin.site.urls),

@@ -27,10 +27,10 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 # Run inside `manage.py shell`: one monthly cycle on the demo data.
 CYCLE = r'''
 from django.utils import timezone
-from accounts.models import User
+from scorecard.accounts.models import User
 from scorecard.kpis import services as kpi
 from scorecard.kpis.selectors import latest_month, department_complaints
-from scorecard.months import shift
+from scorecard.core.months import shift
 from scorecard.notices import services as notices
 from scorecard.notices.models import Notice
 

@@ -3,7 +3,7 @@
 A city company, a 台区, a customer and an order's content are named ``=cmd|' /C calc'!A0``;
 each export that shows them must hold the text with a leading quote, never a cell that
 Excel or LibreOffice would evaluate. The planted text must appear (so the test can fail),
-and no module may build an export outside ``scorecard.exports`` (one function to trust).
+and no module may build an export outside ``scorecard.core.exports`` (one function to trust).
 """
 import csv
 import datetime as dt
@@ -15,13 +15,13 @@ import openpyxl
 import pytest
 from django.conf import settings
 
-from accounts import audit
-from accounts.models import User
+from scorecard.accounts import audit
+from scorecard.accounts.models import User
 from scorecard.complaints.models import Customer
-from scorecard.exports import FORMULA_START
+from scorecard.core.exports import FORMULA_START
 from scorecard.kpis.models import Appeal
 from scorecard.kpis.services import trace_month
-from tests.kpis.factories import city, dept, district, order, reading
+from tests.fixtures.factories import city, dept, district, order, reading
 
 FORMULA = "=cmd|' /C calc'!A0"
 MONTH = "2024-10"
@@ -94,12 +94,12 @@ def test_every_export_neutralises_formula_cells(client, planted, url, fmt):
 
 
 def test_no_export_bypasses_scorecard_exports():
-    """tablib / django-tables2's TableExport / csv.writer only in scorecard/exports.py."""
+    """tablib / django-tables2's TableExport / csv.writer only in scorecard/core/exports.py."""
     offenders = []
     for base in ("scorecard", "accounts"):
         for path in (Path(settings.BASE_DIR) / base).rglob("*.py"):
             rel = path.relative_to(settings.BASE_DIR).as_posix()
-            if rel == "scorecard/exports.py" or "/importers/" in rel or "/demo/" in rel or "/migrations/" in rel:
+            if rel == "scorecard/core/exports.py" or "/importers/" in rel or "/demo/" in rel or "/migrations/" in rel:
                 continue
             if re.search(r"TableExport|import tablib|csv\.writer|openpyxl", path.read_text(encoding="utf-8")):
                 offenders.append(rel)

@@ -4,10 +4,10 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from accounts.models import User
+from scorecard.accounts.models import User
 from scorecard.kpis import services
 from scorecard.kpis.models import Rectification
-from tests.kpis.factories import city, dept, district, local, order, reading
+from tests.fixtures.factories import city, dept, district, local, order, reading
 
 pytestmark = pytest.mark.django_db
 MONTH = dt.date(2024, 7, 1)

@@ -14,11 +14,11 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accounts.models import User
+from scorecard.accounts.models import User
 from scorecard.kpis.models import Appeal, Incident
 from scorecard.kpis.services import trace_month
 from scorecard.notices.models import Notice
-from tests.kpis.factories import city, dept, district, order, reading
+from tests.fixtures.factories import city, dept, district, order, reading
 
 MONTH = "2024-10"
 pytestmark = pytest.mark.django_db

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import BusinessType, Category, Customer, Detail, ImportJob, SubCategory, WorkOrder
+from .models import BusinessType, Category, Customer, Detail, SubCategory, WorkOrder
 
 
 @admin.register(BusinessType)
@@ -49,10 +49,3 @@ class WorkOrderAdmin(admin.ModelAdmin):
     raw_id_fields = ("customer", "city", "county", "station", "district", "feeder")
     list_select_related = ("business_type", "category", "subcategory", "city", "district")
     show_full_result_count = False  # a COUNT(*) over a million rows on every page is not worth it
-
-
-@admin.register(ImportJob)
-class ImportJobAdmin(admin.ModelAdmin):
-    list_display = ("id", "kind", "original_name", "status", "rows_done", "created", "updated", "created_at")
-    list_filter = ("kind", "status")
-    readonly_fields = [f.name for f in ImportJob._meta.fields]

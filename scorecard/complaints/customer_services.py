@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from accounts import audit
+from scorecard.accounts import audit
 
 from .models import Customer
 

@@ -37,7 +37,7 @@ from django.db import connection
 from django.db.models import Count, F, Max, Q, QuerySet
 from django.db.models.functions import ExtractHour
 
-from scorecard import months
+from scorecard.core import months
 from scorecard.grid.models import District, OrgUnit
 
 from .models import Category, Detail, FrozenComplaint, ProfileFreeze, SubCategory, WorkOrder
@@ -51,7 +51,7 @@ REPEAT_DEMAND_DAYS = 90
 
 # --- months -----------------------------------------------------------------------------------------
 
-# One definition of a month for the whole product (scorecard.months).
+# One definition of a month for the whole product (scorecard.core.months).
 parse_month = months.parse_month
 _shift = months.shift
 

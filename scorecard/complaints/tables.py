@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scoping import mask_name, mask_phone
+from scorecard.accounts.scoping import mask_name, mask_phone
 
 
 NUM = {"td": {"class": "num"}, "th": {"class": "num"}}

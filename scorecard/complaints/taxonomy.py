@@ -45,12 +45,3 @@ CATEGORIES = {
         "工程质量": [],
     },
 }
-
-# (code, name) in the order the notices list them
-DEPARTMENTS = [
-    ("yx", "营销"),
-    ("yj", "运检"),
-    ("fz", "发展"),
-    ("jj", "基建"),
-    ("tk", "调控"),
-]

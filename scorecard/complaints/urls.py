@@ -2,9 +2,9 @@ from django.urls import path
 
 from . import views
 
-app_name = "imports"
+app_name = "analysis"
 urlpatterns = [
-    path("", views.import_list, name="list"),
-    path("<int:pk>/", views.import_detail, name="detail"),
-    path("<int:pk>/status.json", views.import_status, name="status"),
+    path("", views.analysis, name="profile"),
+    path("orders/", views.order_list, name="orders"),
+    path("customers/<str:customer_no>/sensitive/", views.customer_sensitive, name="sensitive"),
 ]

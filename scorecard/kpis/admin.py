@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.audit import AuditedAdminMixin
+from scorecard.accounts.audit import AuditedAdminMixin
 
 from .models import (
     Appeal, CalendarYear, DefaultAttribution, Incident, KpiDefinition, Rectification, ReportingMonth, RuleSettings,

@@ -8,6 +8,11 @@ class KpisConfig(AppConfig):
     verbose_name = _("归因与考核")
 
     def ready(self):
-        from . import expressions, freshness, signals  # noqa: F401  (register SQLite MEDIAN and the calendar signal)
+        # Imported once the models are loaded: they register SQLite's MEDIAN, the signal receivers
+        # and the attribution rule by which accounts' scoping shows a department head their complaints.
+        from scorecard.accounts import scoping
 
-        freshness.connect()
+        from . import expressions, signals  # noqa: F401
+        from .attribution import department_complaints
+
+        scoping.register_department_orders(department_complaints)

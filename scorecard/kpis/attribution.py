@@ -15,7 +15,7 @@ from django.db.models import BigIntegerField, Case, F, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 
 from scorecard.complaints.models import SubCategory, WorkOrder
-from scorecard.months import bounds
+from scorecard.core.months import bounds
 
 from .expressions import rule_case
 from .models import DefaultAttribution, RuleSettings
@@ -96,3 +96,8 @@ def attributed(queryset: QuerySet, table: DefaultTable | None = None) -> QuerySe
         ),
         attr_rule=Coalesce(F("frozen__rule"), rule_case()),
     )
+
+
+def department_complaints(queryset, department_id: int):
+    """The complaints of ``queryset`` attributed to ``department_id`` (a department head's scope)."""
+    return attributed(queryset.filter(is_complaint=True)).filter(attr_department_id=department_id)

@@ -14,7 +14,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncDate, TruncTime
 from django.dispatch import receiver
 
-from scorecard.months import local_tz
+from scorecard.core.months import local_tz
 
 
 class DurationSeconds(Func):

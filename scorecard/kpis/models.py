@@ -442,19 +442,3 @@ class LateData(models.Model):
 
     def __str__(self):
         return f"{self.month:%Y-%m} {self.kind} {self.source}"
-
-
-class DataVersion(models.Model):
-    """A counter bumped by every change that can move a figure (one row).
-
-    Computed read-outs of unpublished months are cached under the current
-    version, so a page view costs one indexed read while nothing changed, and
-    "always computed from current data" still holds the moment anything does.
-    """
-
-    version = models.BigIntegerField(default=0)
-    changed_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name = _("数据版本")
-        verbose_name_plural = _("数据版本")

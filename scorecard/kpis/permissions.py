@@ -1,6 +1,6 @@
 """Who may move the monthly cycle: one predicate each, used by views and templates alike."""
-from accounts.decorators import has_role
-from accounts.models import User
+from scorecard.accounts.decorators import has_role
+from scorecard.accounts.models import User
 
 
 def can_run_cycle(user) -> bool:

@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from scorecard.complaints.models import WorkOrder
 from scorecard.grid.models import Department, District, OrgUnit
-from scorecard.months import label, last_day, shift
+from scorecard.core.months import label, last_day, shift
 
-from . import freshness
+from scorecard.core import freshness
 from .attribution import RULES, attributed, default_table, month_complaints
 from .expressions import DurationSeconds, Median, acknowledged_in_time_q, clock_annotations, is_repeat, on_time_q, \
     with_deadline
@@ -398,7 +398,7 @@ def department_trend(*, city_id: int, department_id: int, end_month: dt.date, mo
 def _department_trend(*, city_id: int, department_id: int, end_month: dt.date, months: int) -> list[dict]:
     from django.db.models.functions import TruncMonth
 
-    from scorecard.months import bounds, local_tz, shift
+    from scorecard.core.months import bounds, local_tz, shift
 
     first = shift(end_month, -(months - 1))
     city = OrgUnit.objects.get(pk=city_id)
@@ -466,7 +466,7 @@ def scored_by_rule_groups(entries: list[dict] | None) -> list[dict]:
 
 def appeal_history(appeal) -> list:
     """Every audit entry of an appeal and of the other appeals of the same complaint, oldest first."""
-    from accounts.models import AuditLog
+    from scorecard.accounts.models import AuditLog
 
     ids = [str(pk) for pk in Appeal.objects.filter(work_order_id=appeal.work_order_id).values_list("pk", flat=True)]
     return list(AuditLog.objects.filter(object_type="kpis.appeal", object_id__in=ids).order_by("at", "id"))

@@ -10,18 +10,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import audit, notifications
+from scorecard.accounts import audit, notifications
 from scorecard.complaints.freeze import freeze_month as freeze_profile
 from scorecard.complaints.freeze import unfreeze_month as unfreeze_profile
-from scorecard.complaints.importers.base import Column, RowError, resolve_header
-from scorecard.complaints.importers.parsing import parse_date
-from scorecard.complaints.importers.readers import FileFormatError, TableReader
 from scorecard.grid.models import Department
-from scorecard.months import label, last_day, local_tz
-from scorecard.signals import attribution_changed
+from scorecard.core.months import label, last_day, local_tz
+from scorecard.core.signals import attribution_changed
 
 from . import calendar as workcal
-from . import freshness
+from scorecard.core import freshness
 from .attribution import attributed, month_complaints
 from .models import (
     Appeal, AttributionOverride, CalendarYear, Incident, IncidentComplaint, KpiDefinition, LateData, Rectification,
@@ -489,87 +486,16 @@ class CalendarLoad:
         return not self.errors
 
 
-# 类型 (休/班) or its alias column 是否工作日 (是/否): either names the day's kind.
-_CALENDAR_COLUMNS = [Column("date", "日期", required=True), Column("kind", "类型"),
-                     Column("is_working_day", "是否工作日"), Column("note", "说明")]
-# Not "调休": in usage it names both the make-up working day and the day off in lieu.
-_KIND_VALUES = {"休": False, "班": True, "休息日": False, "工作日": True, "节假日": False}
-_YESNO_VALUES = {"是": True, "否": False}
+def load_calendar(*, days: dict[dt.date, tuple[bool, str]], source: str, rows: int = 0, user=None,
+                  dry_run: bool = False) -> CalendarLoad:
+    """Load a year's holidays and 调休 working days, read from a file by ``imports.calendar``.
 
-
-def _read_calendar(path: Path) -> tuple[int, dict[dt.date, tuple[bool, str]], list]:
-    """Parse a calendar file: (data rows, {date: (is_working_day, note)}, row errors)."""
-    days: dict[dt.date, tuple[bool, str]] = {}
-    seen_at: dict[dt.date, int] = {}
-    errors: list = []
-    rows = 0
-    try:
-        with TableReader(path) as table:
-            index, written, errors = resolve_header(table.header, _CALENDAR_COLUMNS)
-            if not errors and "kind" not in index and "is_working_day" not in index:
-                errors.append(RowError(table.header_row, "类型", "缺少必需的列“类型”（休/班，或“是否工作日” 是/否）"))
-            if errors:
-                return 0, {}, errors
-            for number, cells in table.rows():
-                rows += 1
-                cell = lambda f: cells[index[f]] if f in index and index[f] < len(cells) else ""  # noqa: E731
-                try:
-                    if cell("date") == "":
-                        raise ValueError(_("不能为空"))
-                    day = parse_date(cell("date"))
-                    if not workcal.FIRST_YEAR <= day.year <= workcal.LAST_YEAR:
-                        raise ValueError(_("年份 %(y)s 超出工作日历的范围（%(a)s–%(b)s）") % {
-                            "y": day.year, "a": workcal.FIRST_YEAR, "b": workcal.LAST_YEAR})
-                except ValueError as exc:
-                    errors.append(RowError(number, written["date"], str(exc)))
-                    continue
-                working = None
-                if "kind" in index and cell("kind") != "":
-                    working = _KIND_VALUES.get(str(cell("kind")))
-                    if working is None:
-                        errors.append(RowError(number, written["kind"],
-                                               _("“%(v)s”不是有效的类型（应为 休 或 班）") % {"v": cell("kind")}))
-                        continue
-                elif "is_working_day" in index and cell("is_working_day") != "":
-                    working = _YESNO_VALUES.get(str(cell("is_working_day")))
-                    if working is None:
-                        errors.append(RowError(number, written["is_working_day"],
-                                               _("“%(v)s”不是有效的值（应为 是 或 否）") % {
-                                                   "v": cell("is_working_day")}))
-                        continue
-                else:
-                    column = written.get("kind") or written.get("is_working_day")
-                    errors.append(RowError(number, column, _("不能为空（休 或 班）")))
-                    continue
-                note = str(cell("note"))[:100]
-                if day in days and days[day][0] != working:
-                    errors.append(RowError(number, written["date"], _("%(d)s 与第 %(n)s 行矛盾") % {
-                        "d": day.isoformat(), "n": seen_at[day]}))
-                    continue
-                days[day], seen_at[day] = (working, note), number
-    except FileFormatError as exc:
-        errors.append(RowError(exc.row, "", str(exc)))
-    if not errors and not days:
-        errors.append(RowError(1, "", _("文件中没有任何日期行")))
-    return rows, days, errors
-
-
-def load_calendar(*, path: str | Path, user=None, dry_run: bool = False) -> CalendarLoad:
-    """Load a year's holidays and 调休 working days from a CSV/XLSX file, all or nothing.
-
-    Each row upserts a WorkingDayOverride (日期 → 休/班); each year in the file is
-    marked as loaded (CalendarYear), which is what makes its months' on-time
-    rate trustworthy when chinese-calendar has no data for it. The WorkCalendar
+    ``days`` maps each date to (is_working_day, note). Each day upserts a WorkingDayOverride
+    (日期 → 休/班); each year in it is marked as loaded (CalendarYear), which is what makes its
+    months' on-time rate trustworthy when chinese-calendar has no data for it. The WorkCalendar
     is rebuilt once for the whole file (bulk writes send no per-row signal).
     """
-    path = Path(path)
-    result = CalendarLoad()
-    if not path.is_file():
-        result.errors = [RowError(1, "", _("文件不存在：%(p)s") % {"p": path})]
-        return result
-    result.rows, days, result.errors = _read_calendar(path)
-    if result.errors:
-        return result
+    result = CalendarLoad(rows=rows)
     result.years = sorted({d.year for d in days})
     existing = {o.date: o for o in WorkingDayOverride.objects.filter(date__in=list(days))}
     changed = []
@@ -594,14 +520,12 @@ def load_calendar(*, path: str | Path, user=None, dry_run: bool = False) -> Cale
             rebuild_calendar()
         for year in new_years:
             CalendarYear.objects.create(year=year, loaded_by=user if getattr(user, "pk", None) else None,
-                                        note=_("由 %(f)s 载入") % {"f": path.name})
+                                        note=_("由 %(f)s 载入") % {"f": source})
         if changed or new_years:
-            from . import freshness
-
             freshness.bump()  # bulk writes send no model signal: cached read-outs must see the new calendar
             audit.record(user=user, action="calendar.load", obj=None,
-                         summary=f"载入节假日安排 {path.name}（{'、'.join(map(str, result.years))}年）",
-                         after={"file": path.name, "years": result.years, "created": result.created,
+                         summary=f"载入节假日安排 {source}（{'、'.join(map(str, result.years))}年）",
+                         after={"file": source, "years": result.years, "created": result.created,
                                 "updated": result.updated, "unchanged": result.unchanged})
     return result
 

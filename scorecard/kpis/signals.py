@@ -2,7 +2,7 @@
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from scorecard.signals import data_imported
+from scorecard.core.signals import data_imported
 
 from .models import RuleSettings, WorkingDayOverride
 

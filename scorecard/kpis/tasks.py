@@ -27,3 +27,9 @@ def retrace_unpublished(reason: str) -> list[str]:
     from .services import retrace_unpublished as run
 
     return [m.isoformat() for m in run(reason=reason)]
+
+
+# The beat entry (accounts migration 0004) names the task by this string, which predates its move here.
+@shared_task(name="accounts.remind_rectifications")
+def remind_rectifications() -> int:
+    return reminders.remind_rectifications()

@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils.timezone import localtime
 
 from scorecard.grid.models import District, GridProject, LoadReading, Outage
-from scorecard.months import bounds, last_day, local_tz
+from scorecard.core.months import bounds, last_day, local_tz
 
 from .models import Incident, RuleSettings
 

@@ -14,14 +14,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from accounts import scoping
-from accounts.decorators import role_required
+from scorecard.accounts import scoping
+from scorecard.accounts.decorators import role_required
 from scorecard.complaints.models import WorkOrder
-from scorecard.exports import FORMATS, export_response
+from scorecard.core.exports import FORMATS, export_response
 from scorecard.grid.models import Department, OrgUnit
-from scorecard.months import label, parse_month
+from scorecard.core.months import label, parse_month
 
-from . import freshness, permissions, selectors, services
+from scorecard.core import freshness
+
+from . import permissions, selectors, services
 from .filters import AppealFilter, IncidentFilter
 from .forms import AppealDecisionForm, AppealForm, RectificationForm
 from .models import Appeal, Incident, Rectification
@@ -87,7 +89,7 @@ def scorecard_view(request, *, month: dt.date):
         return export_response(table, fmt, f"scorecard-{which}-{label(month)}")
     # Rendering the two tables (~3,000 cells) is most of the page's cost: the HTML is kept per
     # data version, viewer scope, language and query string (freshness.fragment).
-    body = freshness.fragment(request, "scorecard", compute=lambda: render_to_string(
+    body = freshness.fragment(request, "scorecard", viewer=scoping.viewer_key(request.user), compute=lambda: render_to_string(
         "kpis/_scorecard_body.html", _scorecard_tables(request, month, scope), request))
     return render(request, "kpis/scorecard.html", {"body": body, "month": month})
 
@@ -127,7 +129,7 @@ def department_view(request, city_id: int, dept_code: str, *, month: dt.date):
 
     # Up to 500 complaint rows: the HTML is kept per data version, viewer, language, query string
     # and whether the appeal window is open (it closes by the clock, not by a data change).
-    body = freshness.fragment(request, "department", window_open, compute=lambda: render_to_string(
+    body = freshness.fragment(request, "department", window_open, viewer=scoping.viewer_key(request.user), compute=lambda: render_to_string(
         "kpis/_department_body.html", context(), request))
     return render(request, "kpis/department.html", {"body": body, "city": city, "dept": dept, "month": month})
 
@@ -154,7 +156,7 @@ def incident_list(request, *, month: dt.date):
     if fmt in FORMATS:
         return export_response(context()["table"], fmt, f"incidents-{label(month)}")
     # Incidents and rectification items change only with the data version (traces, saves).
-    body = freshness.fragment(request, "incidents", compute=lambda: render_to_string(
+    body = freshness.fragment(request, "incidents", viewer=scoping.viewer_key(request.user), compute=lambda: render_to_string(
         "kpis/_incident_list_body.html", context(), request))
     return render(request, "kpis/incident_list.html", {"body": body, "month": month})
 

@@ -34,11 +34,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from accounts import audit, notifications
+from scorecard.accounts import audit, notifications
 from scorecard.kpis.services import (
     declare_cutoff, is_published, open_draft, publish_month, reopen_for_correction, trace_month,
 )
-from scorecard.months import label, local_tz
+from scorecard.core.months import label, local_tz
 
 from . import selectors
 from .models import Notice, notice_number

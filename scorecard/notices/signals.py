@@ -1,7 +1,7 @@
 """What the notices app does when the figures behind a draft move."""
 from django.dispatch import receiver
 
-from scorecard.signals import attribution_changed
+from scorecard.core.signals import attribution_changed
 
 
 @receiver(attribution_changed)

@@ -6,7 +6,7 @@ from celery.signals import worker_ready
 from django.db import OperationalError as DatabaseOperationalError
 from django.utils import timezone
 
-from scorecard.months import local_tz, shift
+from scorecard.core.months import local_tz, shift
 
 logger = logging.getLogger(__name__)
 

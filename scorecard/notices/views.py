@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from scorecard.kpis import selectors as kpi_selectors
 from scorecard.kpis.services import MonthPublished
-from scorecard.months import label, local_tz, parse_month, shift
+from scorecard.core.months import label, local_tz, parse_month, shift
 
 from . import permissions, selectors, services
 from .models import Notice

@@ -11,12 +11,13 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import User
-from scorecard.complaints.models import Customer, ImportJob
+from scorecard.accounts.models import User
+from scorecard.complaints.models import Customer
+from scorecard.imports.models import ImportJob
 from scorecard.kpis import services as kpi_services
 from scorecard.kpis.models import Appeal, Incident
 from scorecard.notices.models import Notice
-from tests.kpis.factories import city, dept, district, order, reading
+from tests.fixtures.factories import city, dept, district, order, reading
 
 MONTH = dt.date(2024, 7, 1)
 PASSWORD = "Scorecard-test-9x!"  # passes Django's validators

@@ -3,7 +3,7 @@ logins and changes land in an audit log that auditors read and nobody edits."""
 import pytest
 from django.test import Client
 
-from accounts.models import AuditLog, User
+from scorecard.accounts.models import AuditLog, User
 
 from .conftest import PASSWORD
 

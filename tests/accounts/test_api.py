@@ -6,7 +6,7 @@ from django.test import Client
 from drf_spectacular.validation import validate_schema
 from rest_framework.authtoken.models import Token
 
-from accounts.models import AuditLog
+from scorecard.accounts.models import AuditLog
 
 pytestmark = pytest.mark.django_db
 

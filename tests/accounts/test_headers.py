@@ -17,7 +17,7 @@ def test_security_headers(client):
 
 
 def test_session_cookie_is_http_only_and_secure_outside_debug(client, settings):
-    from accounts.models import User
+    from scorecard.accounts.models import User
 
     User.objects.create_user("c", password="Scorecard-test-9x!", role="analyst")
     resp = client.post("/accounts/login/", {"username": "c", "password": "Scorecard-test-9x!"})

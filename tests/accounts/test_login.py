@@ -6,7 +6,7 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
-from accounts.models import AuditLog, User
+from scorecard.accounts.models import AuditLog, User
 
 from .conftest import PASSWORD
 

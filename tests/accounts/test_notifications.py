@@ -5,11 +5,11 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from accounts import notifications
-from accounts.models import Notification, User
-from scorecard.kpis import services
+from scorecard.accounts import notifications
+from scorecard.accounts.models import Notification, User
+from scorecard.kpis import reminders, services
 from scorecard.kpis.models import Rectification
-from tests.kpis.factories import city, dept, district, local, order, reading
+from tests.fixtures.factories import city, dept, district, local, order, reading
 
 pytestmark = pytest.mark.django_db
 MONTH = dt.date(2024, 7, 1)
@@ -95,13 +95,13 @@ def test_rectification_reminders_once_per_item_and_state(world):
     assert (rect.city_id, rect.department.name) == (world["cs"].pk, "发展")
     due = rect.due_on
     # Four days before: nothing yet.
-    assert notifications.remind_rectifications(today=due - dt.timedelta(days=4)) == 0
-    assert notifications.remind_rectifications(today=due - dt.timedelta(days=3)) == 1
-    assert notifications.remind_rectifications(today=due - dt.timedelta(days=2)) == 0  # already told
+    assert reminders.remind_rectifications(today=due - dt.timedelta(days=4)) == 0
+    assert reminders.remind_rectifications(today=due - dt.timedelta(days=3)) == 1
+    assert reminders.remind_rectifications(today=due - dt.timedelta(days=2)) == 0  # already told
     assert kinds(world["fazhan"]) == ["rectification_due"]
     assert kinds(world["fazhan_zz"]) == [] and kinds(world["head"]) == []  # other city / other department
-    assert notifications.remind_rectifications(today=due + dt.timedelta(days=1)) == 1
-    assert notifications.remind_rectifications(today=due + dt.timedelta(days=2)) == 0
+    assert reminders.remind_rectifications(today=due + dt.timedelta(days=1)) == 1
+    assert reminders.remind_rectifications(today=due + dt.timedelta(days=2)) == 0
     assert sorted(kinds(world["fazhan"])) == ["rectification_due", "rectification_overdue"]
     note = Notification.objects.get(user=world["fazhan"], kind="rectification_overdue")
     assert "TQ1" in note.body and note.url == reverse("kpis:incident", args=[rect.incident_id])
@@ -109,9 +109,9 @@ def test_rectification_reminders_once_per_item_and_state(world):
     rect.status, rect.closed_on = Rectification.Status.DONE, due
     rect.save()
     Notification.objects.all().delete()
-    from accounts.models import ReminderSent
+    from scorecard.accounts.models import ReminderSent
     ReminderSent.objects.all().delete()
-    assert notifications.remind_rectifications(today=due + dt.timedelta(days=5)) == 0
+    assert reminders.remind_rectifications(today=due + dt.timedelta(days=5)) == 0
 
 
 def test_beat_runs_the_reminder_daily_at_eight_shanghai_time():

@@ -10,7 +10,7 @@ from django.db.models import Max
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import AuditLog
+from scorecard.accounts.models import AuditLog
 
 from .conftest import ROLES
 from .test_access_matrix import RULES, url_names

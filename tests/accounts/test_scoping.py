@@ -3,10 +3,10 @@ and phone numbers masked for all but analysts."""
 import pytest
 from django.test import Client
 
-from accounts import scoping
-from accounts.models import User
+from scorecard.accounts import scoping
+from scorecard.accounts.models import User
 from scorecard.grid.models import OrgUnit
-from tests.kpis.factories import order
+from tests.fixtures.factories import order
 
 from .conftest import PASSWORD
 

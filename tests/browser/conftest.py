@@ -11,9 +11,9 @@ import pytest
 from django.db import connections
 from django.utils import timezone
 
-from accounts.models import User
+from scorecard.accounts.models import User
 from scorecard.celery import app as celery_app
-from tests.kpis.factories import city, dept, district, order, reading
+from tests.fixtures.factories import city, dept, district, order, reading
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

@@ -3,14 +3,14 @@ import re
 
 from django.core import mail
 
-from accounts.models import Notification
+from scorecard.accounts.models import Notification
 from scorecard.kpis import services as kpi_services
 from scorecard.kpis.models import Appeal
 from scorecard.notices import services as notice_services
 from scorecard.notices.models import Notice
 
 from .conftest import MONTH, PASSWORD
-from tests.notices.conftest import after_appeal_window
+from tests.fixtures.cycle import after_appeal_window
 
 
 def check_each_role_logs_in_to_its_own_home(browser):

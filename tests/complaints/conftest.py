@@ -7,7 +7,7 @@ import pytest
 from django.db import transaction
 
 from scorecard.complaints.models import BusinessType, Customer, Detail, SubCategory, WorkOrder
-from scorecard.demo.profile_month import build_profile_month
+from tests.fixtures.profile_month import build_profile_month
 from scorecard.grid.models import District, Feeder, OrgUnit
 
 SH = ZoneInfo("Asia/Shanghai")

@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from accounts.models import User
+from scorecard.accounts.models import User
 
 from .conftest import SmallProvince, local
 

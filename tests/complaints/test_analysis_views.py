@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from accounts.models import AuditLog, User
+from scorecard.accounts.models import AuditLog, User
 from scorecard.complaints import selectors
 from scorecard.complaints.models import Customer, SubCategory, WorkOrder
 

@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.models import User
+from scorecard.accounts.models import User
 from scorecard.complaints import selectors
 from scorecard.complaints.freeze import freeze_month, unfreeze_month
 from scorecard.complaints.models import Customer, FrozenComplaint, ProfileFreeze, WorkOrder

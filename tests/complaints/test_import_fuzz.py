@@ -19,10 +19,10 @@ from django.db import connection
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 from openpyxl.utils.exceptions import IllegalCharacterError
 
-from accounts.models import AuditLog
-from scorecard.complaints.services import import_file
+from scorecard.accounts.models import AuditLog
+from scorecard.imports.services import import_file
 
-from .importers.conftest import DISTRICT_HEADER, WO_HEADER, wo, write_table
+from tests.fixtures.import_files import DISTRICT_HEADER, WO_HEADER, wo, write_table
 
 HEADERS = {
     "workorders": WO_HEADER,

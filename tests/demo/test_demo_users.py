@@ -4,8 +4,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from accounts.models import User
-from accounts.services import DEMO_PASSWORD, create_demo_users
+from scorecard.accounts.models import User
+from scorecard.accounts.services import DEMO_PASSWORD, create_demo_users
 
 
 @pytest.mark.django_db

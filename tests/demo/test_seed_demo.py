@@ -5,12 +5,12 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from accounts.models import User
-from accounts.services import DEMO_PASSWORD
+from scorecard.accounts.models import User
+from scorecard.accounts.services import DEMO_PASSWORD
 from scorecard.complaints.models import Customer, WorkOrder
 from scorecard.grid.models import District, GridProject, LoadReading, OrgUnit, Outage
 
-from scorecard.complaints.importers import IMPORTERS
+from scorecard.imports.importers import IMPORTERS
 from scorecard.demo import HEADERS, KINDS
 
 from .conftest import read_csv
@@ -50,7 +50,7 @@ def test_seed_demo_imports_everything_and_creates_users(fast_hasher, tmp_path):
     assert "生成完成" in output and "导入 95598工单：3000 行" in output
     # The demo's complaint density is far above a real province's: its 万户投诉量 cut-offs are
     # the quintiles of its last month, so its units spread over the bands (see calibrate_bands).
-    from accounts.models import AuditLog
+    from scorecard.accounts.models import AuditLog
     from scorecard.kpis.models import KpiDefinition
 
     assert "万户投诉量档位按 2026-10 演示数据五分位校准（地市公司）" in output
@@ -106,7 +106,7 @@ def test_bad_options_are_named():
 
 @pytest.mark.django_db
 def test_an_import_error_fails_loudly(monkeypatch):
-    from scorecard.grid.management.commands import seed_demo as command
+    from scorecard.demo.management.commands import seed_demo as command
 
     real = command.write_demo_csvs
 
@@ -126,7 +126,7 @@ def test_an_import_error_fails_loudly(monkeypatch):
 
 @pytest.mark.django_db(transaction=False)
 def test_keep_bands_leaves_the_configured_cut_offs(fast_hasher):
-    from accounts.models import AuditLog
+    from scorecard.accounts.models import AuditLog
     from scorecard.kpis.models import KpiDefinition
 
     before = list(KpiDefinition.objects.values_list("band_a", "band_b", "band_c", "band_d"))

@@ -9,8 +9,8 @@ from django.core.management import call_command
 from scorecard.complaints.models import BusinessType
 from scorecard.kpis import calendar as workcal
 
-from .factories import city, district, local, order, outage, project, reading
-from .test_kpis import dept_row, scorecard
+from tests.fixtures.factories import city, district, local, order, outage, project, reading
+from tests.fixtures.readouts import dept_row, scorecard
 
 pytestmark = pytest.mark.django_db
 
@@ -174,7 +174,7 @@ def test_json_read_outs_have_the_fields_of_interfaces_md():
 def test_rectification_on_time_rate_of_the_items_due_in_the_month():
     import datetime as dt
 
-    from accounts.models import User
+    from scorecard.accounts.models import User
     from scorecard.kpis import services
     from scorecard.kpis.models import Rectification
 
@@ -213,7 +213,7 @@ def test_rectification_on_time_rate_of_the_items_due_in_the_month():
 def test_threshold_change_applies_to_unpublished_months_only():
     import datetime as dt
 
-    from accounts.models import User
+    from scorecard.accounts.models import User
     from scorecard.kpis import services
     from scorecard.kpis.models import RuleSettings
 
@@ -249,11 +249,11 @@ def test_threshold_change_applies_to_unpublished_months_only():
 def test_department_trend_over_twelve_months_frozen_and_live():
     import datetime as dt
 
-    from accounts.models import User
+    from scorecard.accounts.models import User
     from scorecard.kpis import services
     from scorecard.kpis.selectors import department_trend
 
-    from .factories import dept
+    from tests.fixtures.factories import dept
 
     cs = city("国网长沙供电公司")
     district("TQ1", cs, customers=10000)
@@ -283,7 +283,7 @@ def test_department_trend_over_twelve_months_frozen_and_live():
 # --- the evidence chain reads in local time ------------------------------------------------------------
 
 def test_outage_evidence_is_in_local_time_on_the_read_out_and_the_incident_page(client):
-    from accounts.models import User
+    from scorecard.accounts.models import User
     from scorecard.kpis.models import Incident
 
     cs = city("国网长沙供电公司")

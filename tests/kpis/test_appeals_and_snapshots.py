@@ -4,14 +4,14 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from accounts.models import AuditLog, User
+from scorecard.accounts.models import AuditLog, User
 from scorecard.complaints.models import WorkOrder
 from scorecard.kpis import services
 from scorecard.kpis.models import Appeal
 from scorecard.kpis.selectors import scorecard_for_month, trace_for_month
 
-from .factories import city, dept, district, local, order, reading
-from .test_kpis import dept_row
+from tests.fixtures.factories import city, dept, district, local, order, reading
+from tests.fixtures.readouts import dept_row
 
 pytestmark = pytest.mark.django_db
 MONTH = dt.date(2024, 7, 1)
@@ -135,7 +135,7 @@ def _write_csv(path, header, rows):
 
 
 def test_published_month_does_not_change_when_data_is_reimported(world, tmp_path):
-    from scorecard.complaints.services import import_file
+    from scorecard.imports.services import import_file
 
     header = ["工单编号", "受理时间", "业务类型", "一级分类", "二级分类", "客户编号", "地市单位", "台区编号", "办结时间",
               "回访满意度", "责任部门"]

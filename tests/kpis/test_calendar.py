@@ -13,8 +13,8 @@ from scorecard.kpis import calendar as workcal
 from scorecard.kpis.models import CalendarYear, WorkCalendar, WorkingDayOverride
 from scorecard.kpis.selectors import calendar_complete, calendar_missing_years
 
-from .factories import city, order
-from .test_kpis import dept_row, scorecard
+from tests.fixtures.factories import city, order
+from tests.fixtures.readouts import dept_row, scorecard
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +66,7 @@ def test_a_2027_month_is_flagged_until_its_calendar_is_loaded(tmp_path):
 
 
 def test_the_pages_warn_about_a_month_without_a_calendar(tmp_path, client):
-    from accounts.models import User
+    from scorecard.accounts.models import User
     from scorecard.notices.models import Notice
 
     cs = city("国网长沙供电公司")
@@ -84,7 +84,7 @@ def test_the_pages_warn_about_a_month_without_a_calendar(tmp_path, client):
 
 
 def test_the_flag_is_frozen_with_a_published_month(tmp_path):
-    from accounts.models import User
+    from scorecard.accounts.models import User
     from scorecard.kpis import services
 
     cs = city("国网长沙供电公司")
@@ -96,7 +96,7 @@ def test_the_flag_is_frozen_with_a_published_month(tmp_path):
 
 
 def test_reimporting_the_same_file_changes_nothing(tmp_path):
-    from accounts.models import AuditLog
+    from scorecard.accounts.models import AuditLog
 
     path = write(tmp_path, GOOD)
     import_calendar(path)
@@ -163,7 +163,7 @@ def test_the_json_read_out_has_the_flag():
 
 
 def test_the_admin_lists_loaded_years(client):
-    from accounts.models import User
+    from scorecard.accounts.models import User
 
     CalendarYear.objects.create(year=2027, note="手工核对")
     client.force_login(User.objects.create_superuser("root", password="pw", role="admin"))

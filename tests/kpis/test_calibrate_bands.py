@@ -4,12 +4,12 @@ from decimal import Decimal
 
 import pytest
 
-from accounts.models import AuditLog
+from scorecard.accounts.models import AuditLog
 from scorecard.kpis.models import KpiDefinition
 from scorecard.kpis.selectors import compute_scorecard
 from scorecard.kpis.services import calibrate_bands
 
-from .factories import city, district, order
+from tests.fixtures.factories import city, district, order
 
 pytestmark = pytest.mark.django_db
 MONTH = dt.date(2024, 10, 1)

@@ -8,12 +8,12 @@ from django.core.cache import cache
 from django.test import RequestFactory
 from django.utils import translation
 
-from accounts.models import User
-from accounts.scoping import viewer_key
+from scorecard.accounts.models import User
+from scorecard.accounts.scoping import viewer_key
 from scorecard.complaints.models import WorkOrder
-from scorecard.kpis import freshness
+from scorecard.core import freshness
 
-from .factories import city, dept, order
+from tests.fixtures.factories import city, dept, order
 
 # Caching is off inside a transaction that may roll back, so these tests commit (and restore the seeded rows).
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -54,7 +54,7 @@ def counted(request, name="page", *parts):
         calls.append(1)
         return f"<p>{len(calls)}</p>"
 
-    return freshness.fragment(request, name, *parts, compute=compute), calls
+    return freshness.fragment(request, name, *parts, viewer=viewer_key(request.user), compute=compute), calls
 
 
 def get(user, path="/analysis/", **params):

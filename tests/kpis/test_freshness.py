@@ -7,11 +7,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from scorecard.complaints.services import import_file
+from scorecard.imports.services import import_file
 from scorecard.kpis.selectors import scorecard_for_month
 
-from .factories import city, order
-from .test_kpis import dept_row
+from tests.fixtures.factories import city, order
+from tests.fixtures.readouts import dept_row
 
 # Caching is off inside a transaction that may roll back, so these tests commit (and restore the seeded rows).
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -48,7 +48,7 @@ def test_cached_until_the_data_changes(tmp_path):
 
 
 def test_analysis_page_figures_follow_the_data(client):
-    from accounts.models import User
+    from scorecard.accounts.models import User
 
     cs = city("国网长沙供电公司")
     order(accepted="2024-11-05 10:00", city_unit=cs, order_no="O-1", customer="C1")

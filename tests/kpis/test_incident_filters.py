@@ -4,10 +4,10 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from accounts.models import User
+from scorecard.accounts.models import User
 from scorecard.kpis import services
 
-from .factories import city, dept, district, order, reading
+from tests.fixtures.factories import city, dept, district, order, reading
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +91,7 @@ def test_filters_never_widen_the_scope(client, incidents):
 
 
 def test_appeal_inbox_filters_and_export(client):
-    from tests.kpis.factories import local, order
+    from tests.fixtures.factories import local, order
 
     cs, zz = city("国网长沙供电公司"), city("国网株洲供电公司")
     services.open_draft(month=dt.date(2024, 7, 1), at=local("2024-08-02 10:00"))

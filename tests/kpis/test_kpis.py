@@ -8,25 +8,10 @@ from scorecard.kpis import calendar as workcal
 from scorecard.kpis.models import WorkingDayOverride
 from scorecard.kpis.selectors import competition_ranks
 
-from .factories import city, district, local, order
+from tests.fixtures.factories import city, district, local, order
+from tests.fixtures.readouts import dept_row, scorecard, unit_row  # noqa: F401
 
 pytestmark = pytest.mark.django_db
-
-
-def scorecard(month: str) -> dict:
-    from io import StringIO
-
-    out = StringIO()
-    call_command("scorecard", "--month", month, "--json", stdout=out)
-    return json.loads(out.getvalue())
-
-
-def dept_row(card, unit, department):
-    return next(d for d in card["departments"] if d["unit"] == unit and d["department"] == department)
-
-
-def unit_row(card, unit):
-    return next(u for u in card["units"] if u["unit"] == unit)
 
 
 def test_repeat_detection_across_month_boundary():
@@ -192,10 +177,10 @@ def test_malformed_month_is_a_clear_error():
 
 
 def test_rule_changes_apply_to_unpublished_months_and_are_audited(client):
-    from accounts.models import AuditLog, User
+    from scorecard.accounts.models import AuditLog, User
     from scorecard.kpis.models import DefaultAttribution, KpiDefinition
 
-    from .factories import dept
+    from tests.fixtures.factories import dept
 
     cs = city("国网长沙供电公司")
     district("TQ1", cs, customers=10000)

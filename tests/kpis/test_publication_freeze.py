@@ -8,13 +8,13 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from accounts.models import User
+from scorecard.accounts.models import User
 from scorecard.kpis.models import LateData, ReportingMonth
 from scorecard.notices import services as notices
 from scorecard.notices.models import Notice
-from tests.complaints.importers.conftest import DISTRICT_HEADER, WO_HEADER, sample_districts, sample_orders, \
+from tests.fixtures.import_files import DISTRICT_HEADER, WO_HEADER, sample_districts, sample_orders, \
     write_table, wo
-from tests.notices.conftest import after_appeal_window
+from tests.fixtures.cycle import after_appeal_window
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ def everything(client) -> dict:
 
 @pytest.fixture
 def imported(tmp_path, django_capture_on_commit_callbacks):
-    from scorecard.complaints.services import import_file
+    from scorecard.imports.services import import_file
 
     analyst = User.objects.create_user("fenxi", password="pw", role="analyst")
     with django_capture_on_commit_callbacks(execute=True):
@@ -49,7 +49,7 @@ def imported(tmp_path, django_capture_on_commit_callbacks):
 
 def test_a_published_month_never_moves_and_a_correction_takes_the_late_data_in(
         imported, tmp_path, client, django_capture_on_commit_callbacks):
-    from scorecard.complaints.services import import_file
+    from scorecard.imports.services import import_file
 
     analyst = imported
     # The import traced the month it touched (reads never do).

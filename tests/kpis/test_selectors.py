@@ -8,8 +8,8 @@ import pytest
 from scorecard.kpis.models import KpiDefinition, RuleSettings
 from scorecard.kpis.selectors import score
 
-from .factories import city, district, order
-from .test_kpis import dept_row, scorecard, unit_row
+from tests.fixtures.factories import city, district, order
+from tests.fixtures.readouts import dept_row, scorecard, unit_row
 
 pytestmark = pytest.mark.django_db
 
@@ -136,7 +136,7 @@ def test_missing_customers_resolution_and_acknowledgement_with_complaints_score_
 
 
 def test_the_missing_data_rule_is_editable_in_the_admin(client):
-    from accounts.models import User
+    from scorecard.accounts.models import User
 
     card = _two_units_with_one_complaint(a_satisfaction="满意")
     assert unit_row(card, "国网株洲供电公司")["score"] == 70.0
@@ -163,7 +163,7 @@ def test_weights_are_never_re_spread_over_the_kpis_with_a_value():
 
 
 def test_the_scorecard_and_department_pages_show_what_was_scored_by_rule(client):
-    from accounts.models import User
+    from scorecard.accounts.models import User
 
     _two_units_with_one_complaint(a_satisfaction="满意")
     client.force_login(User.objects.create_user("analyst", password="pw", role="analyst"))

@@ -7,8 +7,8 @@ from django.core.management import call_command
 
 from scorecard.kpis.models import Incident, Rectification
 
-from .factories import city, district, order, outage, project, reading
-from .test_kpis import dept_row, scorecard
+from tests.fixtures.factories import city, district, order, outage, project, reading
+from tests.fixtures.readouts import dept_row, scorecard
 
 pytestmark = pytest.mark.django_db
 
@@ -286,7 +286,7 @@ def test_a_retrace_that_removes_the_links_withdraws_an_untouched_item_and_keeps_
 
 
 def test_an_item_with_an_owner_or_evidence_counts_as_touched(cs):
-    from accounts.models import User
+    from scorecard.accounts.models import User
 
     d1, d2 = district("TQ1", cs), district("TQ2", cs)
     reading(d1, "2024-07", load=110)

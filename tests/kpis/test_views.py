@@ -6,12 +6,12 @@ import io
 import openpyxl
 import pytest
 
-from accounts.models import User
+from scorecard.accounts.models import User
 from scorecard.kpis import services
 from scorecard.kpis.services import trace_month
 from scorecard.kpis.models import Appeal, Incident
 
-from .factories import city, dept, district, order, reading
+from tests.fixtures.factories import city, dept, district, order, reading
 
 pytestmark = pytest.mark.django_db
 

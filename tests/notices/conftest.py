@@ -4,9 +4,10 @@ import time
 
 import pytest
 
-from accounts.models import User
+from scorecard.accounts.models import User
 from scorecard.celery import app as celery_app
-from tests.kpis.factories import city, dept, district, order, reading
+from tests.fixtures.cycle import after_appeal_window
+from tests.fixtures.factories import city, dept, district, order, reading
 
 MONTH = dt.date(2024, 10, 1)
 
@@ -84,14 +85,3 @@ def broker_down():
 
     yield restore
     restore()
-
-
-def after_appeal_window() -> None:
-    """The appeal window of every month with a draft has ended (the 5 working days went by):
-    publishing is then the normal end of the cycle, not an early publication."""
-    from django.utils import timezone
-
-    from scorecard.kpis.models import ReportingMonth
-
-    ReportingMonth.objects.filter(appeal_deadline__isnull=False).update(
-        appeal_deadline=timezone.now() - dt.timedelta(seconds=1))

@@ -11,11 +11,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from accounts.models import AuditLog, User
+from scorecard.accounts.models import AuditLog, User
 from scorecard.notices import services
 from scorecard.notices.models import Notice
 
-from .conftest import MONTH, after_appeal_window
+from tests.fixtures.cycle import after_appeal_window
+
+from .conftest import MONTH
 
 pytestmark = pytest.mark.django_db
 CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -6,12 +6,14 @@ from django_celery_beat.models import PeriodicTask
 from scorecard.celery import app as celery_app
 from scorecard.complaints.models import WorkOrder
 from scorecard.kpis.models import Appeal, ReportingMonth
-from scorecard.months import shift
+from scorecard.core.months import shift
 from scorecard.notices import services, tasks
 from scorecard.notices.models import Notice
-from tests.kpis.factories import dept
+from tests.fixtures.factories import dept
 
-from .conftest import MONTH, after_appeal_window
+from tests.fixtures.cycle import after_appeal_window
+
+from .conftest import MONTH
 
 pytestmark = pytest.mark.django_db
 

@@ -2,13 +2,13 @@
 renders the draft again by itself and tells the departments."""
 import pytest
 
-from accounts.models import AuditLog, Notification
+from scorecard.accounts.models import AuditLog, Notification
 from scorecard.complaints.models import WorkOrder
 from scorecard.kpis import services as kpis
 from scorecard.kpis.models import ReportingMonth
 from scorecard.notices import services
 from scorecard.notices.models import Notice
-from tests.kpis.factories import dept
+from tests.fixtures.factories import dept
 
 from .conftest import MONTH
 

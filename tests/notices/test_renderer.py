@@ -10,7 +10,7 @@ import pytest
 
 from scorecard.notices.renderer import FontMissing, render_notice_pdf
 
-from .sample import CITIES, legacy_snapshot, sample_snapshot, unit_name
+from tests.fixtures.notice_sample import CITIES, legacy_snapshot, sample_snapshot, unit_name
 
 
 def run(*cmd) -> str:
@@ -95,7 +95,7 @@ def test_the_same_bytes_in_a_fresh_process(pdf, tmp_path):
     # An auditor re-deriving the file runs a new process: no state of this one may leak in.
     out = tmp_path / "again.pdf"
     code = ("import sys; sys.path.insert(0, '.');"
-            "from tests.notices.sample import sample_snapshot;"
+            "from tests.fixtures.notice_sample import sample_snapshot;"
             "from scorecard.notices.renderer import render_notice_pdf;"
             f"open({str(out)!r}, 'wb').write(render_notice_pdf(sample_snapshot()))")
     subprocess.run([__import__("sys").executable, "-c", code], check=True, cwd=Path(__file__).parents[2])

@@ -9,14 +9,16 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from accounts.models import AuditLog
+from scorecard.accounts.models import AuditLog
 from scorecard.kpis.models import Appeal, ReportingMonth
 from scorecard.notices import services
 from scorecard.notices.models import Notice
 from scorecard.notices.renderer import render_notice_pdf
-from tests.kpis.factories import dept
+from tests.fixtures.factories import dept
 
-from .conftest import MONTH, after_appeal_window
+from tests.fixtures.cycle import after_appeal_window
+
+from .conftest import MONTH
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +73,7 @@ def test_the_snapshot_lists_accountable_incidents_and_counts_hazards(month_data,
     import re
     import subprocess
 
-    from tests.kpis.factories import district, reading
+    from tests.fixtures.factories import district, reading
 
     # A second overload in 长沙 that explains no complaint: a 隐患预警.
     reading(district("TQ0003", month_data["cs"]), "2024-10", load=125)
@@ -172,7 +174,7 @@ def test_publishing_with_pending_appeals_is_refused_with_the_list(month_data, us
 
 
 def test_a_draft_whose_figures_moved_cannot_be_published(month_data, users):
-    from tests.kpis.factories import order
+    from tests.fixtures.factories import order
 
     draft = _rendered(users["analyst"])
     order(accepted="2024-10-20 08:00", city_unit=month_data["zz"], order_no="GD-LATE")
@@ -278,7 +280,7 @@ def test_overdue_items_are_those_that_exist_a_hazard_of_an_earlier_month_has_non
     from scorecard.grid.models import District
     from scorecard.kpis.services import trace_month
     from scorecard.notices.selectors import overdue_block
-    from tests.kpis.factories import order, reading
+    from tests.fixtures.factories import order, reading
 
     september = dt.date(2024, 9, 1)
     d2 = District.objects.get(code="TQ0002")

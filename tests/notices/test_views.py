@@ -7,14 +7,16 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from accounts.models import AuditLog
+from scorecard.accounts.models import AuditLog
 from scorecard.complaints.models import WorkOrder
 from scorecard.kpis.models import Appeal
 from scorecard.notices import services
 from scorecard.notices.models import Notice
-from tests.kpis.factories import dept
+from tests.fixtures.factories import dept
 
-from .conftest import MONTH, after_appeal_window
+from tests.fixtures.cycle import after_appeal_window
+
+from .conftest import MONTH
 
 pytestmark = pytest.mark.django_db
 

@@ -10,11 +10,13 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import AuditLog
+from scorecard.accounts.models import AuditLog
 from scorecard.notices import services
 from scorecard.notices.models import Notice
 
-from .conftest import MONTH, wait_for, after_appeal_window
+from tests.fixtures.cycle import after_appeal_window
+
+from .conftest import MONTH, wait_for
 
 # serialized_rollback: the migrations' seeded rows (taxonomy, departments) come back after a
 # transactional test flushed them, before this module's fixtures build their data.

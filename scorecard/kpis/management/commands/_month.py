@@ -3,7 +3,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from scorecard.months import parse_month
+from scorecard.core.months import parse_month
 
 
 def month_arg(value: str):

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from scorecard.kpis.services import MonthPublished
-from scorecard.months import label, parse_month
+from scorecard.core.months import label, parse_month
 from scorecard.notices.models import Notice
 from scorecard.notices.permissions import can_publish
 from scorecard.notices.services import QUEUE_DOWN, latest_draft, publish_notice, request_generation

@@ -1,2 +1,0 @@
-# The same ISO dates and 24-hour times as in English (see formats/en/formats.py).
-from scorecard.formats.en.formats import *  # noqa: F401,F403

@@ -1,0 +1,13 @@
+"""File importers: readers (encodings, CSV/XLSX streaming), schemas per kind,
+parsing and set-based upserts. ``scorecard.imports.services.import_file``
+is the entry point; see ``base`` for the pipeline."""
+from .base import Column, ImportResult, RowError
+from .grid import DistrictImporter, LoadImporter, OutageImporter, ProjectImporter
+from .workorders import WorkOrderImporter
+
+IMPORTERS = {
+    cls.kind: cls
+    for cls in (WorkOrderImporter, DistrictImporter, LoadImporter, OutageImporter, ProjectImporter)
+}
+
+__all__ = ["IMPORTERS", "Column", "ImportResult", "RowError"]

@@ -1,0 +1,265 @@
+"""KIND ``workorders``: the 95598 work-order export (key 工单编号)."""
+from __future__ import annotations
+
+from django.db import connection
+
+from scorecard.grid.models import Department, District, Feeder, OrgUnit
+
+from scorecard.complaints.models import BusinessType, Category, Customer, Detail, SubCategory, WorkOrder
+from . import parsing
+from .base import Column, Importer, local_month
+from .caches import Feeders, OrgUnits, UnknownUnit, district_codes
+from .parsing import parse_datetime
+from .writers import Derived, UpsertSpec, make_writer
+
+SATISFACTION = {c.value for c in WorkOrder.Satisfaction}
+# The column an unknown org unit is reported in, by level (UnknownUnit.level).
+UNIT_FIELDS = ("city_unit", "county_unit", "station")
+
+# Record tuple order written to complaints_workorder (model field names).
+ORDER_FIELDS = (
+    "order_no", "accepted_at", "business_type", "is_complaint", "category", "subcategory", "detail",
+    "customer", "customer_name", "phone", "city", "county", "station", "district", "feeder",
+    "responsible_dept", "dispatched_at", "acknowledged_at", "closed_at", "satisfaction", "content",
+)
+
+
+def _maxlen(model, name):
+    return model._meta.get_field(name).max_length
+
+
+class WorkOrderImporter(Importer):
+    kind = "workorders"
+    # A province's first load creates nearly as many customers as orders.
+    bulk_models = (WorkOrder, Customer)
+    columns = (
+        Column("order_no", "工单编号", required=True),
+        Column("accepted_at", "受理时间", required=True),
+        Column("business_type", "业务类型", required=True),
+        Column("category", "一级分类"),
+        Column("subcategory", "二级分类"),
+        Column("detail", "三级分类"),
+        Column("customer_no", "客户编号"),
+        Column("customer_name", "客户名称"),
+        Column("phone", "联系电话"),
+        Column("city_unit", "地市单位", required=True),
+        Column("county_unit", "县级单位"),
+        Column("station", "供电所"),
+        Column("district_code", "台区编号"),
+        Column("district_name", "台区名称"),
+        Column("feeder", "线路名称"),
+        Column("responsible_dept", "责任部门"),
+        Column("dispatched_at", "派单时间"),
+        Column("acknowledged_at", "接单时间"),
+        Column("closed_at", "办结时间"),
+        Column("satisfaction", "回访满意度"),
+        Column("content", "受理内容"),
+    )
+
+    TEXT_FIELDS = ("order_no", "customer_no", "customer_name", "phone", "city_unit", "county_unit", "station",
+                   "district_code", "district_name", "feeder")
+    TEXT_LIMITS = (_maxlen(WorkOrder, "order_no"), _maxlen(Customer, "customer_no"),
+                   _maxlen(WorkOrder, "customer_name"), _maxlen(WorkOrder, "phone"),
+                   _maxlen(OrgUnit, "name"), _maxlen(OrgUnit, "name"), _maxlen(OrgUnit, "name"),
+                   _maxlen(District, "code"), _maxlen(District, "name"), _maxlen(Feeder, "name"))
+    # Errors of a row are reported in the file's column order.
+    FIELD_ORDER = {c.field: i for i, c in enumerate(columns)}
+
+    def prepare(self) -> None:
+        self.business_types = {n: (pk, c) for pk, n, c in
+                               BusinessType.objects.values_list("pk", "name", "counts_as_complaint")}
+        self.categories = dict(Category.objects.values_list("name", "pk"))
+        self.subcategories = {(c, n): pk for pk, c, n in SubCategory.objects.values_list("pk", "category_id", "name")}
+        self.details = {(s, n): pk for pk, s, n in Detail.objects.values_list("pk", "subcategory_id", "name")}
+        self.departments = dict(Department.objects.values_list("name", "pk"))
+        self.orgs = OrgUnits()
+        self.feeders = Feeders()
+        self.districts = district_codes()
+        self.new_districts: dict[str, tuple] = {}  # code → (name, unit key, feeder name)
+        customer_spec = UpsertSpec(
+            Customer, ("customer_no", "name", "phone", "district"), ("customer_no",),
+            merge={  # a blank never overwrites a known value
+                "name": "CASE WHEN {new} <> '' THEN {new} ELSE {old} END",
+                "phone": "CASE WHEN {new} <> '' THEN {new} ELSE {old} END",
+                "district_code": "COALESCE({new}, {old})",
+            },
+            insert_only={"sensitive": False, "sensitive_note": ""},
+        )
+        order_spec = UpsertSpec(WorkOrder, ORDER_FIELDS, ("order_no",), "imported_at")
+        # The orders carry their customers. On PostgreSQL the customers are
+        # upserted in SQL from each chunk of orders (a province's first load has
+        # nearly one customer per order: not sending them twice saves a third of
+        # the import); elsewhere they are merged here, per chunk, in Python.
+        self.customers_in_sql = connection.vendor == "postgresql"
+        # customer_no → [name, phone, district], the last non-blank value of the chunk.
+        self.customers: dict[str, list] = {}
+        if self.customers_in_sql:
+            self.customer_writer = None
+            self.order_writer = make_writer(connection, order_spec, self.lane, derived=[Derived(customer_spec, """
+                SELECT customer_no,
+                       coalesce((array_agg(customer_name ORDER BY _seq DESC) FILTER (WHERE customer_name <> ''))[1], ''),
+                       coalesce((array_agg(phone ORDER BY _seq DESC) FILTER (WHERE phone <> ''))[1], ''),
+                       (array_agg(district_code ORDER BY _seq DESC) FILTER (WHERE district_code IS NOT NULL))[1]
+                FROM {chunk} WHERE customer_no IS NOT NULL GROUP BY customer_no""")])
+        else:
+            self.order_writer = make_writer(connection, order_spec, self.lane)
+            self.customer_writer = make_writer(connection, customer_spec, self.lane)
+
+    def parse(self, row: int, cells: list):
+        (order_no, accepted_raw, bt_name, cat_name, sub_name, det_name, customer_no, customer_name, phone,
+         city, county, station, code, district_name, feeder_name, dept_name, dispatched_raw, acknowledged_raw,
+         closed_raw, satisfaction, content) = self.take(cells)
+        errors = []  # (field, reason)
+
+        texts = (order_no, customer_no, customer_name, phone, city, county, station, code, district_name,
+                 feeder_name)
+        if not all(type(t) is str for t in texts) or not isinstance(content, str):
+            # An Excel date cell where text belongs: keep its text.
+            (order_no, customer_no, customer_name, phone, city, county, station, code, district_name,
+             feeder_name) = texts = tuple(t if type(t) is str else parsing.parse_text(t, max_length=10_000)
+                                          for t in texts)
+            content = content if isinstance(content, str) else parsing.parse_text(content, max_length=1 << 20)
+        for fld, value, limit in zip(self.TEXT_FIELDS, texts, self.TEXT_LIMITS):
+            if len(value) > limit:
+                errors.append((fld, f"长度 {len(value)} 超过上限 {limit}"))
+
+        if not order_no:
+            errors.append(("order_no", "工单编号不能为空"))
+        elif (first := self.seen.setdefault(order_no, row)) != row:
+            errors.append(("order_no", f"工单编号 {order_no} 在文件中重复：第 {first} 行已出现"))
+
+        accepted_at = None
+        if accepted_raw == "":
+            errors.append(("accepted_at", "受理时间不能为空"))
+        else:
+            try:
+                accepted_at = parse_datetime(accepted_raw)
+            except ValueError as exc:
+                errors.append(("accepted_at", str(exc)))
+
+        bt = self.business_types.get(bt_name)
+        is_complaint = False
+        if not bt_name:
+            errors.append(("business_type", "业务类型不能为空"))
+        elif bt is None:
+            errors.append(("business_type", f"未知的业务类型“{bt_name}”（可选：{'、'.join(self.business_types)}）"))
+        else:
+            is_complaint = bt[1]
+
+        category_id = subcategory_id = detail_id = None
+        if cat_name:
+            category_id = self.categories.get(cat_name)
+            if category_id is None:
+                errors.append(("category", f"未知的一级分类“{cat_name}”"))
+        elif is_complaint:
+            errors.append(("category", "投诉工单必须填写一级分类"))
+        if sub_name:
+            if not cat_name:
+                errors.append(("subcategory", "填写了二级分类，但一级分类为空"))
+            elif category_id is not None:
+                subcategory_id = self.subcategories.get((category_id, sub_name))
+                if subcategory_id is None:
+                    errors.append(("subcategory", f"二级分类“{sub_name}”不属于一级分类“{cat_name}”"))
+        if det_name:
+            if not sub_name:
+                errors.append(("detail", "填写了三级分类，但二级分类为空"))
+            elif subcategory_id is not None:
+                detail_id = self.details.get((subcategory_id, det_name))
+                if detail_id is None:
+                    errors.append(("detail", f"三级分类“{det_name}”不属于二级分类“{sub_name}”"))
+
+        if not customer_no and is_complaint:
+            errors.append(("customer_no", "投诉工单必须填写客户编号"))
+
+        dispatched_at = acknowledged_at = closed_at = None
+        if dispatched_raw != "":
+            try:
+                dispatched_at = parse_datetime(dispatched_raw)
+            except ValueError as exc:
+                errors.append(("dispatched_at", str(exc)))
+        if acknowledged_raw != "":
+            try:
+                acknowledged_at = parse_datetime(acknowledged_raw)
+            except ValueError as exc:
+                errors.append(("acknowledged_at", str(exc)))
+        if closed_raw != "":
+            try:
+                closed_at = parse_datetime(closed_raw)
+            except ValueError as exc:
+                errors.append(("closed_at", str(exc)))
+            else:
+                if accepted_at is not None and closed_at < accepted_at:
+                    errors.append(("closed_at", "办结时间早于受理时间"))
+
+        if satisfaction and satisfaction not in SATISFACTION:
+            errors.append(("satisfaction", f"回访满意度只能是 满意/基本满意/不满意 或空白，不能是“{satisfaction}”"))
+
+        dept_id = None
+        if dept_name:
+            dept_id = self.departments.get(dept_name)
+            if dept_id is None:
+                errors.append(("responsible_dept",
+                               f"责任部门只能是 {'/'.join(self.departments)}，不能是“{dept_name}”"))
+
+        unit = None
+        if not city:
+            errors.append(("city_unit", "地市单位不能为空"))
+        else:
+            try:
+                unit = self.orgs.resolve(city, county, station)
+            except UnknownUnit as exc:
+                errors.append((UNIT_FIELDS[exc.level], exc.message))
+        if errors:
+            for fld, reason in sorted(errors, key=lambda e: self.FIELD_ORDER[e[0]]):
+                self.error(row, fld, reason)
+            return None
+
+        # Valid: note the month, the feeder and 台区 (to create in bulk if new); merge the customer.
+        self.months.add(local_month(accepted_at))
+        if feeder_name:
+            self.feeders.ref(feeder_name, unit)
+        code = code or None
+        if code and code not in self.districts:
+            self.districts.add(code)
+            self.new_districts[code] = (district_name, unit, feeder_name)
+        if customer_no and not self.customers_in_sql:
+            known = self.customers.get(customer_no)
+            if known is None:
+                self.customers[customer_no] = [customer_name, phone, code]
+            else:
+                known[0] = customer_name or known[0]
+                known[1] = phone or known[1]
+                known[2] = code or known[2]
+        # city/county/station and feeder hold names here; write() swaps in ids.
+        return (
+            order_no, accepted_at, bt[0], is_complaint, category_id, subcategory_id, detail_id,
+            customer_no or None, customer_name, phone, unit, None, None, code, feeder_name,
+            dept_id, dispatched_at, acknowledged_at, closed_at, satisfaction, content,
+        )
+
+    def write(self, records: list) -> None:
+        # Parents first: feeders, new 台区 and customers, then the orders (org units all exist).
+        if self.feeders.pending or self.new_districts:
+            self.lane.drain()  # the ORM may only use the connection once the lane is idle
+        self.feeders.flush(self.orgs)
+        if self.new_districts:
+            ids, feeder_id = self.orgs.ids, self.feeders.id
+            District.objects.bulk_create([
+                District(code=code, name=name, city_id=ids(unit)[0], county_id=ids(unit)[1],
+                         station_id=ids(unit)[2], feeder_id=feeder_id(feeder))
+                for code, (name, unit, feeder) in self.new_districts.items()], batch_size=1000)
+            self.new_districts = {}
+        if self.customers:
+            self.customer_writer.write([(no, *rest) for no, rest in self.customers.items()])
+            self.customers = {}
+        ids, feeder_id = self.orgs.ids, self.feeders.id
+        self.order_writer.write([
+            (*r[:10], *ids(r[10]), r[13], feeder_id(r[14]), *r[15:]) for r in records])
+
+    def counts(self):
+        return self.order_writer.created, self.order_writer.updated, self.order_writer.unchanged
+
+    def finish(self) -> None:
+        self.order_writer.close()
+        if self.customer_writer is not None:
+            self.customer_writer.close()

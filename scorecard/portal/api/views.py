@@ -1,0 +1,176 @@
+"""The read-only JSON API (/api/v1/) for the company's other systems.
+
+Same figures as the pages and the read-out commands (interfaces.md), and the
+same scoping (``accounts.scoping``): a department head gets their own rows of
+a draft scorecard, a leader their company subtree; an object outside the scope
+is a 404. Views are thin: parse, scope, call the selectors, return.
+"""
+import datetime as dt
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from scorecard.accounts import scoping
+from scorecard.accounts.middleware import record_denied
+from scorecard.complaints import selectors as complaint_selectors
+from scorecard.grid.models import Department, OrgUnit
+from scorecard.kpis import selectors as kpi_selectors
+from scorecard.kpis.models import Incident, IncidentComplaint
+from scorecard.core.months import label, parse_month
+
+
+def exception_handler(exc, context):
+    """DRF's handler, plus the audit entry for objects outside the user's scope
+    (DRF answers Http404 itself, so the middleware never sees the exception)."""
+    if isinstance(exc, scoping.ScopeDenied):
+        record_denied(context["request"]._request, status=404, reason="out of scope")
+    return drf_exception_handler(exc, context)
+
+
+MONTH = OpenApiParameter("month", OpenApiTypes.STR, description="月份 YYYY-MM；缺省为有数据的最近一个月",
+                         required=False)
+
+
+def _month(request, latest) -> dt.date:
+    value = request.query_params.get("month")
+    if not value:
+        return latest() or dt.date.today().replace(day=1)
+    try:
+        return parse_month(value)
+    except ValueError as exc:
+        raise ValidationError({"month": [str(exc)]}) from exc
+
+
+def scoped_scorecard(card: dict, scope: scoping.Scope, *, published: bool) -> dict:
+    """A published ranking is public; a draft shows only the rows inside the scope (as the page does)."""
+    if published or scope.is_global:
+        return card
+    cities = dict(OrgUnit.objects.filter(level=OrgUnit.Level.CITY).values_list("name", "pk"))
+    depts = dict(Department.objects.values_list("name", "pk"))
+    return {
+        **card,
+        "units": [u for u in card["units"] if scope.allows(city_id=cities.get(u["unit"]))],
+        "departments": [d for d in card["departments"]
+                        if scope.allows(city_id=cities.get(d["unit"]), department_id=depts.get(d["department"]))],
+    }
+
+
+class ScorecardView(APIView):
+    @extend_schema(
+        operation_id="scorecard", summary="考核排名（地市公司与责任单位）", parameters=[MONTH],
+        description="与 `manage.py scorecard --json` 相同的结构。已发布月份为冻结快照，所有用户可见；"
+                    "草稿月份只返回用户范围内的行。",
+        responses=inline_serializer("Scorecard", {
+            "month": serializers.CharField(),
+            "units": serializers.ListField(child=serializers.DictField()),
+            "departments": serializers.ListField(child=serializers.DictField()),
+            "published": serializers.BooleanField(),
+        }),
+    )
+    def get(self, request):
+        month = _month(request, kpi_selectors.latest_month)
+        published = kpi_selectors.published_month(month) is not None
+        card = kpi_selectors.scorecard_for_month(month)
+        card = scoped_scorecard(card, scoping.scope_for(request.user), published=published)
+        return Response({**card, "published": published})
+
+
+class ProfileView(APIView):
+    @extend_schema(
+        operation_id="profile", summary="投诉画像", parameters=[MONTH, OpenApiParameter(
+            "unit", OpenApiTypes.INT, required=False,
+            description="单位 ID（地市/县公司/供电所）；缺省为全省，范围受限的用户缺省为本单位")],
+        description="与 `manage.py complaint_profile --json` 相同的结构。范围外的单位返回 404。",
+        responses=inline_serializer("Profile", {
+            "month": serializers.CharField(), "unit": serializers.CharField(allow_null=True),
+            "total": serializers.IntegerField(),
+            "categories": serializers.ListField(child=serializers.DictField()),
+            "subcategories": serializers.ListField(child=serializers.DictField()),
+            "voltage_customers": serializers.DictField(),
+            "hotspots": serializers.DictField(),
+            "hourly": serializers.ListField(child=serializers.IntegerField()),
+            "peak_hours": serializers.ListField(child=serializers.IntegerField()),
+        }),
+    )
+    def get(self, request):
+        month = _month(request, complaint_selectors.latest_month)
+        scope = scoping.scope_for(request.user)
+        raw = request.query_params.get("unit")
+        if raw:
+            try:
+                unit = OrgUnit.objects.get(pk=int(raw))
+            except (ValueError, OrgUnit.DoesNotExist) as exc:
+                raise NotFound("unit: 没有这个单位") from exc
+        else:
+            unit = scoping.default_unit(scope)
+        if not scoping.unit_allowed(scope, unit):
+            raise scoping.ScopeDenied
+        return Response(complaint_selectors.complaint_profile(month, unit))
+
+
+INCIDENT = inline_serializer("Incident", {
+    "id": serializers.IntegerField(), "month": serializers.CharField(), "district": serializers.CharField(),
+    "district_name": serializers.CharField(), "kind": serializers.CharField(),
+    "unit": serializers.CharField(), "department": serializers.CharField(), "rule": serializers.CharField(),
+    "rule_text": serializers.CharField(), "complaints": serializers.ListField(child=serializers.CharField()),
+    "evidence": serializers.DictField(), "rectification": serializers.DictField(allow_null=True),
+    "accountable": serializers.BooleanField(help_text="有关联投诉：追责事件；否则为隐患预警"),
+    "category": serializers.ChoiceField(choices=["accountability", "hazard"]),
+})
+
+
+def _incident_json(inc: Incident, complaints: list[str]) -> dict:
+    rect = getattr(inc, "rectification", None)
+    return {
+        "id": inc.pk, "month": label(inc.month), "district": inc.district_id, "district_name": inc.district.name,
+        "kind": inc.kind, "unit": inc.city.name, "department": inc.department.name, "rule": inc.rule,
+        "rule_text": inc.rule_text, "complaints": complaints, "evidence": inc.evidence,
+        "accountable": bool(complaints), "category": kpi_selectors.category(bool(complaints)),
+        "rectification": {"due_on": rect.due_on.isoformat(), "status": rect.status,
+                          "closed_on": rect.closed_on.isoformat() if rect.closed_on else None} if rect else None,
+    }
+
+
+def _incidents():
+    return Incident.objects.select_related("district", "city", "department", "rectification")
+
+
+class IncidentListView(APIView):
+    @extend_schema(operation_id="incidents_list", summary="供电瓶颈事件列表", parameters=[MONTH],
+                   description="某月的供电瓶颈溯源事件（证据链、关联投诉工单号、整改项），按用户范围过滤。",
+                   responses=inline_serializer("IncidentList", {
+                       "month": serializers.CharField(), "incidents": serializers.ListField(child=INCIDENT)}))
+    def get(self, request):
+        month = _month(request, kpi_selectors.latest_month)
+        scope = scoping.scope_for(request.user)
+        qs = _incidents().filter(scoping.district_q(scope), month=month)
+        if scope.department_id is not None:
+            qs = qs.filter(department_id=scope.department_id)
+        incidents = list(qs.order_by("district_id", "kind"))
+        links: dict[int, list[str]] = {}
+        for inc_id, order_no in (IncidentComplaint.objects.filter(incident__in=[i.pk for i in incidents])
+                                 .values_list("incident_id", "work_order__order_no")
+                                 .order_by("work_order__order_no")):
+            links.setdefault(inc_id, []).append(order_no)
+        return Response({"month": label(month),
+                         "incidents": [_incident_json(i, links.get(i.pk, [])) for i in incidents]})
+
+
+class IncidentDetailView(APIView):
+    @extend_schema(operation_id="incident_detail", summary="供电瓶颈事件详情", responses=INCIDENT,
+                   description="范围外的事件与不存在的事件一样返回 404。")
+    def get(self, request, pk: int):
+        inc = _incidents().filter(pk=pk).first()
+        if inc is None:
+            raise NotFound
+        scope = scoping.scope_for(request.user)
+        if not scoping.allows_district(scope, inc.district, department_id=inc.department_id):
+            raise scoping.ScopeDenied
+        complaints = list(IncidentComplaint.objects.filter(incident=inc).order_by("work_order__order_no")
+                          .values_list("work_order__order_no", flat=True))
+        return Response(_incident_json(inc, complaints))
