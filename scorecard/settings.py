@@ -221,6 +221,9 @@ ECHARTS_DIR = BASE_DIR / "node_modules" / "echarts" / "dist"
 STATICFILES_DIRS = [BASE_DIR / "static"] + ([("echarts", ECHARTS_DIR)] if ECHARTS_DIR.exists() else [])
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Notice PDFs (Notice.file): under MEDIA_ROOT, never served as public media (downloads go through
+    # a view that checks rights). A local filesystem: the render writes atomically (temp file + rename).
+    "notices": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": env.str(
             "STATICFILES_BACKEND",

@@ -13,9 +13,15 @@ file is never rewritten nor deleted; a correction is a new version whose
 ``corrects`` names the version it replaces.
 """
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+
+def notice_storage():
+    """The storage of notice files (a callable, so tests that move MEDIA_ROOT are followed)."""
+    return storages["notices"]
 
 
 class Notice(models.Model):
@@ -40,8 +46,8 @@ class Notice(models.Model):
     stage = models.CharField(_("当前步骤"), max_length=60, blank=True)
     error = models.TextField(_("错误信息"), blank=True)
     attempts = models.PositiveSmallIntegerField(_("执行次数"), default=0)
-    # Relative to MEDIA_ROOT; never served as a public media URL.
-    file = models.CharField(_("文件"), max_length=300, blank=True)
+    # A name in the "notices" storage (settings.STORAGES); written only by services._write_file.
+    file = models.FileField(_("文件"), max_length=300, blank=True, storage=notice_storage)
     size = models.PositiveIntegerField(_("大小(字节)"), null=True, blank=True)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, db_index=True)
     # The exact input of the renderer, so anyone can re-derive the file and its hash.

@@ -41,7 +41,7 @@ from scorecard.kpis.services import (
 from scorecard.core.months import label, local_tz
 
 from . import selectors
-from .models import Notice, notice_number
+from .models import Notice, notice_number, notice_storage
 from .renderer import render_notice_pdf
 
 logger = logging.getLogger(__name__)
@@ -153,7 +153,7 @@ def resubmit_stale(*, now: dt.datetime | None = None) -> list[int]:
 # --- render -----------------------------------------------------------------------------------------
 
 def notice_path(notice: Notice, *, draft: bool = True) -> str:
-    """Relative to MEDIA_ROOT; one file per version and state (the draft with its mark, the
+    """A name in the notices storage; one file per version and state (the draft with its mark, the
     published file without), so publishing never overwrites another version."""
     name = f"95598投诉管控通报-{notice.month:%Y-%m}-v{notice.version}{'-draft' if draft else ''}.pdf"
     return f"notices/{notice.month:%Y}/{name}"
@@ -164,7 +164,7 @@ def _write_file(relative: str, pdf: bytes, before_replace=None) -> None:
     a crash leaves at most a .tmp (overwritten by the next attempt), never a truncated PDF."""
     if Notice.objects.filter(file=relative, status__in=Notice.FINAL).exists():
         raise RuntimeError(f"refusing to overwrite the published file {relative}")
-    final = Path(settings.MEDIA_ROOT) / relative
+    final = Path(notice_storage().path(relative))
     final.parent.mkdir(parents=True, exist_ok=True)
     tmp = final.with_name(final.name + ".tmp")
     try:
@@ -193,7 +193,7 @@ def sha256_of(path: Path) -> str:
 def file_intact(notice: Notice) -> bool:
     if not notice.file or not notice.sha256:
         return False
-    path = Path(settings.MEDIA_ROOT) / notice.file
+    path = Path(notice.file.path)
     return path.is_file() and sha256_of(path) == notice.sha256
 
 
@@ -331,11 +331,11 @@ def publish_notice(*, notice: Notice, user, reason: str = "") -> Notice:
     snapshot = {**notice.snapshot, "draft": False, "issued_on": issued_on.isoformat(),
                 "overdue": selectors._plain(selectors.overdue_block(month, issued_on))}
     pdf = render_notice_pdf(snapshot, font_path=getattr(settings, "NOTICE_FONT_PATH", "") or None)
-    relative, draft_file = notice_path(notice, draft=False), notice.file
+    relative, draft_file = notice_path(notice, draft=False), notice.file.name
     _write_file(relative, pdf)
     # The file exists before the row says so; if anything below fails the transaction rolls
     # back and the file goes with it (no published-looking file without its record).
-    transaction.on_commit(lambda: (Path(settings.MEDIA_ROOT) / draft_file).unlink(missing_ok=True))
+    transaction.on_commit(lambda: notice_storage().delete(draft_file))
     try:
         previous = list(Notice.objects.select_for_update().filter(month=month, status=Notice.Status.PUBLISHED)
                         .exclude(pk=notice.pk))
@@ -352,11 +352,11 @@ def publish_notice(*, notice: Notice, user, reason: str = "") -> Notice:
             LateData.objects.filter(month=month, included_in_version__isnull=True).update(
                 included_in_version=notice.version)
     except BaseException:
-        (Path(settings.MEDIA_ROOT) / relative).unlink(missing_ok=True)
+        notice_storage().delete(relative)
         raise
     # Defence in depth: nothing in the code writes a published file, and the OS says so too.
     try:
-        os.chmod(Path(settings.MEDIA_ROOT) / notice.file, 0o444)
+        os.chmod(notice.file.path, 0o444)
     except OSError:
         logger.warning("could not make %s read-only", notice.file)
     audit.record(user=user, action="notice.publish", obj=notice,

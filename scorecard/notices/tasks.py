@@ -37,7 +37,7 @@ def generate_notice(self, notice_id: int) -> dict:
     from .services import render_notice
 
     notice = render_notice(notice_id=notice_id)
-    return {"id": notice.pk, "status": notice.status, "file": notice.file, "sha256": notice.sha256}
+    return {"id": notice.pk, "status": notice.status, "file": notice.file.name, "sha256": notice.sha256}
 
 
 @shared_task(name="notices.generate_previous_month")

@@ -1,7 +1,5 @@
 """Notice pages: list + generate + progress, publish, download, verify, published rankings."""
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -132,11 +130,10 @@ def _downloadable(request, pk) -> Notice:
 @require_GET
 def download(request, pk):
     notice = _downloadable(request, pk)
-    path = Path(settings.MEDIA_ROOT) / notice.file
-    if not path.is_file():
+    if not notice.file.storage.exists(notice.file.name):
         raise Http404(_("文件不存在"))
     services.record_download(notice=notice, user=request.user, ip=_ip(request))
-    return FileResponse(open(path, "rb"), as_attachment=True, filename=notice.filename,
+    return FileResponse(notice.file.open("rb"), as_attachment=True, filename=notice.filename,
                         content_type="application/pdf")
 
 

@@ -75,7 +75,7 @@ def build_world() -> SimpleNamespace:
         incident_a=Incident.objects.get(district_id="TQA01", kind="low_voltage"),
         incident_b=Incident.objects.get(district_id="TQB01", kind="low_voltage"),
         appeal_a=appeal_a, appeal_b=appeal_b, job=job, published=published, draft=draft,
-        files={published.file: published_body, draft.file: draft_body}, users=users, head_b=head_b,
+        files={published.file.name: published_body, draft.file.name: draft_body}, users=users, head_b=head_b,
     )
 
 

@@ -64,7 +64,7 @@ def test_auditor_downloads_and_verifies_a_superseded_version(corrected, users, c
 def test_a_published_file_altered_on_disk_no_longer_verifies(corrected, users, client):
     # The record alone proves nothing: the file served must still have the published hash.
     v1, v2 = corrected
-    path = Path(settings.MEDIA_ROOT) / v2.file
+    path = Path(v2.file.path)
     original = path.read_bytes()
     path.chmod(0o644)
     path.write_bytes(original + b"%tampered\n")

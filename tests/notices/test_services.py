@@ -57,7 +57,7 @@ def test_the_database_refuses_a_second_working_row_for_a_month(month_data):
 def test_render_writes_the_pdf_stores_its_hash_and_opens_the_appeal_window(month_data, users):
     notice = _rendered(users["analyst"])
     assert notice.status == "draft" and notice.progress == 100
-    path = Path(settings.MEDIA_ROOT) / notice.file
+    path = Path(notice.file.path)
     assert path.read_bytes()[:5] == b"%PDF-"
     assert notice.sha256 == services.sha256_of(path) and notice.size == path.stat().st_size
     assert media_files() == ["notices/2024/95598投诉管控通报-2024-10-v1-draft.pdf"]  # no .tmp left behind
@@ -85,7 +85,7 @@ def test_the_snapshot_lists_accountable_incidents_and_counts_hazards(month_data,
     assert [(r["district"], r["complaints"], r["due_on"], r["status"]) for r in block["rows"]] == [
         ("TQ0001", 4, "2024-11-30", "open")]  # the hazard is counted, never listed
     assert services.hashlib.sha256(render_notice_pdf(notice.snapshot)).hexdigest() == notice.sha256
-    path = Path(settings.MEDIA_ROOT) / notice.file
+    path = Path(notice.file.path)
     flat = re.sub(r"\s+", "", subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True,
                                               text=True).stdout)
     section = flat[flat.index("七、供电瓶颈溯源追责"):flat.index("八、逾期未完成整改事项")]
@@ -95,11 +95,11 @@ def test_the_snapshot_lists_accountable_incidents_and_counts_hazards(month_data,
 
 def test_rendering_twice_yields_one_draft_and_leaves_the_file_alone(month_data):
     notice = _rendered()
-    mtime = (Path(settings.MEDIA_ROOT) / notice.file).stat().st_mtime_ns
+    mtime = (Path(notice.file.path)).stat().st_mtime_ns
     again = services.render_notice(notice_id=notice.pk)
     assert again.status == "draft" and again.sha256 == notice.sha256 and again.attempts == 1
     assert Notice.objects.filter(month=MONTH).count() == 1
-    assert (Path(settings.MEDIA_ROOT) / notice.file).stat().st_mtime_ns == mtime
+    assert (Path(notice.file.path)).stat().st_mtime_ns == mtime
 
 
 def test_a_failing_render_goes_back_to_pending_and_the_task_marks_it_failed(month_data, settings):
@@ -144,7 +144,7 @@ def test_publish_freezes_the_month_and_makes_the_file_read_only(month_data, user
     published = services.publish_notice(notice=draft, user=users["analyst"])
     assert published.status == "published" and published.published_by == users["analyst"]
     assert ReportingMonth.objects.get(month=MONTH).is_published
-    path = Path(settings.MEDIA_ROOT) / published.file
+    path = Path(published.file.path)
     assert path.stat().st_mode & 0o222 == 0
     assert AuditLog.objects.filter(action="notice.publish", object_id=str(published.pk)).exists()
     # The published file is rendered again, without the draft mark and dated the day of publication.
@@ -192,7 +192,7 @@ def test_a_correction_is_a_new_version_and_the_old_file_stays(month_data, users)
     first = _rendered(users["analyst"])
     after_appeal_window()
     v1 = services.publish_notice(notice=first, user=users["analyst"])
-    v1_bytes = (Path(settings.MEDIA_ROOT) / v1.file).read_bytes()
+    v1_bytes = (Path(v1.file.path)).read_bytes()
     with pytest.raises(ValidationError) as exc:
         _request(users["analyst"])
     assert exc.value.code == "correction_note_required"
@@ -203,19 +203,19 @@ def test_a_correction_is_a_new_version_and_the_old_file_stays(month_data, users)
     v2 = services.publish_notice(notice=v2, user=users["analyst"])
     v1.refresh_from_db()
     assert (v1.status, v2.status) == ("superseded", "published")
-    assert (Path(settings.MEDIA_ROOT) / v1.file).read_bytes() == v1_bytes
+    assert (Path(v1.file.path)).read_bytes() == v1_bytes
     assert v1.file != v2.file and v1.sha256 != v2.sha256
 
 
 def test_verify_matches_only_byte_identical_published_files(month_data, users):
     draft = _rendered(users["analyst"])
-    draft_bytes = (Path(settings.MEDIA_ROOT) / draft.file).read_bytes()
+    draft_bytes = (Path(draft.file.path)).read_bytes()
     digest, matches = services.verify_upload(fileobj=io.BytesIO(draft_bytes), user=users["auditor"])
     assert matches == []  # a draft is not a published version
     after_appeal_window()
     published = services.publish_notice(notice=draft, user=users["analyst"])
     assert services.verify_upload(fileobj=io.BytesIO(draft_bytes), user=users["auditor"])[1] == []  # still not
-    data = (Path(settings.MEDIA_ROOT) / published.file).read_bytes()
+    data = (Path(published.file.path)).read_bytes()
     digest, matches = services.verify_upload(fileobj=io.BytesIO(data), user=users["auditor"])
     assert digest == published.sha256 and matches == [published]
     _digest, matches = services.verify_upload(fileobj=io.BytesIO(data + b"\n"), user=users["auditor"])
@@ -244,7 +244,7 @@ def test_the_rendered_draft_passes_pdffonts_pdftotext_and_qpdf(month_data):
     import subprocess
 
     notice = _rendered()
-    path = str(Path(settings.MEDIA_ROOT) / notice.file)
+    path = str(Path(notice.file.path))
     fonts = subprocess.run(["pdffonts", path], check=True, capture_output=True, text=True).stdout.splitlines()[2:]
     assert fonts and all(row.split()[-5] == "yes" and "Helvetica" not in row and "Times" not in row for row in fonts)
     assert subprocess.run(["qpdf", "--check", path], capture_output=True).returncode == 0

@@ -89,7 +89,7 @@ def test_every_logged_in_user_downloads_a_published_notice_and_each_download_is_
         response = login(client, users[role]).get(reverse("notices:download", args=[published.pk]))
         assert response.status_code == 200
         assert response["Content-Disposition"].startswith("attachment")
-        assert b"".join(response.streaming_content) == (Path(settings.MEDIA_ROOT) / published.file).read_bytes()
+        assert b"".join(response.streaming_content) == (Path(published.file.path)).read_bytes()
     logs = AuditLog.objects.filter(action="notice.download").order_by("id")
     assert [(log.username, log.object_id, log.after["version"], log.after["sha256"]) for log in logs] == [
         (users[r].username, str(published.pk), 1, published.sha256) for r in ("head", "leader", "auditor")]

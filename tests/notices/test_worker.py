@@ -49,7 +49,7 @@ def test_generate_render_publish_download_verify(month_data, users, celery_worke
     notice = Notice.objects.get(month=MONTH)
     notice = notice_in(("draft", "failed"), notice.pk)
     assert notice.status == "draft", notice.error
-    path = Path(settings.MEDIA_ROOT) / notice.file
+    path = Path(notice.file.path)
     assert path.is_file() and services.sha256_of(path) == notice.sha256
     assert [p.name for p in pdf_files()] == [path.name]
     assert "notices.generate_notice" in celery_worker_process.log()
@@ -62,7 +62,7 @@ def test_generate_render_publish_download_verify(month_data, users, celery_worke
     notice.refresh_from_db()
     assert notice.status == "published" and notice.number == "〔2024〕第10期"
     # The published file: rendered again without the mark, dated the day of publication; the draft is gone.
-    published_path = Path(settings.MEDIA_ROOT) / notice.file
+    published_path = Path(notice.file.path)
     assert pdf_files() == [published_path]
     text = "".join(pdf_pages_text(published_path))
     assert "征求意见稿" not in text
@@ -158,7 +158,7 @@ def test_notice_command_generate_wait_then_publish(month_data, users, celery_wor
     call_command("notice", "generate", "--month", "2024-10", "--wait", "--timeout", "90")
     path, digest = capsys.readouterr().out.strip().split("\t")
     notice = Notice.objects.get(month=MONTH)
-    assert (Path(path), digest) == (Path(settings.MEDIA_ROOT) / notice.file, notice.sha256)
+    assert (Path(path), digest) == (Path(notice.file.path), notice.sha256)
     assert services.sha256_of(Path(path)) == digest
     after_appeal_window()
     call_command("notice", "publish", "--month", "2024-10", "--by", "fenxi")

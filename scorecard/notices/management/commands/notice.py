@@ -6,9 +6,7 @@
 "<pdf path>\\t<sha256>".
 """
 import time
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
@@ -84,7 +82,7 @@ class Command(BaseCommand):
                 raise CommandError(f"等待 {timeout:g} 秒后仍未完成（状态：{notice.get_status_display()}，"
                                    f"{notice.stage}）；请确认 Celery worker 在运行")
             time.sleep(0.5)
-        self.stdout.write(f"{Path(settings.MEDIA_ROOT) / notice.file}\t{notice.sha256}")
+        self.stdout.write(f"{notice.file.path}\t{notice.sha256}")
 
     def _publish(self, *, month, by, reason, **_):
         month = _month(month)
@@ -101,4 +99,4 @@ class Command(BaseCommand):
         except MonthPublished as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"已发布 {notice.number} 第{notice.version}版\t"
-                          f"{Path(settings.MEDIA_ROOT) / notice.file}\t{notice.sha256}")
+                          f"{notice.file.path}\t{notice.sha256}")
