@@ -21,7 +21,7 @@ Drills:
    workorders` of a 40,000-row file.
 
 Prints each drill's steps and outcome (PASS/FAIL), exit 1 if any failed. tests/notices/
-test_worker.py covers drills 1 and 2 in the test suite as well (worker killed mid-render;
+tests/notices/test_tasks.py covers drills 1 and 2 in the test suite as well (worker killed mid-render;
 broker unreachable when generate is pressed).
 """
 from __future__ import annotations

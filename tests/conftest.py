@@ -53,3 +53,8 @@ def _clear_cache():
     yield
     cache.clear()
 
+
+@pytest.fixture
+def fast_hasher(settings):
+    # PBKDF2 hashes (demo users, seeded logins) add nothing to what these tests check.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -22,9 +22,3 @@ def demo_files(tmp_path_factory) -> dict[str, Path]:
 @pytest.fixture(scope="session")
 def demo_rows(demo_files) -> dict[str, list[dict[str, str]]]:
     return {kind: read_csv(path) for kind, path in demo_files.items()}
-
-
-@pytest.fixture
-def fast_hasher(settings):
-    # Five PBKDF2 hashes per run add nothing to what these tests check.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

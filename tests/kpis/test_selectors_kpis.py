@@ -43,7 +43,7 @@ def test_repeat_detection_across_month_boundary():
     ("2024-11-15 10:00", "2024-11-21 10:01", False),
     # Saturday 2024-11-16 (not working) → 24:00 of Thu 2024-11-21
     ("2024-11-16 09:00", "2024-11-21 23:59", True),
-    ("2024-11-16 09:00", "2024-11-22 00:01", False),  # 24:00 itself is on time (test_acceptance_audit)
+    ("2024-11-16 09:00", "2024-11-22 00:01", False),  # 24:00 itself is on time (test_selectors_domain)
 ])
 def test_on_time_across_a_weekend(accepted, closed, on_time):
     cs = city("国网长沙供电公司")

@@ -53,4 +53,4 @@ def test_fifty_megabyte_file_imports_completely(tmp_path):
     assert District.objects.count() == 20_000
     last = WorkOrder.objects.get(order_no=f"WO{rows - 1:09d}")
     assert last.customer_id == f"C{(rows - 1) % 150_000:08d}" and last.content == CONTENT
-    # Re-importing is covered on small files (test_formats); not repeated here to keep the suite quick.
+    # Re-importing is covered on small files (test_readers); not repeated here to keep the suite quick.
