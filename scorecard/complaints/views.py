@@ -27,7 +27,7 @@ from scorecard.grid.models import OrgUnit
 from scorecard.core import freshness
 
 from . import selectors
-from .customer_services import set_customer_sensitive
+from .services import set_customer_sensitive
 from .filters import MonthField, OrderFilter, UnitChoiceField
 from .models import Customer, WorkOrder
 from .tables import (HotspotData, HotspotTable, HotTopicTable, OrderTable, RepeatDemandTable, RisingTable,

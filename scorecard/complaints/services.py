@@ -1,6 +1,6 @@
-"""Writes on customers made from the analysis pages (keyword-only, typed).
+"""The complaints app's writes (keyword-only, typed): marks on customers set from the analysis pages.
 
-Kept apart from ``services.py`` (imports) so the two features evolve independently.
+Imports of work orders are the imports app's (scorecard/imports/services.py).
 """
 from __future__ import annotations
 
