@@ -10,12 +10,12 @@ from functools import wraps
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 
-from .scoping import is_admin
+from scorecard.core.roles import is_administrator
 
 
 class ScorecardAdminSite(admin.AdminSite):
     def has_permission(self, request):
-        return is_admin(request.user)
+        return is_administrator(request.user)
 
     def admin_view(self, view, cacheable=False):
         inner = super().admin_view(view, cacheable)

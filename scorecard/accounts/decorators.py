@@ -1,35 +1,37 @@
-"""Role checks for views, in one place so that every view says who may use it the same way.
+"""Permission checks for views, in one place so that every view says who may use it the same way.
 
-``role_required("analyst")`` lets analysts (and superusers) in; anybody else
-logged in gets 403 (and the denial is audited by ``accounts.middleware``);
+``role_required(can_import)`` lets in the active users the predicate (``scorecard.core.roles``)
+admits; anybody else logged in gets 403 (and the denial is audited by ``accounts.middleware``);
 anonymous users go to the login page. ``no_auditor_writes`` is the blanket rule
 "auditors change nothing": any request other than GET/HEAD/OPTIONS by an
 auditor is refused.
 """
+from collections.abc import Callable
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
+from scorecard.core.roles import is_read_only
+
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
-
-def has_role(user, *roles: str) -> bool:
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return user.is_superuser or getattr(user, "role", None) in roles
+Predicate = Callable[[object], bool]
 
 
-def role_required(*roles: str, write_roles: tuple[str, ...] | None = None):
-    """Only users with one of ``roles`` (superusers always). ``write_roles``, if given,
-    narrows unsafe methods (POST...) further, e.g. auditors may read a page but not post to it."""
+def _allows(predicate: Predicate, user) -> bool:
+    return bool(user.is_authenticated and user.is_active and predicate(user))
+
+
+def role_required(predicate: Predicate, *, write: Predicate | None = None):
+    """Only active users whom ``predicate`` admits. ``write``, if given, narrows unsafe methods
+    (POST...) further, e.g. auditors may read a page but not post to it."""
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            if not has_role(request.user, *roles):
+            if not _allows(predicate, request.user):
                 raise PermissionDenied
-            if write_roles is not None and request.method not in SAFE_METHODS \
-                    and not has_role(request.user, *write_roles):
+            if write is not None and request.method not in SAFE_METHODS and not _allows(write, request.user):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
         return login_required(wrapped)
@@ -40,8 +42,7 @@ def no_auditor_writes(view):
     """Auditors read everything and change nothing: refuse their unsafe requests."""
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if request.method not in SAFE_METHODS and getattr(request.user, "role", None) == "auditor" \
-                and not request.user.is_superuser:
+        if request.method not in SAFE_METHODS and is_read_only(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
     return wrapped

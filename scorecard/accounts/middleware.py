@@ -11,6 +11,8 @@
 """
 from django.core.exceptions import PermissionDenied
 
+from scorecard.core.roles import is_read_only
+
 from . import audit
 from .decorators import SAFE_METHODS
 from .scoping import ScopeDenied
@@ -30,8 +32,7 @@ class AuditorReadOnlyMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         user = getattr(request, "user", None)
-        if (request.method in SAFE_METHODS or user is None or not user.is_authenticated
-                or getattr(user, "role", None) != "auditor" or user.is_superuser):
+        if request.method in SAFE_METHODS or not is_read_only(user):
             return None
         match = request.resolver_match
         if match is not None and match.view_name in AUDITOR_WRITABLE:

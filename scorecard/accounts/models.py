@@ -1,6 +1,6 @@
 """Users and what each one may see.
 
-The role decides what a user may do; the scope (an org unit, and for a
+The role decides what a user may do (``scorecard.core.roles``); the scope (an org unit, and for a
 department head also a department) decides which data they may see. Scoping
 is enforced on the server by ``accounts.scoping`` for every page, export and
 download.
@@ -10,14 +10,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from scorecard.core.roles import Role
+
 
 class User(AbstractUser):
-    class Role(models.TextChoices):
-        ANALYST = "analyst", _("指挥中心分析员")
-        DEPARTMENT_HEAD = "dept_head", _("专业部门负责人")
-        LEADER = "leader", _("公司领导")
-        AUDITOR = "auditor", _("审计监察")
-        ADMIN = "admin", _("系统管理员")
+    Role = Role  # the choices live in scorecard.core.roles with the predicates; User.Role.ANALYST still reads
 
     role = models.CharField(_("角色"), max_length=12, choices=Role.choices, default=Role.ANALYST)
     org_unit = models.ForeignKey("grid.OrgUnit", verbose_name=_("所属单位"), null=True, blank=True,
@@ -33,22 +30,15 @@ class User(AbstractUser):
             # A department head is always the head of one department of one unit;
             # without both, scoping could not narrow their view.
             models.CheckConstraint(
-                condition=~Q(role="dept_head") | (Q(org_unit__isnull=False) & Q(department__isnull=False)),
+                condition=~Q(role=Role.DEPARTMENT_HEAD)
+                | (Q(org_unit__isnull=False) & Q(department__isnull=False)),
                 name="user_dept_head_has_scope",
             ),
             models.CheckConstraint(
-                condition=~Q(role="leader") | Q(org_unit__isnull=False),
+                condition=~Q(role=Role.LEADER) | Q(org_unit__isnull=False),
                 name="user_leader_has_unit",
             ),
         ]
-
-    @property
-    def is_analyst(self):
-        return self.role == self.Role.ANALYST or self.is_superuser
-
-    @property
-    def is_auditor(self):
-        return self.role == self.Role.AUDITOR
 
 
 class AuditLog(models.Model):

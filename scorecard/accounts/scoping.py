@@ -11,6 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q
 from django.http import Http404
 
+from scorecard.core.roles import is_department_head, sees_all_units
 from scorecard.grid.models import OrgUnit
 
 
@@ -33,17 +34,16 @@ class Scope:
 
 
 def scope_for(user) -> Scope:
-    role = getattr(user, "role", None)
-    if user.is_superuser or role in ("analyst", "auditor", "admin"):
+    if sees_all_units(user):
         return Scope(None, None, None)
     unit = user.org_unit
     if unit is None:
         # A user without a unit sees no unit data at all (fail closed).
         return Scope(frozenset(), None, None)
     if unit.level == OrgUnit.Level.PROVINCE:
-        return Scope(None, user.department_id if role == "dept_head" else None, None)
+        return Scope(None, user.department_id if is_department_head(user) else None, None)
     city_ids = frozenset([unit.city_id])
-    if role == "dept_head":
+    if is_department_head(user):
         return Scope(city_ids, user.department_id, None)
     return Scope(city_ids, None, unit if unit.level != OrgUnit.Level.CITY else None)
 
@@ -163,20 +163,6 @@ def units_for(scope: Scope):
     if scope.city_ids is not None:
         return qs.filter(city_id__in=scope.city_ids)
     return qs
-
-
-def is_analyst(user) -> bool:
-    return bool(user.is_authenticated and (user.is_superuser or getattr(user, "role", None) == "analyst"))
-
-
-def is_admin(user) -> bool:
-    """May use the admin site: administrators (role admin) and superusers only."""
-    return bool(user.is_authenticated and user.is_active
-                and (user.is_superuser or getattr(user, "role", None) == "admin"))
-
-
-def can_see_personal_data(user) -> bool:
-    return user.is_superuser or getattr(user, "role", None) == "analyst"
 
 
 def mask_name(name: str) -> str:

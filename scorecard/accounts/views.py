@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
 from scorecard.core.exports import FORMATS, export_response
+from scorecard.core.roles import can_read_audit
 
 from . import audit
 from .decorators import role_required
@@ -62,7 +63,7 @@ class AuditTable(tables.Table):
 
 
 @require_safe
-@role_required("auditor", "admin")
+@role_required(can_read_audit)
 def audit_log(request):
     """Read-only by construction: the page has no form that posts, and AuditLog refuses updates and deletes."""
     filterset = AuditFilter(request.GET or None, queryset=AuditLog.objects.all())

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from scorecard.accounts import audit
+from scorecard.core.roles import can_flag_sensitive
 
 from .models import Customer
 
@@ -18,7 +19,7 @@ def set_customer_sensitive(*, customer_no: str, sensitive: bool, note: str = "",
 
     Only analysts may do it: the flag changes what every other user sees first.
     """
-    if not getattr(by, "is_analyst", False):
+    if not can_flag_sensitive(by):
         raise PermissionDenied("只有指挥中心分析员可以标记敏感客户")
     customer = Customer.objects.select_for_update().get(customer_no=customer_no)
     before = {"sensitive": customer.sensitive, "note": customer.sensitive_note}

@@ -3,7 +3,7 @@
 Every row links to the drill-down order list with the query parameters of the
 figure it belongs to. Customer names and phone numbers are masked (张*,
 138****1234) unless the table is built with ``show_personal=True`` — analysts
-only (``accounts.scoping.can_see_personal_data``); exports mask the same way.
+only (``core.roles.can_see_personal_data``); exports mask the same way.
 """
 from urllib.parse import urlencode
 

@@ -23,6 +23,7 @@ from django_tables2 import LazyPaginator, RequestConfig
 from scorecard.accounts import scoping
 from scorecard.accounts.decorators import role_required
 from scorecard.core.exports import export_response
+from scorecard.core.roles import can_flag_sensitive, can_see_personal_data
 from scorecard.grid.models import OrgUnit
 from scorecard.core import freshness
 
@@ -142,7 +143,7 @@ def _analysis_context(request, scope, form, month, unit, unit_key, figures, para
     if customers is not None:
         for key in ("repeat_demands", "sensitive_customers"):
             proactive[key] = proactive[key].filter(customer_id__in=customers)
-    personal = scoping.can_see_personal_data(request.user)
+    personal = can_see_personal_data(request.user)
     regional = proactive["regional_demands"]
     level_name = dict(OrgUnit.Level.choices).get(regional["level"], "")
     tables = {
@@ -194,7 +195,7 @@ def order_list(request):
     # Department heads see complaints only (theirs); the other business types are not attributed.
     complaints_only = request.GET.get("types") != "all" or scope.department_id is not None
     base = scoping.scoped_orders(selectors.order_list(complaints_only=complaints_only), scope)
-    personal = scoping.can_see_personal_data(request.user)
+    personal = can_see_personal_data(request.user)
 
     def listing():
         filterset = OrderFilter(request.GET or None, queryset=base)
@@ -233,7 +234,7 @@ def order_list(request):
         "body": parts["body"],
         "customer": customer,
         "masked_customer_name": (customer.name if personal else scoping.mask_name(customer.name)) if customer else "",
-        "can_flag": request.user.is_analyst,
+        "can_flag": can_flag_sensitive(request.user),
     })
 
 
@@ -253,7 +254,7 @@ def _frozen_listing(request, scope, base, filterset, month):
 
 
 @require_POST
-@role_required("analyst")
+@role_required(can_flag_sensitive)
 def customer_sensitive(request, customer_no: str):
     customer = get_object_or_404(Customer, customer_no=customer_no)
     sensitive = request.POST.get("sensitive") == "1"

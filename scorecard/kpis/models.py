@@ -378,6 +378,10 @@ class Appeal(models.Model):
     def __str__(self):
         return f"{self.work_order_id} {self.get_status_display()}"
 
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
 
 class SnapshotAttribution(models.Model):
     """The attribution of every complaint of a published month, frozen at publication."""

@@ -15,6 +15,7 @@ from scorecard.complaints.freeze import freeze_month as freeze_profile
 from scorecard.complaints.freeze import unfreeze_month as unfreeze_profile
 from scorecard.grid.models import Department
 from scorecard.core.months import label, last_day, local_tz
+from scorecard.core.roles import can_file_appeal
 from scorecard.core.signals import attribution_changed
 
 from . import calendar as workcal
@@ -393,8 +394,7 @@ def file_appeal(*, user, order, to_department: Department, reason: str, attachme
     if not reason.strip():
         raise ValidationError(_("请填写申诉理由"))
     city_id, dept_id, _rule = _current_attribution(order)
-    if user.role == user.Role.DEPARTMENT_HEAD and (user.department_id != dept_id or
-                                                   user.org_unit.city_id != city_id):
+    if not can_file_appeal(user, city_id=city_id, department_id=dept_id):
         raise PermissionDenied(_("只能对归属本部门的投诉提出申诉"))
     if to_department.pk == dept_id:
         raise ValidationError(_("建议的责任部门与当前责任部门相同"))

@@ -17,13 +17,14 @@ from django_tables2 import RequestConfig
 from scorecard.accounts import scoping
 from scorecard.accounts.decorators import role_required
 from scorecard.complaints.models import WorkOrder
+from scorecard.core import roles
 from scorecard.core.exports import FORMATS, export_response
 from scorecard.grid.models import Department, OrgUnit
 from scorecard.core.months import label, parse_month
 
 from scorecard.core import freshness
 
-from . import permissions, selectors, services
+from . import selectors, services
 from .filters import AppealFilter, IncidentFilter
 from .forms import AppealDecisionForm, AppealForm, RectificationForm
 from .models import Appeal, Incident, Rectification
@@ -110,7 +111,7 @@ def department_view(request, city_id: int, dept_code: str, *, month: dt.date):
         # A county (or station) leader lists the complaints of their own subtree only.
         complaints = list(selectors.department_complaints(month, city_id=city.pk, department_id=dept.pk)
                           .filter(scoping.order_q(scope))[:500])
-        show_personal = scoping.can_see_personal_data(request.user)
+        show_personal = roles.can_see_personal_data(request.user)
         for c in complaints:
             c.reason = selectors.attribution_reason(c)
             c.shown_name = c.customer_name if show_personal else scoping.mask_name(c.customer_name)
@@ -121,7 +122,7 @@ def department_view(request, city_id: int, dept_code: str, *, month: dt.date):
         return {
             "month": month, "month_label": label(month), "city": city, "dept": dept, "row": row,
             "complaints": complaints, "trend": trend,
-            "can_appeal": request.user.role == "dept_head" and window_open,
+            "can_appeal": roles.can_file_appeal(request.user) and window_open,
             "kpis": [(name, row.get(code), row.get("bands", {}).get(code), by_rule.get(code))
                      for code, name in selectors.KPI_LABELS] if row else [],
             "rule_groups": selectors.scored_by_rule_groups(row.get("scored_by_rule")) if row else [],
@@ -168,8 +169,7 @@ def incident_detail(request, pk: int):
                                    department_id=incident.department_id):
         scoping.deny()
     rect = Rectification.objects.filter(incident=incident).first()
-    can_edit = rect is not None and (request.user.role == "analyst" or request.user.is_superuser or (
-        request.user.role == "dept_head" and request.user.department_id == rect.department_id))
+    can_edit = roles.can_update_rectification(request.user, rect)
     form = RectificationForm(request.POST or None, instance_status=rect.status if rect else None)
     if request.method == "POST":
         if not can_edit:
@@ -220,7 +220,7 @@ def appeal_create(request, order_id: int):
     order = get_object_or_404(WorkOrder, pk=order_id, is_complaint=True)
     scope = scoping.scope_for(request.user)
     scoping.check(scope, city_id=order.city_id)
-    if request.user.role != "dept_head":
+    if not roles.can_file_appeal(request.user):
         raise PermissionDenied
     if not scoping.scoped_orders(WorkOrder.objects.filter(pk=order.pk), scope).exists():
         scoping.deny()  # another department's complaint: not theirs to see, let alone appeal
@@ -248,8 +248,7 @@ def appeal_detail(request, pk: int):
     if not (scope.allows(city_id=appeal.city_id, department_id=appeal.from_department_id)
             or scope.allows(city_id=appeal.city_id, department_id=appeal.to_department_id)):
         scoping.deny()
-    can_decide = appeal.status == Appeal.Status.PENDING and (request.user.role == "analyst"
-                                                              or request.user.is_superuser)
+    can_decide = roles.can_decide_appeal(request.user, appeal)
     form = AppealDecisionForm()
     history = selectors.appeal_history(appeal)
     return render(request, "kpis/appeal_detail.html", {"appeal": appeal, "form": form, "can_decide": can_decide,
@@ -257,7 +256,7 @@ def appeal_detail(request, pk: int):
 
 
 @require_POST
-@role_required("analyst")  # before the lookup: a 403 for every id, so ids reveal nothing
+@role_required(roles.can_decide_appeal)  # before the lookup: a 403 for every id, so ids reveal nothing
 def appeal_decide(request, pk: int):
     appeal = get_object_or_404(Appeal, pk=pk)
     form = AppealDecisionForm(request.POST)
@@ -284,7 +283,7 @@ def _cycle_month(request) -> dt.date:
 @require_POST
 def trace(request):
     """An analyst traces a month by hand (the button of 「尚未溯源」)."""
-    if not permissions.can_trace(request.user):
+    if not roles.can_trace(request.user):
         raise PermissionDenied
     try:
         month = _cycle_month(request)
@@ -300,7 +299,7 @@ def trace(request):
 @require_POST
 def cutoff(request):
     """数据截止: an analyst declares the month's data complete."""
-    if not permissions.can_run_cycle(request.user):
+    if not roles.can_run_cycle(request.user):
         raise PermissionDenied
     try:
         month = _cycle_month(request)

@@ -95,6 +95,16 @@ class Notice(models.Model):
         return self.status in self.FINAL
 
     @property
+    def is_month_draft(self) -> bool:
+        """The month's draft (初稿, 征求意见稿) put to the departments for appeals, not a correction draft."""
+        return self.status == self.Status.DRAFT and not self.corrects_id
+
+    @property
+    def has_pdf(self) -> bool:
+        """A rendered file to download: a draft, the published version or a superseded one."""
+        return bool(self.file) and self.status in (self.Status.DRAFT, *self.FINAL)
+
+    @property
     def title(self) -> str:
         return f"{self.month.year}年{self.month.month}月95598客户投诉管控通报"
 

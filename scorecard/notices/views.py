@@ -10,11 +10,12 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from scorecard.core import roles
 from scorecard.kpis import selectors as kpi_selectors
 from scorecard.kpis.services import MonthPublished
 from scorecard.core.months import label, local_tz, parse_month, shift
 
-from . import permissions, selectors, services
+from . import selectors, services
 from .models import Notice
 
 
@@ -30,18 +31,18 @@ def _list_context(request, **extra):
     from scorecard.kpis.selectors import calendar_warning
 
     qs = selectors.latest_notices()
-    if not permissions.can_see_drafts(request.user):
-        notices = [n for n in qs[:60] if n.is_final or permissions.can_read_draft(request.user, n)]
+    if not roles.can_see_drafts(request.user):
+        notices = [n for n in qs[:60] if n.is_final or roles.can_read_draft(request.user, n)]
     else:
         notices = list(qs[:60])
     # The draft step says when a month's on-time rate rests on a guessed (Monday–Friday) calendar.
     warnings = {m: calendar_warning(m) for m in {_default_month()} | {n.month for n in notices if n.status == "draft"}}
     for n in notices:
         n.calendar_warning = warnings.get(n.month, "") if n.status == "draft" else ""
-    return {"notices": notices, "can_generate": permissions.can_generate(request.user),
+    return {"notices": notices, "can_generate": roles.can_generate(request.user),
             "cycles": kpi_selectors.cycle_overview(months=selectors.cycle_months(_default_month())),
             "calendar_warning": warnings[_default_month()],
-            "can_verify": permissions.can_verify(request.user), "default_month": label(_default_month()),
+            "can_verify": roles.can_verify(request.user), "default_month": label(_default_month()),
             # The stored stage is the untranslated constant; the page shows it in the user's language.
             "queue_down": services.QUEUE_DOWN, "queue_down_text": _(services.QUEUE_DOWN), **extra}
 
@@ -55,7 +56,7 @@ def notice_list(request):
 @login_required
 @require_POST
 def generate(request):
-    if not permissions.can_generate(request.user):
+    if not roles.can_generate(request.user):
         raise PermissionDenied
     try:
         month = parse_month(request.POST.get("month", ""))
@@ -84,7 +85,7 @@ def generate(request):
 @require_GET
 def status(request, pk):
     notice = get_object_or_404(Notice, pk=pk)
-    if not notice.is_final and not permissions.can_read_draft(request.user, notice):
+    if not notice.is_final and not roles.can_read_draft(request.user, notice):
         raise Http404
     return JsonResponse({
         "id": notice.pk, "month": label(notice.month), "version": notice.version, "status": notice.status,
@@ -98,7 +99,7 @@ def status(request, pk):
 @login_required
 @require_POST
 def publish(request, pk):
-    if not permissions.can_publish(request.user):
+    if not roles.can_publish(request.user):
         raise PermissionDenied
     notice = get_object_or_404(Notice, pk=pk)
     try:
@@ -118,7 +119,7 @@ def publish(request, pk):
 
 def _downloadable(request, pk) -> Notice:
     notice = get_object_or_404(Notice, pk=pk)
-    if not permissions.can_download(request.user, notice):
+    if not roles.can_download(request.user, notice):
         # 404 either way, as the status URL answers: for those who may not see
         # drafts a draft does not exist, and a notice still rendering (or
         # failed) has nothing to download yet.
@@ -153,7 +154,7 @@ def snapshot(request, pk):
 
 @login_required
 def verify(request):
-    if not permissions.can_verify(request.user):
+    if not roles.can_verify(request.user):
         raise PermissionDenied
     result = None
     if request.method == "POST":
@@ -181,5 +182,5 @@ def rankings(request):
     return render(request, "notices/rankings.html", {
         "months": months, "current": current, "notice": notice,
         "units": current.scorecard.get("units", []) if current else [], "departments": departments,
-        "can_download": bool(notice and permissions.can_download(request.user, notice)),
+        "can_download": bool(notice and roles.can_download(request.user, notice)),
     })

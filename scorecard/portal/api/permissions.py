@@ -1,9 +1,10 @@
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
+from scorecard.core.roles import can_read
+
 
 class ReadOnlyAuthenticated(BasePermission):
-    """The API only reads: an authenticated, active user, and GET/HEAD/OPTIONS only."""
+    """The API only reads: an authenticated, active user (``can_read``), and GET/HEAD/OPTIONS only."""
 
     def has_permission(self, request, view):
-        user = request.user
-        return bool(user and user.is_authenticated and user.is_active and request.method in SAFE_METHODS)
+        return can_read(request.user) and request.method in SAFE_METHODS

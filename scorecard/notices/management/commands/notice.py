@@ -13,8 +13,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from scorecard.kpis.services import MonthPublished
 from scorecard.core.months import label, parse_month
+from scorecard.core.roles import can_publish
 from scorecard.notices.models import Notice
-from scorecard.notices.permissions import can_publish
 from scorecard.notices.services import QUEUE_DOWN, latest_draft, publish_notice, request_generation
 
 
