@@ -26,6 +26,10 @@ def _allows(predicate: Predicate, user) -> bool:
 def role_required(predicate: Predicate, *, write: Predicate | None = None):
     """Only active users whom ``predicate`` admits. ``write``, if given, narrows unsafe methods
     (POST...) further, e.g. auditors may read a page but not post to it."""
+    if not callable(predicate) or not (write is None or callable(write)):
+        # At import, not at the first request: role names are no longer accepted (issue #12).
+        raise TypeError("role_required takes predicates of scorecard.core.roles, not role names")
+
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
