@@ -245,6 +245,8 @@ CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 # SCORECARD_BROKER_DIR lets the test harness give each test run its own queue.
 BROKER_DIR = Path(env.str("SCORECARD_BROKER_DIR", default=str(VAR_DIR / "broker")))
 if CELERY_BROKER_URL.startswith("filesystem://"):
+    # kombu's filesystem transport with atomic message files (scorecard/core/broker.py says why).
+    CELERY_BROKER_TRANSPORT = "scorecard.core.broker:Transport"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),
