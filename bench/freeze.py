@@ -28,6 +28,7 @@ from django.db import connection, transaction  # noqa: E402
 from scorecard.complaints.freeze import freeze_month, freeze_windows, unfreeze_month  # noqa: E402
 from scorecard.complaints.models import FrozenComplaint  # noqa: E402
 from scorecard.complaints.models import WorkOrder  # noqa: E402
+from scorecard.core.months import parse_month  # noqa: E402
 
 
 def best(fn, repeat):
@@ -66,7 +67,7 @@ def main():
     parser.add_argument("--month")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    month = selectors.parse_month(args.month) if args.month else selectors.latest_month()
+    month = parse_month(args.month) if args.month else selectors.latest_month()
     complaints = WorkOrder.objects.filter(is_complaint=True).count()
     print(f"{complaints} complaints; month {month:%Y-%m} "
           f"({selectors.month_complaints(month, live=True).count()} complaints in it)")

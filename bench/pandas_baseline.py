@@ -44,7 +44,7 @@ from django.db import connection  # noqa: E402
 
 from scorecard.complaints import selectors  # noqa: E402
 from scorecard.complaints.models import WorkOrder  # noqa: E402
-from scorecard.core.months import shift  # noqa: E402
+from scorecard.core.months import parse_month, shift  # noqa: E402
 
 ORDERS_SQL = """
 COPY (
@@ -173,7 +173,7 @@ def main() -> int:
     if connection.vendor != "postgresql":
         print("bench/pandas_baseline.py needs PostgreSQL (COPY): skipped")
         return 0
-    month = selectors.parse_month(args.month) if args.month else selectors.latest_month()
+    month = parse_month(args.month) if args.month else selectors.latest_month()
     window = selectors.month_window(month)
     start = selectors.month_window(shift(month, -12)).start - pd.Timedelta(days=31)
     lookup = default_map()

@@ -208,7 +208,7 @@ def fill(target: int, months: int = 36) -> None:
             cur.execute("INSERT INTO complaints_customer (customer_no, name, phone, sensitive, sensitive_note) "
                         "SELECT 'CB' || lpad(i::text, 8, '0'), '', '', false, '' FROM generate_series(1, 300000) i")
         latest = WorkOrder.objects.aggregate(m=Max("accepted_at"))["m"]
-        end = selectors.month_window(selectors.parse_month(latest)).end
+        end = selectors.month_window(latest).end
         start = end - timedelta(days=30 * months)
         first = (WorkOrder.objects.filter(order_no__startswith="BN").count() or 0) + 1
         step = 200_000

@@ -5,6 +5,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from scorecard.core.months import parse_month
 from scorecard.grid.models import OrgUnit
 
 from . import selectors
@@ -29,7 +30,7 @@ class MonthField(forms.CharField):
         if not value:
             return None
         try:
-            return selectors.parse_month(value)
+            return parse_month(value)
         except ValueError as exc:
             raise forms.ValidationError(str(exc), code="month") from exc
 

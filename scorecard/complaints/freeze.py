@@ -18,8 +18,10 @@ from datetime import date
 from django.db import connection, transaction
 from django.utils import timezone
 
+from scorecard.core.months import parse_month
+
 from .models import FrozenComplaint, ProfileFreeze, WorkOrder
-from .selectors import freeze_windows, parse_month
+from .selectors import freeze_windows
 
 __all__ = ["freeze_month", "unfreeze_month"]
 

@@ -17,7 +17,7 @@ Conventions shared by all functions:
   decides which unit a user may pass; these functions only apply it.
 * Only business type 投诉 (``is_complaint``) counts.
 * Shares and changes are percentages rounded half-up to 2 decimals with
-  ``Decimal`` (``round()`` on a binary float is half-even and often wrong).
+  ``Decimal`` (``scorecard.core.numbers``).
 * A published month's figures come from its freeze (``FrozenComplaint``, see
   ``complaints.freeze``): a window's :class:`Source` is the freeze of its month
   when that month is frozen, and every window derived from it (the previous
@@ -30,30 +30,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property
-from decimal import ROUND_HALF_UP, Decimal
-from zoneinfo import ZoneInfo
 
 from django.db import connection
 from django.db.models import Count, F, Max, Q, QuerySet
 from django.db.models.functions import ExtractHour
 
 from scorecard.core import months
+from scorecard.core.months import LOCAL_TZ, parse_month
+from scorecard.core.numbers import change_percent, share, to_float
 from scorecard.grid.models import District, OrgUnit
 
 from .models import Category, Detail, FrozenComplaint, ProfileFreeze, SubCategory, WorkOrder
 
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 VOLTAGE_SUBCATEGORY = "电压质量长时间异常"
 OVER_VOLTAGE = "过电压"
 LOW_VOLTAGE = "低电压"
 REPEAT_DEMAND_DAYS = 90
-
-
-# --- months -----------------------------------------------------------------------------------------
-
-# One definition of a month for the whole product (scorecard.core.months).
-parse_month = months.parse_month
-_shift = months.shift
 
 
 # --- sources: the live work orders or a month's freeze ------------------------------------------------
@@ -111,7 +103,7 @@ def freeze_windows(month) -> list[tuple[datetime, datetime]]:
 
 @dataclass(frozen=True)
 class MonthWindow:
-    """A month as [start, end) aware datetimes in Asia/Shanghai, and the rows it reads (:attr:`source`).
+    """A month and the rows it reads (:attr:`source`); its [start, end) are ``core.months.bounds``.
 
     The source is resolved on first use (one indexed lookup) and handed down to the windows
     derived from this one (:meth:`previous`, :meth:`last_year`): a read-out of a frozen month reads
@@ -146,13 +138,13 @@ class MonthWindow:
 
     @property
     def label(self) -> str:
-        return self.month.strftime("%Y-%m")
+        return months.label(self.month)
 
     def previous(self) -> MonthWindow:
-        return MonthWindow(_shift(self.month, -1), live=self.live, pinned=self.source)
+        return MonthWindow(months.previous_month(self.month), live=self.live, pinned=self.source)
 
     def last_year(self) -> MonthWindow:
-        return MonthWindow(_shift(self.month, -12), live=self.live, pinned=self.source)
+        return MonthWindow(months.shift(self.month, -12), live=self.live, pinned=self.source)
 
     def q(self, prefix: str = "") -> Q:
         return Q(**{f"{prefix}accepted_at__gte": self.start, f"{prefix}accepted_at__lt": self.end})
@@ -163,27 +155,6 @@ def month_window(month, *, live: bool = False) -> MonthWindow:
     if isinstance(month, MonthWindow):
         return MonthWindow(month.month, live=True) if live and not month.live else month
     return MonthWindow(parse_month(month), live=live)
-
-
-# --- rounding ---------------------------------------------------------------------------------------
-
-_CENT = Decimal("0.01")
-
-
-def percent(part, whole) -> Decimal | None:
-    """part / whole × 100 rounded half-up to 2 decimals; ``None`` without a denominator."""
-    if not whole:
-        return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(_CENT, rounding=ROUND_HALF_UP)
-
-
-def share(part, whole) -> Decimal:
-    """A share of the month's complaints: 0 for an empty month rather than ``None``."""
-    return percent(part, whole) or Decimal("0.00")
-
-
-def change_percent(current, previous) -> Decimal | None:
-    return percent(current - previous, previous)
 
 
 # --- base querysets ---------------------------------------------------------------------------------
@@ -428,24 +399,18 @@ def complaint_profile(month, unit: OrgUnit | None = None, *, figures: dict | Non
         "unit": f["unit"].name if f["unit"] else None,
         "total": f["total"],
         "previous_month_total": f["previous_month_total"],
-        "mom_change_pct": _number(f["mom_change_pct"]),
+        "mom_change_pct": to_float(f["mom_change_pct"]),
         "last_year_total": f["last_year_total"],
-        "yoy_change_pct": _number(f["yoy_change_pct"]),
-        "categories": [{"name": c["name"], "count": c["count"], "share": _number(c["share"])}
+        "yoy_change_pct": to_float(f["yoy_change_pct"]),
+        "categories": [{"name": c["name"], "count": c["count"], "share": to_float(c["share"])}
                        for c in f["categories"]],
         "subcategories": [{"category": s["category"], "name": s["name"], "count": s["count"],
-                           "share": _number(s["share"])} for s in f["subcategories"]],
+                           "share": to_float(s["share"])} for s in f["subcategories"]],
         "voltage_customers": f["voltage_customers"],
         "hotspots": {key: [r["code"] for r in rows] for key, rows in f["hotspots"].items()},
         "hourly": f["hourly"],
         "peak_hours": f["peak_hours"],
     }
-
-
-def _number(value: Decimal | None) -> float | None:
-    # Rounded already (half-up, 2 decimals); a float of a 2-decimal Decimal prints back the same
-    # digits, so the dict is JSON-ready for the command, the API and the notices alike.
-    return None if value is None else float(value)
 
 
 def latest_month() -> date | None:
@@ -641,12 +606,6 @@ def find_unit(name: str) -> OrgUnit:
         where = "、".join(f"{u.parent.name if u.parent else ''}/{u.name}" for u in matches)
         raise UnknownUnit(f"--unit：名为“{name}”的单位不止一个（{where}）")
     return matches[0]
-
-
-def mask_name(name: str) -> str:
-    """张三 → 张*: lists show who complained without exposing the full name."""
-    name = (name or "").strip()
-    return name[:1] + "*" * (len(name) - 1) if name else ""
 
 
 def order_list(*, complaints_only: bool = True) -> QuerySet:

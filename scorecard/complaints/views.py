@@ -6,8 +6,6 @@ figures and, in order lists, only the complaints attributed to their department;
 any other unit is a 404. Customer names and phone numbers are shown in full to
 analysts only.
 """
-from datetime import date, timedelta
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,6 +21,7 @@ from django_tables2 import LazyPaginator, RequestConfig
 from scorecard.accounts import scoping
 from scorecard.accounts.decorators import role_required
 from scorecard.core.exports import export_response
+from scorecard.core.months import default_month
 from scorecard.core.roles import can_flag_sensitive, can_see_personal_data
 from scorecard.grid.models import OrgUnit
 from scorecard.core import freshness
@@ -46,13 +45,6 @@ class AnalysisForm(forms.Form):
     month = MonthField(label="月份", required=False)
     unit = UnitChoiceField(label="单位", queryset=OrgUnit.objects.order_by("path"), required=False,
                            empty_label="全省")
-
-
-def _default_month() -> date:
-    latest = selectors.latest_month()
-    if latest:
-        return latest
-    return (date.today().replace(day=1) - timedelta(days=1)).replace(day=1)
 
 
 def _requested_unit(request, scope: scoping.Scope) -> OrgUnit | None:
@@ -100,7 +92,7 @@ def analysis(request):
     month = None
     if form.is_bound and form.is_valid():
         month = form.cleaned_data["month"]
-    month = month or _default_month()
+    month = month or default_month(selectors.latest_month())
     unit_key = unit.pk if unit else "province"
     # The month's figures and the rising-complaint lists are a few grouped queries over the month:
     # computed once per data version, like the scorecard.

@@ -1,21 +1,22 @@
 """Months as the product counts them: calendar months in Asia/Shanghai.
 
-A month is represented by the date of its first day. Filters use half-open
-[start, end) ranges of aware datetimes so that they hit the accepted_at
-indexes (a ``__month`` lookup would not).
+The one home of the date maths of months (issue #12): parsing a month, the default month of
+a page or a job, the month before, a month's bounds. A month is represented by the date of
+its first day. Filters use half-open [start, end) ranges of aware datetimes so that they hit
+the accepted_at indexes (a ``__month`` lookup would not).
 """
 import datetime as dt
 import re
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
+# The domain's months and hours are Beijing time, and so is the wall-clock time the exports
+# state, whatever TIME_ZONE a deployment runs with (settings.TIME_ZONE is Asia/Shanghai too).
+# A constant rather than settings.TIME_ZONE: the demo generator uses this module without Django.
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
-
-
-def local_tz() -> ZoneInfo:
-    return ZoneInfo(settings.TIME_ZONE)
 
 
 def parse_month(value) -> dt.date:
@@ -24,7 +25,7 @@ def parse_month(value) -> dt.date:
     ValueError naming the value otherwise.
     """
     if isinstance(value, dt.datetime):
-        value = value.astimezone(local_tz()).date() if value.tzinfo else value.date()
+        value = value.astimezone(LOCAL_TZ).date() if value.tzinfo else value.date()
     if isinstance(value, dt.date):
         return value.replace(day=1)
     m = _MONTH_RE.match(value.strip()) if isinstance(value, str) else None
@@ -33,15 +34,44 @@ def parse_month(value) -> dt.date:
     return dt.date(int(m.group(1)), int(m.group(2)), 1)
 
 
+def today() -> dt.date:
+    """Today's date in Asia/Shanghai (not the server's clock zone)."""
+    return dt.datetime.now(LOCAL_TZ).date()
+
+
+def current_month(day: dt.date | None = None) -> dt.date:
+    """The month of ``day`` (default: today in Asia/Shanghai)."""
+    return (day or today()).replace(day=1)
+
+
+def previous_month(day: dt.date | None = None) -> dt.date:
+    """The month before the month of ``day`` (default: today in Asia/Shanghai): the last complete
+    month, the one a monthly notice reports on (the beat job, the notices page, the demo's end)."""
+    return shift(current_month(day), -1)
+
+
+def default_month(latest: dt.date | None, *, day: dt.date | None = None) -> dt.date:
+    """The month a page or read-out opens on without ``?month=``: ``latest``, the latest month
+    with data (the caller looks it up), else the last complete month.
+
+    Before issue #12 the scorecard pages and the API fell back to the current month (by the
+    server's clock) and the analysis page to the previous one; with no data at all every page
+    is empty either way, and no test pinned either. The previous month is kept: it is the
+    month the cycle reports on, the month the notices page and the beat job default to.
+    """
+    return latest or previous_month(day)
+
+
 def shift(month: dt.date, months: int) -> dt.date:
+    """The first day of the month ``months`` after (negative: before) ``month``'s."""
     index = month.year * 12 + month.month - 1 + months
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
 def bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    tz = local_tz()
-    start = dt.datetime.combine(month, dt.time(0), tzinfo=tz)
-    end = dt.datetime.combine(shift(month, 1), dt.time(0), tzinfo=tz)
+    """[start, end) of ``month`` as aware datetimes: local midnight of its first day and of the next month's."""
+    start = dt.datetime.combine(month, dt.time(0), tzinfo=LOCAL_TZ)
+    end = dt.datetime.combine(shift(month, 1), dt.time(0), tzinfo=LOCAL_TZ)
     return start, end
 
 
@@ -50,4 +80,5 @@ def last_day(month: dt.date) -> dt.date:
 
 
 def label(month: dt.date) -> str:
+    """'2018-03'."""
     return month.strftime("%Y-%m")

@@ -25,7 +25,8 @@ import heapq
 import itertools
 import random
 from pathlib import Path
-from zoneinfo import ZoneInfo
+
+from scorecard.core.months import label, parse_month, previous_month
 
 from . import province as P
 
@@ -61,9 +62,7 @@ TWO = [f"{i:02d}" for i in range(100)]
 
 def default_end_month(today: dt.date | None = None) -> str:
     """The month before the current month in Asia/Shanghai: the last complete month."""
-    today = today or dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
-    first = today.replace(day=1) - dt.timedelta(days=1)
-    return f"{first.year:04d}-{first.month:02d}"
+    return label(previous_month(today))
 
 
 def default_districts(orders: int) -> int:
@@ -514,10 +513,12 @@ class _Province:
 
 
 def _month_list(end_month: str, months: int) -> list[tuple[int, int]]:
+    if not isinstance(end_month, str):
+        raise ValueError(f"end_month: expected YYYY-MM, got {end_month!r}")
     try:
-        end = dt.datetime.strptime(end_month, "%Y-%m")
-    except (TypeError, ValueError):
-        raise ValueError(f"end_month: expected YYYY-MM, got {end_month!r}") from None
+        end = parse_month(end_month)
+    except ValueError as exc:
+        raise ValueError(f"end_month: {exc}") from None
     idx = end.year * 12 + end.month - 1
     return [((i // 12), (i % 12) + 1) for i in range(idx - months + 1, idx + 1)]
 

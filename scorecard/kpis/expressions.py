@@ -14,7 +14,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncDate, TruncTime
 from django.dispatch import receiver
 
-from scorecard.core.months import local_tz
+from scorecard.core.months import LOCAL_TZ
 
 
 class DurationSeconds(Func):
@@ -95,7 +95,7 @@ def with_deadline(queryset):
     """
     from scorecard.kpis.models import WorkCalendar
 
-    tz = local_tz()
+    tz = LOCAL_TZ
     day = WorkCalendar.objects.filter(date=OuterRef("acc_date"))
     return queryset.annotate(
         acc_date=TruncDate("accepted_at", tzinfo=tz),
@@ -125,7 +125,7 @@ def on_time_q() -> Q:
 
 
 def clock_annotations():
-    tz = local_tz()
+    tz = LOCAL_TZ
     return {"acc_clock": TruncTime("accepted_at", tzinfo=tz), "closed_clock": TruncTime("closed_at", tzinfo=tz)}
 
 

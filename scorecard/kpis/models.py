@@ -187,6 +187,15 @@ class CalendarYear(models.Model):
         return str(self.year)
 
 
+class ReportingMonthQuerySet(models.QuerySet):
+    # "Is this month published" in SQL: the one predicate, as ReportingMonth.is_published is in Python.
+    def published(self):
+        return self.filter(published_at__isnull=False)
+
+    def unpublished(self):
+        return self.filter(published_at__isnull=True)
+
+
 class ReportingMonth(models.Model):
     """The state of one month in the monthly cycle (``stage``):
 
@@ -222,6 +231,8 @@ class ReportingMonth(models.Model):
     scorecard = models.JSONField(_("考核快照"), null=True, blank=True, editable=False)
     trace = models.JSONField(_("溯源快照"), null=True, blank=True, editable=False)
 
+    objects = ReportingMonthQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("考核月份")
         verbose_name_plural = _("考核月份")
@@ -233,11 +244,15 @@ class ReportingMonth(models.Model):
 
     @property
     def is_published(self) -> bool:
+        """Publication froze the month's figures (a correction re-freezes it in one transaction)."""
         return self.published_at is not None
 
     def stage_at(self, now) -> str:
-        """Where the month stands in the cycle at ``now`` (the appeal window closes by the clock)."""
-        if self.published_at is not None:
+        """Where the month stands in the cycle at ``now`` (the appeal window closes by the clock).
+
+        The one definition of the appeal window: open (``Stage.APPEAL``) from the first draft
+        until ``appeal_deadline``, deadline included, and never once published."""
+        if self.is_published:
             return self.Stage.PUBLISHED
         if self.draft_at is not None:
             return self.Stage.APPEAL if self.appeal_deadline and now <= self.appeal_deadline else self.Stage.REVIEW

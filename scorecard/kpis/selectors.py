@@ -6,7 +6,7 @@ published month is read from its frozen snapshot, so later imports never move
 a published figure.
 """
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Sum
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from scorecard.complaints.models import WorkOrder
 from scorecard.grid.models import Department, District, OrgUnit
 from scorecard.core.months import label, last_day, shift
+from scorecard.core.numbers import rate, rounded
 
 from scorecard.core import freshness
 from .attribution import RULES, attributed, default_table, month_complaints
@@ -23,19 +24,6 @@ from .models import (
     Appeal, CalendarYear, Incident, IncidentComplaint, KpiDefinition, LateData, Rectification, ReportingMonth,
     RuleSettings,
 )
-
-
-def _round(value, places: str = "0.01"):
-    if value is None:
-        return None
-    return float(Decimal(str(value)).quantize(Decimal(places), rounding=ROUND_HALF_UP))
-
-
-def rate(part, whole):
-    """Percentage rounded half-up to 2 decimals; None without a denominator."""
-    if not whole:
-        return None
-    return float((Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
 def calendar_missing_years(month: dt.date) -> list[int]:
@@ -76,7 +64,14 @@ def card_calendar_warning(month: dt.date, card: dict) -> str:
 
 
 def published_month(month: dt.date) -> ReportingMonth | None:
-    return ReportingMonth.objects.filter(month=month, published_at__isnull=False).first()
+    """The month's row if it is published (its frozen scorecard and trace), else None."""
+    return ReportingMonth.objects.published().filter(month=month).first()
+
+
+def is_published(month: dt.date) -> bool:
+    """Whether ``month`` is published: its figures are frozen everywhere (the one question, asked
+    by the pages, the API, the services and the notices' beat job alike)."""
+    return ReportingMonth.objects.published().filter(month=month).exists()
 
 
 def _complaint_rows(month: dt.date, group_by: list[str]):
@@ -104,7 +99,7 @@ def month_attributed(month: dt.date):
     """The month's complaints with ``attr_department_id`` and ``attr_rule``:
     frozen for a published month (appeals and re-traces cannot move it), live otherwise."""
     qs = month_complaints(month)
-    if published_month(month) is not None:
+    if is_published(month):
         return qs.filter(frozen__isnull=False).annotate(
             attr_department_id=F("frozen__department_id"), attr_rule=F("frozen__rule"))
     return attributed(qs, default_table())
@@ -141,11 +136,11 @@ def _rectification_rows(month: dt.date, group_by: list[str]):
 
 
 def _kpis(row: dict, customers: int, rect: dict | None) -> dict:
-    hours = lambda s: _round(s / 3600) if s is not None else None  # noqa: E731
+    hours = lambda s: rounded(s / 3600) if s is not None else None  # noqa: E731
     return {
         "complaints": row["complaints"],
         "customers": customers,
-        "per_10k": _round(Decimal(row["complaints"]) * 10000 / customers, "0.0001") if customers else None,
+        "per_10k": rounded(Decimal(row["complaints"]) * 10000 / customers, 4) if customers else None,
         "repeat_complaints": row["repeat_complaints"],
         "repeat_rate": rate(row["repeat_complaints"], row["complaints"]),
         "closed": row["closed"],
@@ -198,7 +193,7 @@ def score(figures: dict, definitions: list[KpiDefinition], *,
         total_weight += d.weight
         points += d.weight * KpiDefinition.BAND_POINTS[band]
     value = (points / total_weight) if total_weight else Decimal(0)
-    return float(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)), bands, by_rule
+    return rounded(value), bands, by_rule
 
 
 def competition_ranks(items: list[dict], key: str = "score") -> None:
@@ -398,19 +393,19 @@ def department_trend(*, city_id: int, department_id: int, end_month: dt.date, mo
 def _department_trend(*, city_id: int, department_id: int, end_month: dt.date, months: int) -> list[dict]:
     from django.db.models.functions import TruncMonth
 
-    from scorecard.core.months import bounds, local_tz, shift
+    from scorecard.core.months import LOCAL_TZ, bounds, shift
 
     first = shift(end_month, -(months - 1))
     city = OrgUnit.objects.get(pk=city_id)
     dept = Department.objects.get(pk=department_id)
-    snapshots = {rm.month: rm.scorecard for rm in ReportingMonth.objects.filter(
-        month__gte=first, month__lte=end_month, published_at__isnull=False)}
+    snapshots = {rm.month: rm.scorecard for rm in ReportingMonth.objects.published().filter(
+        month__gte=first, month__lte=end_month)}
     live = {}
     start, end = bounds(first)[0], bounds(end_month)[1]
     qs = attributed(WorkOrder.objects.filter(is_complaint=True, accepted_at__gte=start, accepted_at__lt=end,
                                              city_id=city_id), default_table())
     for row in (qs.filter(attr_department_id=department_id).order_by()
-                .annotate(m=TruncMonth("accepted_at", tzinfo=local_tz())).values("m")
+                .annotate(m=TruncMonth("accepted_at", tzinfo=LOCAL_TZ)).values("m")
                 .annotate(n=Count("pk"), sat=Count("pk", filter=Q(satisfaction__in=["满意", "基本满意"])),
                           cb=Count("pk", filter=Q(satisfaction__in=["满意", "基本满意", "不满意"])))):
         month = row["m"].date() if hasattr(row["m"], "date") else row["m"]
@@ -429,12 +424,6 @@ def _department_trend(*, city_id: int, department_id: int, end_month: dt.date, m
             out.append({"month": label(month), "complaints": row["n"], "satisfaction_rate": rate(row["sat"], row["cb"]),
                         "score": None, "rank": None, "published": False})
     return out
-
-
-def latest_month() -> dt.date | None:
-    from scorecard.complaints.selectors import latest_month as latest
-
-    return latest()
 
 
 # Lazy: the pages show them in the reader's language (the English switch).

@@ -2,7 +2,6 @@
 import dataclasses
 import datetime as dt
 import statistics
-from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,7 +13,8 @@ from scorecard.accounts import audit, notifications
 from scorecard.complaints.freeze import freeze_month as freeze_profile
 from scorecard.complaints.freeze import unfreeze_month as unfreeze_profile
 from scorecard.grid.models import Department
-from scorecard.core.months import label, last_day, local_tz
+from scorecard.core.months import LOCAL_TZ, label, last_day, parse_month
+from scorecard.core.numbers import half_up
 from scorecard.core.roles import can_file_appeal
 from scorecard.core.signals import attribution_changed
 
@@ -25,7 +25,7 @@ from .models import (
     Appeal, AttributionOverride, CalendarYear, Incident, IncidentComplaint, KpiDefinition, LateData, Rectification,
     ReportingMonth, RuleSettings, SnapshotAttribution, WorkCalendar, WorkingDayOverride,
 )
-from .selectors import compute_scorecard
+from .selectors import compute_scorecard, is_published
 from .tracing import detect
 
 
@@ -35,10 +35,6 @@ class MonthPublished(Exception):
     def __init__(self, month: dt.date):
         super().__init__(_("%(month)s 已发布，数据已冻结，不能重新计算") % {"month": label(month)})
         self.month = month
-
-
-def is_published(month: dt.date) -> bool:
-    return ReportingMonth.objects.filter(month=month, published_at__isnull=False).exists()
 
 
 # Which complaints a kind of incident explains (domain.md "Linked complaints").
@@ -216,9 +212,9 @@ def months_to_retrace(*, kind: str, months: list[dt.date]) -> list[dt.date]:
     """
     wanted = {m.replace(day=1) for m in months}
     if kind != "workorders":
-        wanted |= set(ReportingMonth.objects.filter(traced_at__isnull=False, published_at__isnull=True)
+        wanted |= set(ReportingMonth.objects.unpublished().filter(traced_at__isnull=False)
                       .values_list("month", flat=True))
-    published = set(ReportingMonth.objects.filter(published_at__isnull=False).values_list("month", flat=True))
+    published = set(ReportingMonth.objects.published().values_list("month", flat=True))
     return sorted(wanted - published)
 
 
@@ -251,7 +247,7 @@ def retrace_after_import(*, kind: str, months: list[dt.date], user=None, result=
 
 def retrace_unpublished(*, reason: str, user=None) -> list[dt.date]:
     """Re-trace every unpublished month traced before (a rule or threshold changed)."""
-    months = list(ReportingMonth.objects.filter(traced_at__isnull=False, published_at__isnull=True)
+    months = list(ReportingMonth.objects.unpublished().filter(traced_at__isnull=False)
                   .order_by("month").values_list("month", flat=True))
     for month in months:
         trace_month(month=month, user=user, reason=reason)
@@ -277,9 +273,9 @@ def publish_blockers(rm: ReportingMonth, now: dt.datetime | None = None) -> list
     """Why publishing now would cut the cycle short (empty: nothing stands in the way)."""
     now = now or timezone.now()
     reasons = []
-    if rm.draft_at is not None and rm.appeal_deadline and now <= rm.appeal_deadline:
+    if rm.stage_at(now) == ReportingMonth.Stage.APPEAL:
         reasons.append(_("申诉期尚未结束（截止 %(deadline)s）") % {
-            "deadline": timezone.localtime(rm.appeal_deadline, local_tz()).strftime("%Y-%m-%d %H:%M")})
+            "deadline": timezone.localtime(rm.appeal_deadline, LOCAL_TZ).strftime("%Y-%m-%d %H:%M")})
     pending = list(Appeal.objects.filter(month=rm.month, status=Appeal.Status.PENDING)
                    .order_by("work_order__order_no").values_list("work_order__order_no", flat=True))
     if pending:
@@ -369,7 +365,7 @@ def open_draft(*, month: dt.date, at: dt.datetime | None = None) -> ReportingMon
 
 def working_days_after(at: dt.datetime, days: int) -> dt.datetime:
     overrides = dict(WorkingDayOverride.objects.values_list("date", "is_working_day"))
-    return workcal.deadline(timezone.localtime(at, local_tz()), days, overrides)
+    return workcal.deadline(timezone.localtime(at, LOCAL_TZ), days, overrides)
 
 
 # --- Appeals ----------------------------------------------------------------
@@ -384,11 +380,11 @@ def _current_attribution(order) -> tuple[int, int, str]:
 def file_appeal(*, user, order, to_department: Department, reason: str, attachment=None,
                 now: dt.datetime | None = None) -> Appeal:
     now = now or timezone.now()
-    month = timezone.localtime(order.accepted_at, local_tz()).date().replace(day=1)
+    month = parse_month(order.accepted_at)
     rm = ReportingMonth.objects.filter(month=month).first()
     if rm is None or rm.draft_at is None:
         raise ValidationError(_("%(month)s 的通报草稿尚未生成，申诉期未开始") % {"month": label(month)})
-    if rm.is_published or now > rm.appeal_deadline:
+    if rm.stage_at(now) != ReportingMonth.Stage.APPEAL:
         raise ValidationError(_("%(month)s 的申诉期已于 %(deadline)s 结束") % {
             "month": label(month), "deadline": timezone.localtime(rm.appeal_deadline).strftime("%Y-%m-%d %H:%M")})
     if not reason.strip():
@@ -560,8 +556,7 @@ def calibrate_bands(*, month: dt.date, code: str = "per_10k", user=None) -> dict
         if len(known) < 5:
             continue  # too few to cut into five bands
         definition = KpiDefinition.objects.select_for_update().get(level=level, code=code)
-        cuts = [Decimal(str(q)).quantize(Decimal("0.01"), ROUND_HALF_UP)
-                for q in statistics.quantiles(known, n=5, method="inclusive")]
+        cuts = [half_up(q) for q in statistics.quantiles(known, n=5, method="inclusive")]
         if definition.polarity == KpiDefinition.Polarity.HIGHER:
             cuts.reverse()  # A is the highest cut-off when higher is better
         before = [str(getattr(definition, f"band_{b}")) for b in "abcd"]

@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils.timezone import localtime
 
 from scorecard.grid.models import District, GridProject, LoadReading, Outage
-from scorecard.core.months import bounds, last_day, local_tz
+from scorecard.core.months import LOCAL_TZ, bounds, last_day
 
 from .models import Incident, RuleSettings
 
@@ -140,7 +140,7 @@ def _outage_incidents(month: dt.date, rs: RuleSettings) -> list[Detected]:
     feeders = {c["feeder_id"] for c in candidates if c["feeder_id"]}
     by_district: dict[str, list[dict]] = {}
     by_feeder: dict[int, list[dict]] = {}
-    tz = local_tz()
+    tz = LOCAL_TZ
     for o in (window.filter(Q(district_id__in=codes) | Q(district__isnull=True, feeder_id__in=feeders))
               .values("outage_no", "kind", "start_at", "end_at", "in_plan", "district_id", "feeder_id",
                       feeder_name=F("feeder__name"))

@@ -16,11 +16,12 @@ from django_tables2 import RequestConfig
 
 from scorecard.accounts import scoping
 from scorecard.accounts.decorators import role_required
+from scorecard.complaints import selectors as complaint_selectors
 from scorecard.complaints.models import WorkOrder
 from scorecard.core import roles
 from scorecard.core.exports import FORMATS, export_response
 from scorecard.grid.models import Department, OrgUnit
-from scorecard.core.months import label, parse_month
+from scorecard.core.months import default_month, label, parse_month
 
 from scorecard.core import freshness
 
@@ -32,14 +33,14 @@ from .tables import AppealTable, DepartmentTable, IncidentTable, UnitTable
 
 
 def with_month(view):
-    """Pass the ``?month=YYYY-MM`` of the request (default: the latest month with data) as
-    ``month``; a malformed one answers 400 naming the parameter."""
+    """Pass the ``?month=YYYY-MM`` of the request (default: ``core.months.default_month``, the
+    latest month with data) as ``month``; a malformed one answers 400 naming the parameter."""
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         value = request.GET.get("month")
         if not value:
-            month = selectors.latest_month() or dt.date.today().replace(day=1)
+            month = default_month(complaint_selectors.latest_month())
         else:
             try:
                 month = parse_month(value)
@@ -51,7 +52,7 @@ def with_month(view):
 
 
 def _scorecard_tables(request, month: dt.date, scope: scoping.Scope) -> dict:
-    published = selectors.published_month(month) is not None
+    published = selectors.is_published(month)
     card = selectors.scorecard_for_month(month)
     departments = {d.name: d for d in Department.objects.all()}
     cities = {c.name: c for c in OrgUnit.objects.filter(level=OrgUnit.Level.CITY)}

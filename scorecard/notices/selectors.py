@@ -190,7 +190,7 @@ def latest_published(month: dt.date) -> Notice | None:
 
 
 def published_months():
-    return ReportingMonth.objects.filter(published_at__isnull=False, scorecard__isnull=False).order_by("-month")
+    return ReportingMonth.objects.published().filter(scorecard__isnull=False).order_by("-month")
 
 
 def find_by_sha256(digest: str):
@@ -203,7 +203,7 @@ def cycle_months(default: dt.date, *, count: int = 3) -> list[dt.date]:
     from scorecard.core.months import shift
 
     months = {default, shift(default, 1)} | set(
-        ReportingMonth.objects.filter(published_at__isnull=True).values_list("month", flat=True)[:6])
-    months |= set(ReportingMonth.objects.filter(published_at__isnull=False).order_by("-month")
+        ReportingMonth.objects.unpublished().values_list("month", flat=True)[:6])
+    months |= set(ReportingMonth.objects.published().order_by("-month")
                   .values_list("month", flat=True)[:count])
     return sorted(months, reverse=True)[:6]

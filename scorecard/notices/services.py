@@ -35,10 +35,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from scorecard.accounts import audit, notifications
-from scorecard.kpis.services import (
-    declare_cutoff, is_published, open_draft, publish_month, reopen_for_correction, trace_month,
-)
-from scorecard.core.months import label, local_tz
+from scorecard.kpis.selectors import is_published
+from scorecard.kpis.services import declare_cutoff, open_draft, publish_month, reopen_for_correction, trace_month
+from scorecard.core.months import LOCAL_TZ, label
 
 from . import selectors
 from .models import Notice, notice_number, notice_storage
@@ -249,7 +248,7 @@ def _draft_figures(notice: Notice, issued_on: dt.date) -> dict:
 
 
 def _render(notice: Notice) -> Notice:
-    issued_on = timezone.localdate(timezone.now(), local_tz())
+    issued_on = timezone.localdate(timezone.now(), LOCAL_TZ)
     _progress(notice.pk, 15, gettext_noop("溯源并汇总考核数据"))
     snapshot = _draft_figures(notice, issued_on)
     _progress(notice.pk, 60, gettext_noop("排版 PDF"))
@@ -327,7 +326,7 @@ def publish_notice(*, notice: Notice, user, reason: str = "") -> Notice:
         raise ValidationError(_("草稿生成后考核数据已变化，草稿与冻结数据不一致，请重新生成草稿后再发布"),
                               code="stale_draft")
     now = timezone.now()
-    issued_on = timezone.localdate(now, local_tz())
+    issued_on = timezone.localdate(now, LOCAL_TZ)
     snapshot = {**notice.snapshot, "draft": False, "issued_on": issued_on.isoformat(),
                 "overdue": selectors._plain(selectors.overdue_block(month, issued_on))}
     pdf = render_notice_pdf(snapshot, font_path=getattr(settings, "NOTICE_FONT_PATH", "") or None)

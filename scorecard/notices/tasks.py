@@ -4,9 +4,9 @@ import logging
 from celery import Task, shared_task
 from celery.signals import worker_ready
 from django.db import OperationalError as DatabaseOperationalError
-from django.utils import timezone
 
-from scorecard.core.months import local_tz, shift
+from scorecard.core.months import previous_month
+from scorecard.kpis.selectors import is_published
 
 logger = logging.getLogger(__name__)
 
@@ -46,11 +46,10 @@ def generate_previous_month() -> dict | None:
 
     A month already published is left alone: a correction needs an analyst's note.
     """
-    from .selectors import latest_published
     from .services import request_generation
 
-    month = shift(timezone.localdate(timezone.now(), local_tz()).replace(day=1), -1)
-    if latest_published(month) is not None:
+    month = previous_month()
+    if is_published(month):
         logger.info("notice for %s already published; nothing to generate", month)
         return None
     notice = request_generation(month=month, user=None)

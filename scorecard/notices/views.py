@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -13,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from scorecard.core import roles
 from scorecard.kpis import selectors as kpi_selectors
 from scorecard.kpis.services import MonthPublished
-from scorecard.core.months import label, local_tz, parse_month, shift
+from scorecard.core.months import label, parse_month, previous_month
 
 from . import selectors, services
 from .models import Notice
@@ -21,10 +20,6 @@ from .models import Notice
 
 def _ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR")
-
-
-def _default_month():
-    return shift(timezone.localdate(timezone.now(), local_tz()).replace(day=1), -1)
 
 
 def _list_context(request, **extra):
@@ -36,13 +31,14 @@ def _list_context(request, **extra):
     else:
         notices = list(qs[:60])
     # The draft step says when a month's on-time rate rests on a guessed (Monday–Friday) calendar.
-    warnings = {m: calendar_warning(m) for m in {_default_month()} | {n.month for n in notices if n.status == "draft"}}
+    default = previous_month()  # the month the generate form proposes: the last complete one
+    warnings = {m: calendar_warning(m) for m in {default} | {n.month for n in notices if n.status == "draft"}}
     for n in notices:
         n.calendar_warning = warnings.get(n.month, "") if n.status == "draft" else ""
     return {"notices": notices, "can_generate": roles.can_generate(request.user),
-            "cycles": kpi_selectors.cycle_overview(months=selectors.cycle_months(_default_month())),
-            "calendar_warning": warnings[_default_month()],
-            "can_verify": roles.can_verify(request.user), "default_month": label(_default_month()),
+            "cycles": kpi_selectors.cycle_overview(months=selectors.cycle_months(default)),
+            "calendar_warning": warnings[default],
+            "can_verify": roles.can_verify(request.user), "default_month": label(default),
             # The stored stage is the untranslated constant; the page shows it in the user's language.
             "queue_down": services.QUEUE_DOWN, "queue_down_text": _(services.QUEUE_DOWN), **extra}
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from scorecard.accounts import scoping
 from scorecard.complaints import selectors as complaint_selectors
+from scorecard.core.months import current_month
 from scorecard.imports.models import ImportJob
 from scorecard.grid.models import OrgUnit
 from scorecard.kpis import selectors as kpi_selectors
@@ -36,8 +37,8 @@ def month_state(month: dt.date | None) -> dict:
         "reporting_month": rm,
         "published": bool(rm and rm.is_published),
         "draft": bool(rm and rm.draft_at),
-        "appeal_open": bool(rm and rm.draft_at and not rm.is_published and rm.appeal_deadline
-                            and now <= rm.appeal_deadline),
+        # The appeal window is ReportingMonth.stage_at's (the cycle the notices page shows).
+        "appeal_open": bool(rm and rm.stage_at(now) == ReportingMonth.Stage.APPEAL),
         "appeal_deadline": rm.appeal_deadline if rm else None,
     }
 
@@ -99,8 +100,7 @@ def analyst(user, month: dt.date | None) -> dict:
 def calendar_warnings(month: dt.date | None) -> list[str]:
     """Warnings for the month shown and the current month whose holiday calendar nobody loaded
     (the on-time rate then counts Monday to Friday as working days)."""
-    today = timezone.localdate().replace(day=1)
-    months = sorted({m for m in (month, today) if m})
+    months = sorted({m for m in (month, current_month()) if m})
     return [w for w in dict.fromkeys(kpi_selectors.calendar_warning(m) for m in months) if w]
 
 

@@ -1,8 +1,8 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from scorecard.complaints.selectors import latest_month
 from scorecard.core.roles import Role, home_role
-from scorecard.kpis.selectors import latest_month
 from scorecard.core.months import label
 
 from . import dashboard

@@ -29,6 +29,8 @@ def test_masks():
     assert scoping.mask_name("张三丰") == "张**" and scoping.mask_name("张三") == "张*"
     assert scoping.mask_phone("13812341234") == "138****1234"
     assert scoping.mask_phone("123") == "***" and scoping.mask_name("") == ""
+    # One character still shows a mask: the one definition of masking (issue #12; a copy gave "张").
+    assert scoping.mask_name("张") == "张*"
 
 
 def test_drill_down_by_role(world):

@@ -20,8 +20,9 @@ from pathlib import Path
 
 from django.db import DatabaseError, OperationalError, connection, transaction
 
+from scorecard.core.months import LOCAL_TZ
+
 from .bulk import BulkLoad
-from .parsing import LOCAL_TZ
 from .readers import FileFormatError, TableReader
 from .writers import WriteLane
 

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from zoneinfo import ZoneInfo
+from decimal import Decimal, InvalidOperation
 
-# Exports state wall-clock time in Beijing; the domain's months and hours are
-# Asia/Shanghai too, whatever TIME_ZONE a deployment runs with.
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+# Exports state wall-clock time in Beijing (core.months.LOCAL_TZ, the domain's months and hours).
+from scorecard.core.months import LOCAL_TZ
+from scorecard.core.numbers import half_up
 
 _fromisoformat = dt.datetime.fromisoformat
 _DATETIME_RE = re.compile(
@@ -117,7 +116,7 @@ def parse_decimal(value, *, max_digits: int, places: int) -> Decimal:
     # Check the magnitude first: quantize() itself fails (InvalidOperation) on 1e309.
     if number and number.adjusted() >= max_digits - places:
         raise ValueError(f"“{_show(value)}”超出范围（最多 {max_digits - places} 位整数）")
-    number = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    number = half_up(number, places)
     if abs(number) >= Decimal(10) ** (max_digits - places):
         raise ValueError(f"{number} 超出范围（最多 {max_digits - places} 位整数）")
     return number

@@ -21,7 +21,7 @@ from scorecard.complaints import selectors as complaint_selectors
 from scorecard.grid.models import Department, OrgUnit
 from scorecard.kpis import selectors as kpi_selectors
 from scorecard.kpis.models import Incident, IncidentComplaint
-from scorecard.core.months import label, parse_month
+from scorecard.core.months import default_month, label, parse_month
 
 
 def exception_handler(exc, context):
@@ -36,10 +36,10 @@ MONTH = OpenApiParameter("month", OpenApiTypes.STR, description="月份 YYYY-MM�
                          required=False)
 
 
-def _month(request, latest) -> dt.date:
+def _month(request) -> dt.date:
     value = request.query_params.get("month")
     if not value:
-        return latest() or dt.date.today().replace(day=1)
+        return default_month(complaint_selectors.latest_month())
     try:
         return parse_month(value)
     except ValueError as exc:
@@ -73,8 +73,8 @@ class ScorecardView(APIView):
         }),
     )
     def get(self, request):
-        month = _month(request, kpi_selectors.latest_month)
-        published = kpi_selectors.published_month(month) is not None
+        month = _month(request)
+        published = kpi_selectors.is_published(month)
         card = kpi_selectors.scorecard_for_month(month)
         card = scoped_scorecard(card, scoping.scope_for(request.user), published=published)
         return Response({**card, "published": published})
@@ -98,7 +98,7 @@ class ProfileView(APIView):
         }),
     )
     def get(self, request):
-        month = _month(request, complaint_selectors.latest_month)
+        month = _month(request)
         scope = scoping.scope_for(request.user)
         raw = request.query_params.get("unit")
         if raw:
@@ -146,7 +146,7 @@ class IncidentListView(APIView):
                    responses=inline_serializer("IncidentList", {
                        "month": serializers.CharField(), "incidents": serializers.ListField(child=INCIDENT)}))
     def get(self, request):
-        month = _month(request, kpi_selectors.latest_month)
+        month = _month(request)
         scope = scoping.scope_for(request.user)
         qs = _incidents().filter(scoping.district_q(scope), month=month)
         if scope.department_id is not None:

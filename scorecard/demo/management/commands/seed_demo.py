@@ -3,8 +3,6 @@
 Going through ``import_file`` (not bulk_create) means the demo data passes the same
 validation as a real export, and the importers get exercised on every demo start.
 """
-import datetime as dt
-import re
 import tempfile
 import time
 from pathlib import Path
@@ -12,6 +10,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from scorecard.accounts.services import DEMO_PASSWORD, create_demo_users
+from scorecard.core.months import label, parse_month
 from scorecard.demo import KINDS, default_end_month, write_demo_csvs
 
 KIND_LABELS = {"districts": "台区", "loads": "负载电压", "outages": "停电记录", "projects": "电网项目",
@@ -19,9 +18,7 @@ KIND_LABELS = {"districts": "台区", "loads": "负载电压", "outages": "停�
 
 
 def _end_month(value: str) -> str:
-    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
-        raise ValueError("expected YYYY-MM")
-    return value
+    return label(parse_month(value))  # argparse reports a ValueError as an invalid --end-month
 
 
 class Command(BaseCommand):
@@ -107,8 +104,7 @@ class Command(BaseCommand):
         # real cut-offs every unit would be band E on 万户投诉量 (see calibrate_bands).
         from scorecard.kpis.services import calibrate_bands
 
-        year, month = map(int, end_month.split("-"))
-        cuts = calibrate_bands(month=dt.date(year, month, 1))
+        cuts = calibrate_bands(month=parse_month(end_month))
         names = {"unit": "地市公司", "department": "责任单位"}
         for level, (a, b, c, d) in cuts.items():
             self.stdout.write(f"  万户投诉量档位按 {end_month} 演示数据五分位校准（{names[level]}）："
