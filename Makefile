@@ -33,6 +33,7 @@ check: setup
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/lint-imports  # .importlinter: apps import only downwards
+	$(BIN)/python scripts/check_inner_imports.py  # no import inside a function without a comment saying why
 
 # Every benchmark (bench/run_all.py: generator, import, profile, scorecard, notice, pandas
 # baseline) on DATABASE_URL (PostgreSQL, the 1M-order demo province), then one table.

@@ -135,14 +135,14 @@ class Servers:
 
 
 class Worker:
-    def __init__(self, env: dict, name: str, log: Path, **extra):
+    def __init__(self, env: dict, name: str, log: Path, app: str = "scorecard", **extra):
         self.nodename = f"{name}-{uuid.uuid4().hex[:6]}@{socket.gethostname()}"
         WORKERS.append(self)
         self.log = log
         wenv = {**env, **{k: str(v) for k, v in extra.items()}, "PYTHONUNBUFFERED": "1"}
         with open(log, "ab") as fh:
             self.process = subprocess.Popen(
-                [PY, "-m", "celery", "-A", "scorecard", "worker", "--pool=solo", "--loglevel=info", "-n",
+                [PY, "-m", "celery", "-A", app, "worker", "--pool=solo", "--loglevel=info", "-n",
                  self.nodename, "--without-gossip", "--without-mingle", "--without-heartbeat"],
                 cwd=ROOT, env=wenv, stdout=fh, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         from scorecard.celery import app
@@ -218,7 +218,8 @@ def drill_worker_killed(env, log_dir, month):
     from scorecard.notices.models import Notice
     from scorecard.notices.services import notice_path, request_generation
 
-    w1 = Worker(env, "drill1a", log_dir / "worker-1a.log", NOTICE_TEST_RENDER_DELAY=8)
+    # The tests' worker app pauses the render with the PDF in its .tmp (tests/fixtures/slow_render.py).
+    w1 = Worker(env, "drill1a", log_dir / "worker-1a.log", app="tests.fixtures.slow_render", SLOW_RENDER_SECONDS=8)
     notice = request_generation(month=month, user=None)
     say(f"generate {month:%Y-%m}: notice {notice.pk} {notice.status}")
     wait_for(lambda: Notice.objects.filter(pk=notice.pk, progress__gte=90).exists(), timeout=120,

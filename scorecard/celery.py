@@ -4,7 +4,8 @@ from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "scorecard.settings")
 
-app = Celery("scorecard")
+# Every task is a TransactionAwareTask: sent from a transaction, it waits for the commit.
+app = Celery("scorecard", task_cls="scorecard.core.tasks:TransactionAwareTask")
 # All Celery settings live in Django settings under the CELERY_ prefix so that
 # one environment (DATABASE_URL, CELERY_BROKER_URL, ...) configures both.
 app.config_from_object("django.conf:settings", namespace="CELERY")
@@ -19,9 +20,9 @@ def health():
     harness and operators (README "Production") use it to prove a worker is
     connected to the right database.
     """
+    # This module is imported by scorecard/__init__.py before Django's apps are loaded: models only here.
     from django.db import connection
-
-    from scorecard.grid.models import Department
+    from scorecard.grid.models import Department  # (see above)
 
     return {
         "vendor": connection.vendor,

@@ -314,4 +314,3 @@ NOTICE_FONT_PATH = env.str("NOTICE_FONT_PATH", default="")
 # and is sent again (must exceed the task's hard time limit, 300 s).
 NOTICE_STALE_SECONDS = env.int("NOTICE_STALE_SECONDS", default=600)
 # Test hook only: seconds to pause between writing <name>.pdf.tmp and moving it into place.
-NOTICE_TEST_RENDER_DELAY = env.float("NOTICE_TEST_RENDER_DELAY", default=0.0)

@@ -152,7 +152,7 @@ def celery_worker_factory(request, transactional_db, settings, celery_test_broke
     started: list[CeleryWorker] = []
     request.node.celery_workers = started
 
-    def start(**extra_env) -> CeleryWorker:
+    def start(app: str = "scorecard", **extra_env) -> CeleryWorker:
         env = dict(os.environ)
         env.update(celery_test_broker.env)
         env.update(
@@ -166,7 +166,7 @@ def celery_worker_factory(request, transactional_db, settings, celery_test_broke
         nodename = f"test-{RUN_ID}-{uuid.uuid4().hex[:6]}@{socket.gethostname()}"
         log_path = tmp_path / f"celery-worker-{len(started)}.log"
         cmd = [
-            sys.executable, "-m", "celery", "-A", "scorecard", "worker", "--pool=solo", "--loglevel=info",
+            sys.executable, "-m", "celery", "-A", app, "worker", "--pool=solo", "--loglevel=info",
             "-n", nodename, "--without-gossip", "--without-mingle", "--without-heartbeat",
         ]
         with open(log_path, "wb") as log:

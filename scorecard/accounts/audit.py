@@ -1,6 +1,8 @@
 """The audit log: one call per change, from the services that make changes."""
 from typing import Any
 
+from django.forms.models import model_to_dict
+
 from .models import AuditLog
 
 
@@ -21,8 +23,6 @@ def record(*, user=None, action: str, obj: Any = None, summary: str = "", before
 
 
 def _snapshot(obj) -> dict:
-    from django.forms.models import model_to_dict
-
     return {k: (str(v) if v is not None and not isinstance(v, (int, float, bool, str)) else v)
             for k, v in model_to_dict(obj).items()}
 

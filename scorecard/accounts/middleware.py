@@ -9,6 +9,7 @@
   or an object outside their scope (``scoping.ScopeDenied``, shown as a 404) —
   is written to the audit log with the path, in this one place.
 """
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 
 from scorecard.core.roles import is_read_only
@@ -75,8 +76,6 @@ class ContentSecurityPolicyMiddleware:
     allowed because several pages have small inline ones."""
 
     def __init__(self, get_response):
-        from django.conf import settings
-
         self.policy = getattr(settings, "CONTENT_SECURITY_POLICY", "")
         self.get_response = get_response
 

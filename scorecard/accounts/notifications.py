@@ -14,17 +14,16 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections import defaultdict
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.mail import get_connection, EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .models import Notification, ReminderSent, User
+from .models import Notification, User
 
 logger = logging.getLogger(__name__)
 

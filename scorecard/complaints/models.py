@@ -4,7 +4,6 @@ The taxonomy is data (seeded by a migration from domain.md, editable in the
 admin). An import that names a value the taxonomy does not know is an error
 naming the row; it never creates a category silently.
 """
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _

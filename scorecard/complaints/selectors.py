@@ -32,15 +32,22 @@ from datetime import date, datetime, timedelta
 from functools import cached_property
 
 from django.db import connection
-from django.db.models import Count, F, Max, Q, QuerySet
-from django.db.models.functions import ExtractHour
+from django.db.models import Count, F, Max, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, ExtractHour
 
 from scorecard.core import months
 from scorecard.core.months import LOCAL_TZ, parse_month
 from scorecard.core.numbers import change_percent, share, to_float
 from scorecard.grid.models import District, OrgUnit
 
-from .models import Category, Detail, FrozenComplaint, ProfileFreeze, SubCategory, WorkOrder
+from .models import (
+    Category,
+    Detail,
+    FrozenComplaint,
+    ProfileFreeze,
+    SubCategory,
+    WorkOrder,
+)
 
 VOLTAGE_SUBCATEGORY = "电压质量长时间异常"
 OVER_VOLTAGE = "过电压"
@@ -429,9 +436,6 @@ _NULL_INT, _NULL_TEXT = -1, ""
 
 def _changed_q() -> tuple[dict, Q]:
     """A frozen row whose work order now differs in one of LATE_COLUMNS (NULL-safe: NULL vs NULL is equal)."""
-    from django.db.models import Value
-    from django.db.models.functions import Coalesce
-
     annotations, q = {}, Q()
     for name in LATE_COLUMNS:
         if name == "accepted_at":

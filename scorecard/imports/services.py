@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +17,7 @@ from scorecard.accounts.audit import record
 from scorecard.core import freshness
 from scorecard.core.months import label as month_label
 from scorecard.core.signals import data_imported
+from scorecard.core.tasks import enqueue
 
 from .importers import IMPORTERS
 from .importers.base import ImportResult, RowError, run
@@ -135,8 +136,6 @@ _ANALYZE_TABLES = {
 
 
 def _analyze(kind: str) -> None:
-    from django.db import connection
-
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cur:
@@ -144,16 +143,20 @@ def _analyze(kind: str) -> None:
             cur.execute(f'ANALYZE "{table}"')
 
 
+
+def _broker_down(exc: Exception) -> None:
+    # The upload is stored and its job row committed; the request says that the queue is down.
+    raise exc
+
+
 # --- Web import jobs -------------------------------------------------------------
 
 def create_import_job(*, kind: str, uploaded_file, dry_run: bool, user) -> ImportJob:
     """Store the upload as an ImportJob and queue its import once the row is committed."""
-    from .tasks import run_import
-
     job = ImportJob.objects.create(kind=kind, file=uploaded_file, original_name=uploaded_file.name[:255],
                                    dry_run=dry_run, created_by=user)
     # The worker must find the committed row (and file), not race the request.
-    transaction.on_commit(lambda: run_import.delay(job.pk))
+    enqueue("complaints.run_import", job.pk, on_broker_error=_broker_down)
     return job
 
 

@@ -10,9 +10,9 @@ class KpisConfig(AppConfig):
     def ready(self):
         # Imported once the models are loaded: they register SQLite's MEDIAN, the signal receivers
         # and the attribution rule by which accounts' scoping shows a department head their complaints.
-        from scorecard.accounts import scoping
+        from scorecard.accounts import scoping  # app loading: models are ready only now
 
-        from . import expressions, signals  # noqa: F401
-        from .attribution import department_complaints
+        from . import expressions, signals  # noqa: F401  (app loading, as above)
+        from .attribution import department_complaints  # (app loading, as above)
 
         scoping.register_department_orders(department_complaints)

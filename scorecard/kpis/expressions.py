@@ -8,13 +8,29 @@ import statistics
 
 from django.db.backends.signals import connection_created
 from django.db.models import (
-    Aggregate, BooleanField, Case, DateTimeField, Exists, ExpressionWrapper, F, FloatField, Func, IntegerField, OuterRef, Q,
-    Subquery, Value, When,
+    Aggregate,
+    BooleanField,
+    Case,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
 )
 from django.db.models.functions import Coalesce, TruncDate, TruncTime
 from django.dispatch import receiver
 
+from scorecard.complaints.models import WorkOrder
 from scorecard.core.months import LOCAL_TZ
+
+from .models import WorkCalendar
 
 
 class DurationSeconds(Func):
@@ -71,8 +87,6 @@ def _register_sqlite_functions(sender, connection, **kwargs):
 
 def is_repeat(days: int) -> Exists:
     """True when the customer filed another complaint in the `days` days before this one."""
-    from scorecard.complaints.models import WorkOrder
-
     window_start = ExpressionWrapper(OuterRef("accepted_at") - dt.timedelta(days=days), output_field=DateTimeField())
 
     return Exists(
@@ -93,8 +107,6 @@ def with_deadline(queryset):
     that date, or on it no later than the acceptance clock time — up to and
     including 24:00 of that day when it was accepted on a non-working day.
     """
-    from scorecard.kpis.models import WorkCalendar
-
     tz = LOCAL_TZ
     day = WorkCalendar.objects.filter(date=OuterRef("acc_date"))
     return queryset.annotate(

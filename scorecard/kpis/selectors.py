@@ -9,19 +9,37 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from scorecard.accounts.models import AuditLog
 from scorecard.complaints.models import WorkOrder
-from scorecard.grid.models import Department, District, OrgUnit
-from scorecard.core.months import label, last_day, shift
-from scorecard.core.numbers import rate, rounded
-
 from scorecard.core import freshness
+from scorecard.core.months import LOCAL_TZ, bounds, label, last_day, shift
+from scorecard.core.numbers import rate, rounded
+from scorecard.grid.models import Department, District, OrgUnit
+
 from .attribution import RULES, attributed, default_table, month_complaints
-from .expressions import DurationSeconds, Median, acknowledged_in_time_q, clock_annotations, is_repeat, on_time_q, \
-    with_deadline
+from .calendar import library_covers
+from .expressions import (
+    DurationSeconds,
+    Median,
+    acknowledged_in_time_q,
+    clock_annotations,
+    is_repeat,
+    on_time_q,
+    with_deadline,
+)
 from .models import (
-    Appeal, CalendarYear, Incident, IncidentComplaint, KpiDefinition, LateData, Rectification, ReportingMonth,
+    Appeal,
+    CalendarYear,
+    Incident,
+    IncidentComplaint,
+    KpiDefinition,
+    LateData,
+    Rectification,
+    ReportingMonth,
     RuleSettings,
 )
 
@@ -32,8 +50,6 @@ def calendar_missing_years(month: dt.date) -> list[int]:
 
     December's deadlines run into January, so a December also needs the next year.
     """
-    from .calendar import library_covers
-
     years = [month.year] + ([month.year + 1] if month.month == 12 else [])
     unknown = [y for y in years if not library_covers(y)]
     loaded = set(CalendarYear.objects.filter(year__in=unknown).values_list("year", flat=True)) if unknown else set()
@@ -391,10 +407,6 @@ def department_trend(*, city_id: int, department_id: int, end_month: dt.date, mo
 
 
 def _department_trend(*, city_id: int, department_id: int, end_month: dt.date, months: int) -> list[dict]:
-    from django.db.models.functions import TruncMonth
-
-    from scorecard.core.months import LOCAL_TZ, bounds, shift
-
     first = shift(end_month, -(months - 1))
     city = OrgUnit.objects.get(pk=city_id)
     dept = Department.objects.get(pk=department_id)
@@ -455,8 +467,6 @@ def scored_by_rule_groups(entries: list[dict] | None) -> list[dict]:
 
 def appeal_history(appeal) -> list:
     """Every audit entry of an appeal and of the other appeals of the same complaint, oldest first."""
-    from scorecard.accounts.models import AuditLog
-
     ids = [str(pk) for pk in Appeal.objects.filter(work_order_id=appeal.work_order_id).values_list("pk", flat=True)]
     return list(AuditLog.objects.filter(object_type="kpis.appeal", object_id__in=ids).order_by("at", "id"))
 
@@ -473,8 +483,6 @@ def month_cycle(month: dt.date, *, now: dt.datetime | None = None) -> dict:
     """Where ``month`` stands in the monthly cycle, each step with who and when (for the
     notices page and every month's header). A read: nothing is created for a month that
     has no row yet."""
-    from django.utils import timezone
-
     now = now or timezone.now()
     rm = (ReportingMonth.objects.filter(month=month).select_related("cutoff_by", "published_by").first()
           or ReportingMonth(month=month))

@@ -2,30 +2,47 @@
 import dataclasses
 import datetime as dt
 import statistics
-from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from scorecard.accounts import audit, notifications
 from scorecard.complaints.freeze import freeze_month as freeze_profile
 from scorecard.complaints.freeze import unfreeze_month as unfreeze_profile
-from scorecard.grid.models import Department
+from scorecard.complaints.selectors import late_rows, profile_changes
+from scorecard.core import freshness
 from scorecard.core.months import LOCAL_TZ, label, last_day, parse_month
 from scorecard.core.numbers import half_up
 from scorecard.core.roles import can_file_appeal
 from scorecard.core.signals import attribution_changed
+from scorecard.grid.models import Department
 
 from . import calendar as workcal
-from scorecard.core import freshness
 from .attribution import attributed, month_complaints
 from .models import (
-    Appeal, AttributionOverride, CalendarYear, Incident, IncidentComplaint, KpiDefinition, LateData, Rectification,
-    ReportingMonth, RuleSettings, SnapshotAttribution, WorkCalendar, WorkingDayOverride,
+    Appeal,
+    AttributionOverride,
+    CalendarYear,
+    Incident,
+    IncidentComplaint,
+    KpiDefinition,
+    LateData,
+    Rectification,
+    ReportingMonth,
+    RuleSettings,
+    SnapshotAttribution,
+    WorkCalendar,
+    WorkingDayOverride,
 )
-from .selectors import compute_scorecard, is_published
+from .selectors import (
+    compute_scorecard,
+    is_published,
+    scorecard_for_month,
+    trace_for_month,
+)
 from .tracing import detect
 
 
@@ -39,8 +56,6 @@ class MonthPublished(Exception):
 
 # Which complaints a kind of incident explains (domain.md "Linked complaints").
 def _link_filter(kind: str):
-    from django.db.models import Q
-
     outage = Q(subcategory__name="频繁停电")
     low = Q(detail__name="低电压")
     return {
@@ -221,8 +236,6 @@ def months_to_retrace(*, kind: str, months: list[dt.date]) -> list[dt.date]:
 def retrace_after_import(*, kind: str, months: list[dt.date], user=None, result=None, source: str = "") -> dict:
     """What an import that has committed sets off: re-trace the unpublished months it touched,
     and record rows dated in a published month as late data (补录) instead of moving its figures."""
-    from scorecard.complaints.selectors import late_rows, profile_changes
-
     traced = []
     for month in months_to_retrace(kind=kind, months=months):
         if kind != "workorders" or month_complaints(month).exists():
@@ -311,8 +324,6 @@ def publish_month(*, month: dt.date, user, reason: str = "", correction: bool = 
         notifications.appeal_decided(appeal)
     trace_month(month=month, user=user, reason="publish")
     rm.refresh_from_db()
-    from .selectors import scorecard_for_month, trace_for_month
-
     rm.scorecard = scorecard_for_month(month)
     rm.trace = trace_for_month(month)
     frozen = attributed(month_complaints(month)).values_list(

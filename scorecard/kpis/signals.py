@@ -5,6 +5,7 @@ from django.dispatch import receiver
 from scorecard.core.signals import data_imported
 
 from .models import RuleSettings, WorkingDayOverride
+from scorecard.core.tasks import enqueue
 
 
 @receiver([post_save, post_delete], sender=WorkingDayOverride)
@@ -32,6 +33,4 @@ def _rules_changed(sender, instance, raw=False, **kwargs):
     # once the edit is committed (the admin request does not wait for 13 traces).
     if raw:
         return
-    from .tasks import delay_on_commit, retrace_unpublished
-
-    delay_on_commit(retrace_unpublished, "rules")
+    enqueue("kpis.retrace_unpublished", "rules")

@@ -5,7 +5,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from .models import Appeal, Incident
-from .selectors import CATEGORY_LABELS, category
+from .selectors import CATEGORY_LABELS, category, scored_by_rule_groups
 
 
 def _pct(value):
@@ -48,15 +48,11 @@ class ScoredByRuleColumn(tables.Column):
         super().__init__(*args, **kwargs)
 
     def render(self, value):
-        from .selectors import scored_by_rule_groups
-
         groups = scored_by_rule_groups(value)
         return format_html_join(mark_safe("<br>"), '<span class="rule {}">{}：{}</span>',
                                 ((g["reason"], g["label"], "、".join(g["kpis"])) for g in groups)) or "—"
 
     def value(self, value):
-        from .selectors import scored_by_rule_groups
-
         return "；".join(f"{g['label']}：{'、'.join(g['kpis'])}" for g in scored_by_rule_groups(value))
 
 

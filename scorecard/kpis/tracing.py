@@ -18,17 +18,6 @@ from scorecard.core.months import LOCAL_TZ, bounds, last_day
 from .models import Incident, RuleSettings
 
 
-# Why a rule chose the department, in the words of the notice.
-RULE_TEXT = {
-    "project_late": "台区改造项目计划期内未投运，建设滞后",
-    "persists_after_project": "改造项目已投运，瓶颈仍然存在，运维管控不到位",
-    "planning_gap": "无改造项目或项目计划晚于当月，规划缺口",
-    "voltage_without_load": "非负载原因的低电压，运维调压不到位",
-    "over_voltage": "过电压，运维调压不到位",
-    "outage_not_in_plan": "计划/临时停电未纳入月度停电计划，停电计划管控失效",
-    "fault_majority": "故障停电占多数，设备运维不到位",
-    "planned_majority": "计划停电占多数，停电安排统筹不足",
-}
 
 
 @dataclass

@@ -16,9 +16,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from scorecard.complaints.selectors import complaint_profile, hotspot_districts
+from scorecard.core.months import label, shift
 from scorecard.kpis.models import LateData, Rectification, ReportingMonth
-from scorecard.kpis.selectors import is_accountable, scorecard_for_month, trace_for_month
-from scorecard.core.months import label
+from scorecard.kpis.selectors import (
+    is_accountable,
+    scorecard_for_month,
+    trace_for_month,
+)
 
 from .models import Notice, notice_number
 
@@ -200,8 +204,6 @@ def find_by_sha256(digest: str):
 def cycle_months(default: dt.date, *, count: int = 3) -> list[dt.date]:
     """The months whose cycle the notices page shows: the default month (last month), the
     months still open in the cycle, and the latest published ones, newest first."""
-    from scorecard.core.months import shift
-
     months = {default, shift(default, 1)} | set(
         ReportingMonth.objects.unpublished().values_list("month", flat=True)[:6])
     months |= set(ReportingMonth.objects.published().order_by("-month")

@@ -23,7 +23,6 @@ import hashlib
 import json
 import logging
 import os
-import time
 from pathlib import Path
 
 from django.conf import settings
@@ -35,9 +34,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from scorecard.accounts import audit, notifications
-from scorecard.kpis.selectors import is_published
-from scorecard.kpis.services import declare_cutoff, open_draft, publish_month, reopen_for_correction, trace_month
 from scorecard.core.months import LOCAL_TZ, label
+from scorecard.core.tasks import BROKER_ERRORS, task
+from scorecard.kpis.models import LateData, ReportingMonth
+from scorecard.kpis.selectors import is_published
+from scorecard.kpis.services import (
+    declare_cutoff,
+    open_draft,
+    publish_month,
+    reopen_for_correction,
+    trace_month,
+)
 
 from . import selectors
 from .models import Notice, notice_number, notice_storage
@@ -119,13 +126,9 @@ def _request(*, month: dt.date, user, correction_note: str) -> Notice:
 
 def enqueue(notice_id: int) -> bool:
     """Send the render task; on a broker error keep the row pending with a message."""
-    from kombu.exceptions import OperationalError as KombuOperationalError
-
-    from .tasks import generate_notice
-
     try:
-        generate_notice.apply_async((notice_id,), retry=True, retry_policy=PUBLISH_RETRY_POLICY)
-    except (KombuOperationalError, ConnectionError, OSError) as exc:
+        task("notices.generate_notice").send_now(notice_id, retry_policy=PUBLISH_RETRY_POLICY)
+    except BROKER_ERRORS as exc:
         logger.warning("notice %s: broker unavailable, left pending: %s", notice_id, exc)
         Notice.objects.filter(pk=notice_id, status=Notice.Status.PENDING).update(
             stage=QUEUE_DOWN, enqueued_at=None)
@@ -158,7 +161,7 @@ def notice_path(notice: Notice, *, draft: bool = True) -> str:
     return f"notices/{notice.month:%Y}/{name}"
 
 
-def _write_file(relative: str, pdf: bytes, before_replace=None) -> None:
+def _write_file(relative: str, pdf: bytes) -> None:
     """The whole file under a temporary name, then moved into place (atomic on one filesystem):
     a crash leaves at most a .tmp (overwritten by the next attempt), never a truncated PDF."""
     if Notice.objects.filter(file=relative, status__in=Notice.FINAL).exists():
@@ -176,8 +179,6 @@ def _write_file(relative: str, pdf: bytes, before_replace=None) -> None:
         # that the retry, or the other notices on the same volume, will need.
         tmp.unlink(missing_ok=True)
         raise
-    if before_replace is not None:
-        before_replace()
     os.replace(tmp, final)
 
 
@@ -255,13 +256,7 @@ def _render(notice: Notice) -> Notice:
     pdf = render_notice_pdf(snapshot, font_path=getattr(settings, "NOTICE_FONT_PATH", "") or None)
     _progress(notice.pk, 85, gettext_noop("写入文件"))
     relative = notice_path(notice)
-    delay = float(getattr(settings, "NOTICE_TEST_RENDER_DELAY", 0) or 0)
-
-    def pause():  # test hook: a window (the .tmp written, not yet moved) in which a test kills the worker
-        _progress(notice.pk, 90, gettext_noop("写入文件"))
-        time.sleep(delay)
-
-    _write_file(relative, pdf, before_replace=pause if delay else None)
+    _write_file(relative, pdf)
     digest = hashlib.sha256(pdf).hexdigest()
     with transaction.atomic():
         locked = Notice.objects.select_for_update().get(pk=notice.pk)
@@ -317,8 +312,6 @@ def publish_notice(*, notice: Notice, user, reason: str = "") -> Notice:
         publish_month(month=month, user=user, correction=True)
     elif not is_published(month):
         publish_month(month=month, user=user, reason=reason)  # may raise early_publish; rolls back with us
-    from scorecard.kpis.models import LateData, ReportingMonth
-
     rm = ReportingMonth.objects.get(month=month)
     frozen = selectors._plain({"scorecard": rm.scorecard,
                                "incidents": selectors.incident_block(selectors._plain(rm.trace or {}))})

@@ -10,9 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from scorecard.core import roles
-from scorecard.kpis import selectors as kpi_selectors
-from scorecard.kpis.services import MonthPublished
 from scorecard.core.months import label, parse_month, previous_month
+from scorecard.kpis import selectors as kpi_selectors
+from scorecard.kpis.selectors import calendar_warning
+from scorecard.kpis.services import MonthPublished
 
 from . import selectors, services
 from .models import Notice
@@ -23,8 +24,6 @@ def _ip(request) -> str | None:
 
 
 def _list_context(request, **extra):
-    from scorecard.kpis.selectors import calendar_warning
-
     qs = selectors.latest_notices()
     if not roles.can_see_drafts(request.user):
         notices = [n for n in qs[:60] if n.is_final or roles.can_read_draft(request.user, n)]

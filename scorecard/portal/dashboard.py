@@ -19,10 +19,11 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from scorecard.accounts import scoping
+from scorecard.accounts.models import AuditLog
 from scorecard.complaints import selectors as complaint_selectors
 from scorecard.core.months import current_month
-from scorecard.imports.models import ImportJob
 from scorecard.grid.models import OrgUnit
+from scorecard.imports.models import ImportJob
 from scorecard.kpis import selectors as kpi_selectors
 from scorecard.kpis.models import Appeal, KpiDefinition, Rectification, ReportingMonth
 from scorecard.notices.models import Notice
@@ -155,8 +156,6 @@ def leader(user, month: dt.date | None) -> dict:
 
 
 def auditor(user, month: dt.date | None) -> dict:
-    from scorecard.accounts.models import AuditLog
-
     return {
         "published": list(Notice.objects.filter(status__in=Notice.FINAL).order_by("-month", "-version")[:6]),
         "audit": list(AuditLog.objects.order_by("-at", "-id")[:8]),

@@ -32,6 +32,12 @@ def test_it_breaks_the_contract_when_a_lower_app_imports_a_higher_one(tmp_path):
     assert "scorecard.complaints is not allowed to import scorecard.grid" in run.stdout
 
 
+def test_it_finds_no_unexplained_import_inside_a_function():
+    bad = [f"{p.relative_to(ROOT)}:{line}" for p in sorted((ROOT / "scorecard").rglob("*.py"))
+           for line in check_inner_imports.inner_imports(p)]
+    assert bad == []
+
+
 def test_it_flags_an_inner_import_without_a_comment(tmp_path):
     module = tmp_path / "m.py"
     module.write_text("def f():\n    import os\n    return os\n\n\ndef g():\n"

@@ -86,7 +86,7 @@ def test_generate_render_publish_download_verify(month_data, users, celery_worke
 
 
 def test_a_worker_killed_mid_render_leaves_no_partial_file_and_the_next_one_finishes(month_data, celery_worker_factory):
-    first = celery_worker_factory(NOTICE_TEST_RENDER_DELAY=60)
+    first = celery_worker_factory(app="tests.fixtures.slow_render", SLOW_RENDER_SECONDS=60)
     notice = services.request_generation(month=MONTH)
     # The PDF is complete in <name>.tmp and the worker sleeps before moving it into place.
     wait_for(lambda: Notice.objects.get(pk=notice.pk).progress == 90, timeout=90, what="the render's last step")
@@ -128,7 +128,7 @@ def test_broker_down_when_generate_is_pressed_then_sent_when_it_returns(month_da
 
 
 def test_a_second_generate_while_one_is_running_returns_the_running_one(month_data, users, client, celery_worker_factory):
-    celery_worker_factory(NOTICE_TEST_RENDER_DELAY=2)
+    celery_worker_factory(app="tests.fixtures.slow_render", SLOW_RENDER_SECONDS=2)
     client.force_login(users["analyst"])
     client.post(reverse("notices:generate"), {"month": "2024-10"})
     notice = Notice.objects.get(month=MONTH)

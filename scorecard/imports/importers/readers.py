@@ -202,8 +202,9 @@ class TableReader:
         return rows()
 
     def _open_xlsx(self) -> Iterator[Row]:
+        # openpyxl loads only when an .xlsx arrives: CSV imports and every web process that never reads one skip it.
         from openpyxl import load_workbook
-        from openpyxl.utils.exceptions import InvalidFileException
+        from openpyxl.utils.exceptions import InvalidFileException  # (see above)
 
         try:
             wb = load_workbook(self.path, read_only=True, data_only=True)

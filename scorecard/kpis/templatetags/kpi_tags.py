@@ -4,6 +4,7 @@ import datetime as dt
 from django import template
 
 from scorecard.core.roles import can_trace
+from scorecard.kpis.selectors import month_cycle
 
 register = template.Library()
 
@@ -27,8 +28,6 @@ def last_day(iso_end: str) -> str:
 def month_status(context, month):
     """The month's place in the monthly cycle and whether it was traced: outside the cached
     page bodies, since the appeal window closes by the clock and the button is per user."""
-    from scorecard.kpis.selectors import month_cycle
-
     user = context["request"].user
     return {"cycle": month_cycle(month), "can_trace": can_trace(user),
             "csrf_token": context.get("csrf_token"), "request": context["request"]}

@@ -10,6 +10,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from scorecard.accounts.services import DEMO_PASSWORD, create_demo_users
+from scorecard.complaints.models import WorkOrder
 from scorecard.core.months import label, parse_month
 from scorecard.demo import KINDS, default_end_month, write_demo_csvs
 
@@ -44,8 +45,6 @@ class Command(BaseCommand):
         if not 1 <= months <= 120:
             raise CommandError(f"--months: must be between 1 and 120, got {months}")
         if not users_only:
-            from scorecard.complaints.models import WorkOrder
-
             if if_empty and WorkOrder.objects.exists():
                 self.stdout.write("已有工单数据，跳过演示数据生成（--if-empty）。")
             else:
