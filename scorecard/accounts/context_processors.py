@@ -1,5 +1,5 @@
 """Template context for every page: the bell's unread count and which menu entries the user gets."""
-from scorecard.core.roles import can_read_imports, is_administrator, is_auditor
+from scorecard.core.roles import can_read_audit, can_read_imports, is_administrator
 
 from .notifications import unread_count
 
@@ -10,10 +10,8 @@ def navigation(request):
         return {}
     menu = {
         "imports": can_read_imports(user),
-        # Auditors and superusers, as the menu always had it; a role administrator who is not a
-        # superuser may open the page (can_read_audit) but gets no entry. Kept as it was by the
-        # permissions refactor (issue #12), which changes no page.
-        "audit_log": is_auditor(user) or user.is_superuser,
+        # Whoever may open the audit log gets its entry (administrators used to be left without one).
+        "audit_log": can_read_audit(user),
         "admin_site": is_administrator(user),
     }
     return {"unread_notifications": unread_count(user), "menu": menu}
