@@ -8,8 +8,7 @@ from .services import KIND_LABELS, KINDS
 
 class ImportUploadForm(forms.Form):
     kind = forms.ChoiceField(label=_("数据类型"), choices=[(k, KIND_LABELS[k]) for k in KINDS])
-    file = forms.FileField(label=_("文件"), help_text=_("CSV（UTF-8 或 GBK）或 XLSX（第一个工作表），第一行为表头"))
-    dry_run = forms.BooleanField(label=_("仅校验，不写入"), required=False)
+    file = forms.FileField(label=_("文件"), help_text=_("CSV（UTF-8 或 GBK）或 XLSX（第一个工作表），表头在前 10 行内"))
 
     def clean_file(self):
         f = self.cleaned_data["file"]

@@ -23,18 +23,21 @@ from .importers import IMPORTERS
 from .importers.base import ImportResult, RowError, run
 from .importers.readers import estimate_rows
 from .models import ImportJob
+from .profiles import load_profile
 
-__all__ = ["KINDS", "ImportResult", "RowError", "import_file", "create_import_job", "run_import_job"]
+__all__ = ["KINDS", "ImportResult", "RowError", "import_file", "create_import_job", "confirm_import_job",
+           "run_import_job"]
 
 logger = logging.getLogger(__name__)
 
-KINDS = ("workorders", "districts", "loads", "outages", "projects")
+KINDS = ("workorders", "districts", "loads", "outages", "projects", "taxonomy")
 KIND_LABELS = {
     "workorders": "95598工单",
     "districts": "台区",
     "loads": "台区负载电压月数据",
     "outages": "停电记录",
     "projects": "电网项目",
+    "taxonomy": "分类目录",
 }
 
 
@@ -69,7 +72,9 @@ def import_file(*, kind: str, path: str | Path, dry_run: bool = False,
             sender=ImportResult, kind=kind, months=list(result.months), user=user, result=result, source=source),
             robust=True)
 
-    result = run(IMPORTERS[kind], path=path, dry_run=dry_run, progress=progress, before_commit=committed)
+    # The aliases are read once, here, for the whole file (not per row, nor per cell).
+    result = run(IMPORTERS[kind], path=path, dry_run=dry_run, progress=progress, before_commit=committed,
+                 profile=load_profile(kind))
     result.sha256 = sha256
     if not result.ok or dry_run:
         # Nothing was written: the attempt is still on record (who tried which file, and why it failed).
@@ -132,6 +137,7 @@ _ANALYZE_TABLES = {
     "loads": ["grid_loadreading"],
     "outages": ["grid_outage"],
     "projects": ["grid_gridproject"],
+    "taxonomy": ["complaints_category", "complaints_subcategory", "complaints_detail"],
 }
 
 
@@ -151,13 +157,36 @@ def _broker_down(exc: Exception) -> None:
 
 # --- Web import jobs -------------------------------------------------------------
 
-def create_import_job(*, kind: str, uploaded_file, dry_run: bool, user) -> ImportJob:
-    """Store the upload as an ImportJob and queue its import once the row is committed."""
+def create_import_job(*, kind: str, uploaded_file, user, dry_run: bool = True) -> ImportJob:
+    """Store the upload as an ImportJob and queue its import once the row is committed.
+
+    A web upload is a dry run: its page shows the counts, the ignored columns and the
+    warnings before anything is written, and ``confirm_import_job`` imports it for real."""
     job = ImportJob.objects.create(kind=kind, file=uploaded_file, original_name=uploaded_file.name[:255],
                                    dry_run=dry_run, created_by=user)
     # The worker must find the committed row (and file), not race the request.
     enqueue("complaints.run_import", job.pk, on_broker_error=_broker_down)
     return job
+
+
+class NotConfirmable(Exception):
+    """Only a dry run that passed can be confirmed."""
+
+
+@transaction.atomic
+def confirm_import_job(*, job: ImportJob, user) -> ImportJob:
+    """确认导入: queue the real import of the stored file a dry run checked; the same job again
+    if it was confirmed already (a double click imports once)."""
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if not job.dry_run or job.status != ImportJob.Status.SUCCEEDED:
+        raise NotConfirmable(_("只有校验通过的文件才能确认导入"))
+    done = job.confirmations.order_by("pk").first()
+    if done is not None:
+        return done
+    real = ImportJob.objects.create(kind=job.kind, file=job.file.name, original_name=job.original_name,
+                                    dry_run=False, created_by=user, confirms=job)
+    enqueue("complaints.run_import", real.pk, on_broker_error=_broker_down)
+    return real
 
 
 # Progress while the import runs. The import holds one long transaction, so
@@ -222,6 +251,7 @@ def run_import_job(*, job_id: int) -> ImportJob:
         job.rows_total = max(result.rows, 0) if result.ok else max(job.rows_total, result.rows)
         job.created, job.updated = result.created, result.updated
         job.errors = [{"row": e.row, "column": e.column, "reason": e.reason} for e in result.errors]
+        job.notes = result.notes()
         if result.ok:
             job.status = ImportJob.Status.SUCCEEDED
             verb = "校验通过（仅校验，未写入）" if job.dry_run else "导入成功"
@@ -257,5 +287,6 @@ def job_status(job: ImportJob) -> dict:
         if job.status == ImportJob.Status.SUCCEEDED else 0,
         "message": job.message,
         "errors": job.errors if finished else [],
+        "notes": job.notes if finished else {},
     }
 

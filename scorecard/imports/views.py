@@ -1,11 +1,15 @@
-from django.http import JsonResponse
+from django.contrib import messages
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from scorecard.accounts.decorators import role_required
 from scorecard.core.roles import can_import, can_read_imports
 
 from . import services
+from .errors import errors_csv, group_errors
 from .forms import ImportUploadForm
+from .importers.base import note_lines
 from .models import ImportJob
 
 
@@ -18,8 +22,9 @@ def import_list(request):
     if request.method == "POST":
         form = ImportUploadForm(request.POST, request.FILES)
         if form.is_valid():
+            # A dry run first: the job page shows what the file would do, and 确认导入 writes it.
             job = services.create_import_job(kind=form.cleaned_data["kind"], uploaded_file=form.cleaned_data["file"],
-                                              dry_run=form.cleaned_data["dry_run"], user=request.user)
+                                              user=request.user)
             return redirect("imports:detail", pk=job.pk)
     else:
         form = ImportUploadForm() if can_upload else None
@@ -31,9 +36,38 @@ def import_list(request):
 
 @role_required(can_read_imports)
 def import_detail(request, pk):
+    job = get_object_or_404(ImportJob.objects.select_related("confirms"), pk=pk)
+    status = services.job_status(job)
+    confirmed = job.confirmations.order_by("pk").first() if job.dry_run else None
+    return render(request, "complaints/import_detail.html", {
+        "job": job, "status": status, "kind_label": services.KIND_LABELS.get(job.kind),
+        "error_groups": group_errors(job.errors), "note_lines": note_lines(job.notes or {}),
+        "warnings": (job.notes or {}).get("warnings", []), "confirmed": confirmed,
+        "can_confirm": (job.dry_run and job.status == ImportJob.Status.SUCCEEDED and confirmed is None
+                        and has_role(request.user, "analyst")),
+    })
+
+
+@require_POST
+@role_required("analyst")
+def import_confirm(request, pk):
     job = get_object_or_404(ImportJob, pk=pk)
-    return render(request, "complaints/import_detail.html",
-                  {"job": job, "status": services.job_status(job), "kind_label": services.KIND_LABELS.get(job.kind)})
+    try:
+        real = services.confirm_import_job(job=job, user=request.user)
+    except services.NotConfirmable as exc:
+        messages.error(request, str(exc))
+        return redirect("imports:detail", pk=job.pk)
+    return redirect("imports:detail", pk=real.pk)
+
+
+@role_required("analyst", "auditor")
+def import_errors(request, pk):
+    """Every row error of the job as CSV (the page shows one line per cause)."""
+    job = get_object_or_404(ImportJob, pk=pk)
+    # BOM so that Excel opens UTF-8 Chinese text correctly.
+    response = HttpResponse("\ufeff" + errors_csv(job.errors), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.csv"'
+    return response
 
 
 @role_required(can_read_imports)

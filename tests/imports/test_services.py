@@ -16,7 +16,8 @@ from scorecard.imports.models import ImportJob
 from scorecard.imports.services import import_file
 from scorecard.core.signals import data_imported
 
-from tests.fixtures.import_files import DISTRICT_HEADER, WO_HEADER, sample_districts, sample_orders, wo, write_table
+from tests.fixtures.import_files import (DISTRICT_HEADER, WO_HEADER, sample_districts, sample_orders, web_import, wo,
+                                        write_table)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("units")]
 
@@ -128,7 +129,7 @@ def test_a_dry_run_is_audited_as_such_and_not_announced(tmp_path, signals, djang
 
 def test_a_failed_file_is_audited_as_a_failed_attempt_and_not_announced(
         tmp_path, signals, django_capture_on_commit_callbacks):
-    path = write_table(tmp_path / "bad.csv", WO_HEADER, [wo("A1"), wo("A2", city="长沙供电公司")])
+    path = write_table(tmp_path / "bad.csv", WO_HEADER, [wo("A1"), wo("A2", city="国网长沙市供电公司")])
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         result = import_file(kind="workorders", path=path)
     assert not result.ok and callbacks == [] and signals == []
@@ -143,12 +144,11 @@ def test_a_web_import_is_one_audit_entry_naming_the_uploader(client, tmp_path, e
     analyst = User.objects.create_user(username="analyst", password="pw-analyst-1", role=User.Role.ANALYST)
     client.force_login(analyst)
     path = write_table(tmp_path / "march.csv", WO_HEADER, sample_orders())
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("imports:list"), {"kind": "workorders",
-                                              "file": SimpleUploadedFile("march.csv", path.read_bytes())})
-    job = ImportJob.objects.get()
+    check, job = web_import(client, django_capture_on_commit_callbacks, path)
     assert job.status == ImportJob.Status.SUCCEEDED
-    entry = _import_entries().get()  # (the login is in the log too)
+    # The upload's dry run is on record too; the import itself is one entry.
+    dry, entry = _import_entries().order_by("pk")  # (the login is in the log too)
+    assert (dry.action, dry.object_id, dry.after["dry_run"]) == ("import.dry_run", str(check.pk), True)
     assert (entry.action, entry.user, entry.username) == ("import.commit", analyst, "analyst")
     assert (entry.object_type, entry.object_id) == ("imports.importjob", str(job.pk))
     assert entry.after == {"file": "march.csv", "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
@@ -160,14 +160,14 @@ def test_a_web_import_is_one_audit_entry_naming_the_uploader(client, tmp_path, e
 def test_the_web_job_shows_an_unknown_unit(client, tmp_path, eager, django_capture_on_commit_callbacks):
     analyst = User.objects.create_user(username="analyst", password="pw-analyst-1", role=User.Role.ANALYST)
     client.force_login(analyst)
-    path = write_table(tmp_path / "bad.csv", WO_HEADER, [wo(city="长沙供电公司")])
+    path = write_table(tmp_path / "bad.csv", WO_HEADER, [wo(city="国网长沙市供电公司")])
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("imports:list"), {"kind": "workorders",
                                               "file": SimpleUploadedFile("bad.csv", path.read_bytes())})
     job = ImportJob.objects.get()
     assert job.status == ImportJob.Status.FAILED and WorkOrder.objects.count() == 0
     page = client.get(reverse("imports:detail", args=[job.pk])).content.decode()
-    assert "<td>2</td><td>地市单位</td><td>未知单位「长沙供电公司」，最接近的已有单位：国网长沙供电公司" in page
+    assert "<td>2</td><td>地市单位</td><td>未知单位「国网长沙市供电公司」，最接近的已有单位：国网长沙供电公司" in page
     assert _import_entries().get().action == "import.failed"
 
 

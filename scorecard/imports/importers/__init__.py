@@ -3,11 +3,12 @@ parsing and set-based upserts. ``scorecard.imports.services.import_file``
 is the entry point; see ``base`` for the pipeline."""
 from .base import Column, ImportResult, RowError
 from .grid import DistrictImporter, LoadImporter, OutageImporter, ProjectImporter
+from .taxonomy import TaxonomyImporter
 from .workorders import WorkOrderImporter
 
 IMPORTERS = {
     cls.kind: cls
-    for cls in (WorkOrderImporter, DistrictImporter, LoadImporter, OutageImporter, ProjectImporter)
+    for cls in (WorkOrderImporter, DistrictImporter, LoadImporter, OutageImporter, ProjectImporter, TaxonomyImporter)
 }
 
 __all__ = ["IMPORTERS", "Column", "ImportResult", "RowError"]

@@ -71,10 +71,41 @@ class ImportResult:
     # date (work orders: 受理时间, loads: 月份, outages: 开始时间); [] for the others or a failed file.
     months: list[dt.date] = field(default_factory=list)
     sha256: str = ""  # of the file's bytes, set by the import service (the audit entry names it)
+    # What the header told, so that nothing is lost silently (interfaces: "Nothing lost silently"):
+    header_row: int = 0  # spreadsheet row of the header (1 unless title rows sit above it)
+    skipped_rows: list[tuple[int, str]] = field(default_factory=list)  # (row, text) above the header
+    ignored_columns: list[str] = field(default_factory=list)  # headers no column of the kind matched
+    renamed_columns: list[tuple[str, str]] = field(default_factory=list)  # (header as written, standard header)
+    warnings: list[str] = field(default_factory=list)  # absent columns a figure needs
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def notes(self) -> dict:
+        """The header notes as JSON (the web job keeps them)."""
+        return {"header_row": self.header_row, "skipped_rows": [list(r) for r in self.skipped_rows],
+                "ignored_columns": list(self.ignored_columns),
+                "renamed_columns": [list(r) for r in self.renamed_columns], "warnings": list(self.warnings)}
+
+    def note_lines(self) -> list[str]:
+        """The notes as the command line and the job page say them (warnings apart)."""
+        return note_lines(self.notes())
+
+
+def note_lines(notes: dict) -> list[str]:
+    lines = []
+    skipped = notes.get("skipped_rows") or []
+    if skipped:
+        shown = "、".join(f"第 {row} 行「{text}」" if text else f"第 {row} 行（空行）" for row, text in skipped)
+        lines.append(f"表头在第 {notes['header_row']} 行，已跳过其上方的 {len(skipped)} 行：{shown}")
+    renamed = notes.get("renamed_columns") or []
+    if renamed:
+        lines.append("按别名识别的列：" + "、".join(f"{written} → {header}" for written, header in renamed))
+    ignored = notes.get("ignored_columns") or []
+    if ignored:
+        lines.append(f"已忽略的列（{len(ignored)}）：" + "、".join(ignored))
+    return lines
 
 
 @dataclass(frozen=True)
@@ -82,6 +113,27 @@ class Column:
     field: str  # English alias, also the key parse() reads
     header: str  # Chinese header of interfaces.md
     required: bool = False  # the column must be present (values are checked by parse)
+    # What goes missing without the column (a warning when the file lacks it), e.g. the on-time rate.
+    needed_for: str = ""
+
+
+@dataclass(frozen=True)
+class Profile:
+    """The administrator's aliases for one kind (scorecard.imports.profiles.load_profile), read once per file."""
+
+    kind: str = ""
+    headers: dict[str, str] = field(default_factory=dict)  # alias as written → standard header
+    values: dict[str, dict[str, str]] = field(default_factory=dict)  # standard header → {alias: value}
+
+    def value_aliases(self, columns: Sequence[Column]) -> dict[str, dict[str, str]]:
+        """field → {alias: value} for the columns of a kind."""
+        by_header = {c.header: c.field for c in columns}
+        return {by_header[h]: dict(m) for h, m in self.values.items() if h in by_header and m}
+
+
+EMPTY_PROFILE = Profile()
+# The header row is looked for among the first rows: exports put a title (and blank rows) above it.
+HEADER_SEARCH_ROWS = 10
 
 
 class ErrorList(list):
@@ -102,32 +154,65 @@ def _norm_header(text: str) -> str:
     return "".join(text.split()).casefold().replace("（", "(").replace("）", ")").lstrip("*")
 
 
-def resolve_header(header: Sequence[str], columns: Sequence[Column]
-                   ) -> tuple[dict[str, int], dict[str, str], list[RowError]]:
-    """Map file columns to fields: (field → index, field → header as written, errors)."""
+def header_lookup(columns: Sequence[Column], profile: Profile = EMPTY_PROFILE) -> dict[str, str]:
+    """Normalised header text → field: the standard headers, the English aliases and the profile's."""
+    by_header = {c.header: c.field for c in columns}
     lookup = {}
-    for col in columns:
+    for alias, header in profile.headers.items():
+        if header in by_header:
+            lookup[_norm_header(alias)] = by_header[header]
+    for col in columns:  # the standard names win over any alias spelled like them
         lookup[_norm_header(col.header)] = col.field
         lookup[_norm_header(col.field)] = col.field
+    return lookup
+
+
+def header_finder(columns: Sequence[Column], profile: Profile = EMPTY_PROFILE) -> Callable[[list], bool]:
+    """Whether a row is the header: it names at least one column of the kind (a title row names none)."""
+    lookup = header_lookup(columns, profile)
+    return lambda cells: any(isinstance(c, str) and c and _norm_header(c) in lookup for c in cells)
+
+
+def resolve_header(header: Sequence[str], columns: Sequence[Column], profile: Profile = EMPTY_PROFILE, *,
+                   header_row: int = 1, notes: ImportResult | None = None
+                   ) -> tuple[dict[str, int], dict[str, str], list[RowError]]:
+    """Map file columns to fields: (field → index, field → header as written, errors).
+
+    ``notes`` (an ImportResult) receives the ignored columns, the columns found by an alias
+    and a warning for each absent column a figure needs."""
+    lookup = header_lookup(columns, profile)
+    standard = {c.field: c.header for c in columns}
     index: dict[str, int] = {}
     written: dict[str, str] = {}
     errors: list[RowError] = []
+    ignored: list[str] = []
     for i, text in enumerate(header):
         fld = lookup.get(_norm_header(text)) if text else None
         if fld is None:
-            continue  # extra columns are allowed and ignored
+            if text:
+                ignored.append(text)  # extra columns are allowed, and listed in the summary
+            continue
         if fld in index:
-            errors.append(RowError(1, text, f"列重复：与“{written[fld]}”是同一列"))
+            errors.append(RowError(header_row, text, f"列“{written[fld]}”和“{text}”都对应“{standard[fld]}”："
+                                                     f"同一列只能出现一次，请删除其中一列"))
             continue
         index[fld] = i
         written[fld] = text
     if not index:
         expected = "、".join(c.header for c in columns if c.required)
-        errors.append(RowError(1, "", f"第一行不是表头：没有识别出任何列名（应包含 {expected}）"))
+        errors.append(RowError(header_row, "", f"前 {HEADER_SEARCH_ROWS} 行中没有表头：没有识别出任何列名"
+                                               f"（应包含 {expected}）"))
         return index, written, errors
     for col in columns:
         if col.required and col.field not in index:
-            errors.append(RowError(1, col.header, f"缺少必需的列“{col.header}”（或 {col.field}）"))
+            errors.append(RowError(header_row, col.header, f"缺少必需的列“{col.header}”（或 {col.field}）"))
+    if notes is not None:
+        notes.header_row = header_row
+        notes.ignored_columns = ignored
+        notes.renamed_columns = [(text, standard[fld]) for fld, text in written.items()
+                                 if _norm_header(text) not in (_norm_header(standard[fld]), _norm_header(fld))]
+        notes.warnings = [f"缺少“{c.header}”列：{c.needed_for}" for c in columns
+                          if c.needed_for and c.field not in index]
     return index, written, errors
 
 
@@ -140,11 +225,19 @@ class Importer:
     key_fields: Sequence[str] = ()
     # The big tables a large file may be loaded into the bulk way (see bulk.py).
     bulk_models: Sequence[type] = ()
+    # Fields whose value aliases the importer merges into its own lookup tables in prepare()
+    # (free for every row); the aliases of the other fields are applied to the cells as they are read.
+    absorbs_values: frozenset[str] = frozenset()
 
-    def __init__(self, *, index: dict[str, int], headers: dict[str, str], errors: ErrorList):
+    def __init__(self, *, index: dict[str, int], headers: dict[str, str], errors: ErrorList,
+                 value_aliases: dict[str, dict[str, str]] | None = None):
         self.index = index
         self.headers = headers
         self.errors = errors
+        self.value_aliases = value_aliases or {}
+        # (position, {alias: value}) of the aliased columns the importer does not absorb.
+        self._remap = [(index[f], m) for f, m in self.value_aliases.items()
+                       if f in index and f not in self.absorbs_values]
         self.fields = tuple(index)
         self.positions = tuple(index.values())
         # take(cells) → the values of ``columns`` in declared order, "" for a
@@ -159,11 +252,28 @@ class Importer:
 
     # -- helpers for subclasses -------------------------------------------
     def take(self, cells: list) -> tuple:
+        if self._remap:
+            self.remap(cells)
         cells.append("")
         return self._take(cells)
 
     def values(self, cells: list) -> dict:
+        if self._remap:
+            self.remap(cells)
         return dict(zip(self.fields, [cells[i] for i in self.positions]))
+
+    def remap(self, cells: list) -> None:
+        for i, aliases in self._remap:
+            value = cells[i]
+            if value in aliases:
+                cells[i] = aliases[value]
+
+    def merged(self, fld: str, table: dict) -> dict:
+        """``table`` (name → anything) with the field's value aliases added: alias → table[value]."""
+        for alias, value in self.value_aliases.get(fld, {}).items():
+            if value in table and alias not in table:
+                table[alias] = table[value]
+        return table
 
     def error(self, row: int, fld: str, reason: str) -> None:
         self.errors.add(RowError(row, self.headers.get(fld, "") if fld else "", reason))
@@ -202,20 +312,26 @@ class Importer:
 
 def run(importer_cls: type[Importer], *, path: str | Path, dry_run: bool = False,
         progress: Callable[[int], None] | None = None,
-        before_commit: Callable[[ImportResult], None] | None = None) -> ImportResult:
+        before_commit: Callable[[ImportResult], None] | None = None,
+        profile: Profile = EMPTY_PROFILE) -> ImportResult:
     """``before_commit(result)`` runs inside the import's transaction once the whole file is
     written and valid (never for a dry run): what it writes (the audit entry) commits or rolls
-    back with the data, and what it defers with ``transaction.on_commit`` runs only if they commit."""
+    back with the data, and what it defers with ``transaction.on_commit`` runs only if they commit.
+    ``profile`` holds the aliases, loaded once for the file (the import service reads them)."""
     result = ImportResult(kind=importer_cls.kind, dry_run=dry_run)
     errors = ErrorList()
     result.errors = errors
     try:
-        with TableReader(path) as table:
-            index, headers, header_errors = resolve_header(table.header, importer_cls.columns)
+        with TableReader(path, is_header=header_finder(importer_cls.columns, profile),
+                         search_rows=HEADER_SEARCH_ROWS) as table:
+            result.skipped_rows = list(table.skipped)
+            index, headers, header_errors = resolve_header(table.header, importer_cls.columns, profile,
+                                                           header_row=table.header_row, notes=result)
             if header_errors:
                 errors.extend(header_errors)
                 return result
-            _run_rows(importer_cls, table, index, headers, errors, result, progress, before_commit)
+            aliases = profile.value_aliases(importer_cls.columns)
+            _run_rows(importer_cls, table, index, headers, errors, result, progress, before_commit, aliases)
     except FileFormatError as exc:
         errors.add(RowError(exc.row, "", str(exc)))
     except OperationalError as exc:
@@ -236,7 +352,7 @@ def run(importer_cls: type[Importer], *, path: str | Path, dry_run: bool = False
     return result
 
 
-def _run_rows(importer_cls, table, index, headers, errors, result, progress, before_commit) -> None:
+def _run_rows(importer_cls, table, index, headers, errors, result, progress, before_commit, aliases) -> None:
     postgres = connection.vendor == "postgresql"
     nested = connection.in_atomic_block
     try:
@@ -247,7 +363,7 @@ def _run_rows(importer_cls, table, index, headers, errors, result, progress, bef
                 # chunk (see writers.WriteLane); parents are always written first.
                 with connection.cursor() as cur:
                     cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            _stream(importer_cls, table, index, headers, errors, result, progress)
+            _stream(importer_cls, table, index, headers, errors, result, progress, aliases)
             if errors or result.dry_run:
                 transaction.set_rollback(True)
             elif before_commit is not None:
@@ -262,9 +378,9 @@ def _run_rows(importer_cls, table, index, headers, errors, result, progress, bef
         progress(result.rows)
 
 
-def _stream(importer_cls, table, index, headers, errors, result, progress) -> None:
+def _stream(importer_cls, table, index, headers, errors, result, progress, aliases) -> None:
     """Parse every row; write valid chunks until the first error; count."""
-    importer = importer_cls(index=index, headers=headers, errors=errors)
+    importer = importer_cls(index=index, headers=headers, errors=errors, value_aliases=aliases)
     rows = 0
     try:
         importer.prepare()

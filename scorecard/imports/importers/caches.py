@@ -16,6 +16,12 @@ new, empty unit (no 台区, no callbacks) that tops the ranking.
 Rows refer to org units by names: the key (city, county, station), with ""
 for a level the row leaves blank; ``ids(key)`` turns it into primary keys
 once ``flush()`` has created whatever was new.
+
+Short names (简称): exports write 长沙供电公司 or 长沙公司 for 国网长沙供电公司. Two names
+are the same unit when they are equal once a leading 「国网」 is dropped and a trailing
+「供电公司」/「供电分公司」 is shortened to 「公司」 (``short_name``), among the units of the
+same level under the same parent. The full name always wins; a short name that two units
+share is an error naming both. Anything else (长沙, 星城) is a value alias of the column.
 """
 from __future__ import annotations
 
@@ -31,6 +37,15 @@ UnitKey = tuple[str, str, str]
 
 # A unit name is a short string; more suggestions than this only hide the right one.
 MAX_SUGGESTIONS = 5
+
+
+def short_name(name: str) -> str:
+    """The name's 简称 key: 国网长沙供电公司, 长沙供电公司 and 长沙公司 all give 长沙公司; 星沙供电所 stays."""
+    name = name.removeprefix("国网")
+    for suffix in ("供电分公司", "供电公司"):
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)] + "公司"
+    return name
 
 
 class UnknownUnit(Exception):
@@ -60,6 +75,11 @@ class OrgUnits:
             if level == OrgUnit.Level.STATION and len(names) == 2:
                 names.insert(1, "")  # a station directly under its city
             self._units[tuple(names)] = (pk, path)
+        # (parent names..., short name) → the full name paths of the units it may mean.
+        self._short: dict[tuple, list[tuple]] = {}
+        for names in self._units:
+            self._short.setdefault((*names[:-1], short_name(names[-1])), []).append(names)
+        self._aliases: dict[UnitKey, UnitKey] = {}  # a key as written → the key of the units it names
         self._pending: set[tuple] = set()
         self._ids: dict[UnitKey, tuple[int, int | None, int | None]] = {}
         self._unknown: dict[UnitKey, UnknownUnit] = {}  # a bad name repeats on many rows: suggest once
@@ -74,16 +94,39 @@ class OrgUnits:
         key = (city, county, station)
         if key in self._ids:  # the common case: a name pair seen on an earlier row
             return key
+        known = self._aliases.get(key)
+        if known is not None:
+            return known
         failure = self._unknown.get(key)
         if failure is None:
-            for level, part in enumerate(((city,), (city, county) if county else None, key if station else None)):
-                if part and part not in self._units:
-                    failure = self._unknown[key] = UnknownUnit(level, self._unknown_message(part))
-                    break
-        if failure is not None:
-            raise failure
-        self.ids(key)  # remember it as known
-        return key
+            canonical, level, ambiguous = self._canonical(key)
+            if level is None:
+                self.ids(canonical)  # remember it as known
+                if canonical != key:
+                    self._aliases[key] = canonical
+                return canonical
+            part = canonical[: level + 1]
+            message = (_("单位简称「%(name)s」对应多个已有单位：%(names)s，请写全称") % {
+                "name": key[level], "names": "、".join(n[-1] for n in ambiguous)} if ambiguous
+                else self._unknown_message(part))
+            failure = self._unknown[key] = UnknownUnit(level, message)
+        raise failure
+
+    def _canonical(self, key: UnitKey) -> tuple[UnitKey, int | None, list]:
+        """(the key with each level's name made the full name of an existing unit, the first level
+        that names no existing unit or None, the units a shared short name there may mean)."""
+        names = list(key)
+        for level in range(3):
+            if not names[level]:
+                continue
+            part = tuple(names[: level + 1])
+            if part in self._units:
+                continue
+            candidates = self._short.get((*part[:-1], short_name(part[-1])), [])
+            if len(candidates) != 1:
+                return tuple(names), level, candidates if len(candidates) > 1 else []
+            names[level] = candidates[0][-1]
+        return tuple(names), None, []
 
     def _unknown_message(self, part: tuple) -> str:
         name = part[-1]
@@ -106,10 +149,23 @@ class OrgUnits:
         """Note the units a row names (to be created if new); return its key."""
         key = (city, county, station)
         if key not in self._ids:
+            key = self._aliases.get(key) or self._existing(key)
+            city, county, station = key
             for part in ((city,), (city, county) if county else None, key if station else None):
                 if part and part not in self._units:
                     self._pending.add(part)
         return key
+
+    def _existing(self, key: UnitKey) -> UnitKey:
+        """``key`` with the levels that name an existing unit by its short name spelled in full
+        (a 台区 file writing 长沙供电公司 gets no second city), up to the first new one."""
+        canonical, level, _ambiguous = self._canonical(key)
+        if level is not None:
+            # Levels below a new unit are new too: keep them as written.
+            canonical = canonical[:level] + key[level:]
+        if canonical != key:
+            self._aliases[key] = canonical
+        return canonical
 
     def flush(self) -> None:
         """Create the pending units, parents first, one bulk insert per level."""

@@ -76,7 +76,7 @@ class DistrictImporter(_GridImporter):
         Column("station", "供电所"),
         Column("feeder", "线路名称"),
         Column("capacity_kva", "配变容量"),
-        Column("customers", "用户数"),
+        Column("customers", "用户数", needed_for="每万户投诉数无法计算"),
     )
 
     def make_spec(self):
@@ -130,9 +130,9 @@ class LoadImporter(_GridImporter):
     columns = (
         Column("district_code", "台区编号", required=True),
         Column("month", "月份", required=True),
-        Column("max_load_pct", "最大负载率"),
-        Column("min_voltage", "最低电压"),
-        Column("max_voltage", "最高电压"),
+        Column("max_load_pct", "最大负载率", needed_for="重过载溯源无法判断"),
+        Column("min_voltage", "最低电压", needed_for="低电压溯源无法判断"),
+        Column("max_voltage", "最高电压", needed_for="过电压溯源无法判断"),
     )
 
     def make_spec(self):

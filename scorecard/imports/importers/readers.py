@@ -17,8 +17,9 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 # Zero-width characters Excel and web forms leave around values; str.strip()
@@ -114,16 +115,22 @@ def _chunks(fh, size: int = _SNIFF_BYTES) -> Iterator[bytes]:
 class TableReader:
     """``with TableReader(path) as t: t.header ... for n, cells in t.rows(): ...``
 
-    ``header`` is the first non-empty row (cleaned strings); ``rows()`` yields
-    the following non-empty rows with their spreadsheet row numbers (header =
-    1 when it is the first line). ``estimated_rows`` is an upper bound on the
-    data rows, for progress display only.
+    ``header`` is the first non-empty row (cleaned strings) or, with ``is_header``, the first
+    of the first ``search_rows`` rows it accepts (a title row and blank rows above the header
+    are ``skipped``: (row, text), text "" for a blank row); if none is accepted, the first
+    non-empty row. ``rows()`` yields the following non-empty rows with their spreadsheet row
+    numbers (header = 1 when it is the first line). ``estimated_rows`` is an upper bound on
+    the data rows, for progress display only.
     """
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, *, is_header: Callable[[list], bool] | None = None,
+                 search_rows: int = 10):
         self.path = Path(path)
+        self.is_header = is_header
+        self.search_rows = search_rows
         self.header: list[str] = []
         self.header_row = 0
+        self.skipped: list[tuple[int, str]] = []
         self.estimated_rows = 0
         self.encoding = ""
         self._close = lambda: None
@@ -152,15 +159,43 @@ class TableReader:
             raw = self._open_csv()
         else:
             raise FileFormatError(f"不支持的文件类型 {suffix}（只支持 .csv 和 .xlsx）")
+        seen: list[tuple[int, list]] = []  # the rows read while looking for the header
+        header_at = None
+        last = 0
         for number, cells in raw:
+            number = number or last + 1
+            last = number
             cells = [clean_cell(c) for c in cells]
-            if any(cells):
-                self.header = [c if isinstance(c, str) else str(c) for c in cells]
-                self.header_row = number
+            seen.append((number, cells))
+            if self.is_header is None:
+                if any(cells):
+                    header_at = len(seen) - 1
+                    break
+            elif any(cells) and self.is_header(cells):
+                header_at = len(seen) - 1
                 break
-        else:
-            raise FileFormatError("文件为空：没有表头行，也没有数据行")
-        self._iter = raw
+            if number >= self.search_rows:
+                break
+        if header_at is None:
+            # No row looks like a header: the first non-empty one is taken (and reported as such).
+            header_at = next((i for i, (_, cells) in enumerate(seen) if any(cells)), None)
+            if header_at is None:
+                for number, cells in raw:  # beyond the search: the first non-empty row at all
+                    cells = [clean_cell(c) for c in cells]
+                    seen.append((number or last + 1, cells))
+                    last = seen[-1][0]
+                    if any(cells):
+                        header_at = len(seen) - 1
+                        break
+                else:
+                    raise FileFormatError("文件为空：没有表头行，也没有数据行")
+        number, cells = seen[header_at]
+        self.header = [c if isinstance(c, str) else str(c) for c in cells]
+        self.header_row = number
+        if self.is_header is not None and self.is_header(cells):
+            self.skipped = [(n, " ".join(str(c) for c in row if c != "")) for n, row in seen[:header_at]]
+        # The rows read past the header go first, then the rest of the file.
+        self._iter = itertools.chain(seen[header_at + 1:], raw)
 
     def _open_csv(self) -> Iterator[Row]:
         self.encoding, lines = sniff_csv(self.path)

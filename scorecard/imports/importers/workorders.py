@@ -12,7 +12,9 @@ from .caches import Feeders, OrgUnits, UnknownUnit, district_codes
 from .parsing import parse_datetime
 from .writers import Derived, UpsertSpec, make_writer
 
-SATISFACTION = {c.value for c in WorkOrder.Satisfaction}
+SATISFACTION = [c.value for c in WorkOrder.Satisfaction]
+# An unknown category is a new entry of the official list more often than a typo.
+TAXONOMY_HINT = "（如为新分类，请先导入分类目录：import_data taxonomy）"
 # The column an unknown org unit is reported in, by level (UnknownUnit.level).
 UNIT_FIELDS = ("city_unit", "county_unit", "station")
 
@@ -45,14 +47,14 @@ class WorkOrderImporter(Importer):
         Column("city_unit", "地市单位", required=True),
         Column("county_unit", "县级单位"),
         Column("station", "供电所"),
-        Column("district_code", "台区编号"),
+        Column("district_code", "台区编号", needed_for="热点台区（多户、连续月、同比）和瓶颈溯源无法判断"),
         Column("district_name", "台区名称"),
         Column("feeder", "线路名称"),
         Column("responsible_dept", "责任部门"),
         Column("dispatched_at", "派单时间"),
-        Column("acknowledged_at", "接单时间"),
-        Column("closed_at", "办结时间"),
-        Column("satisfaction", "回访满意度"),
+        Column("acknowledged_at", "接单时间", needed_for="2 小时接单率无法计算"),
+        Column("closed_at", "办结时间", needed_for="按时办结率和处理时长无法计算（全部工单视为未办结）"),
+        Column("satisfaction", "回访满意度", needed_for="满意率无法计算"),
         Column("content", "受理内容"),
     )
 
@@ -64,14 +66,28 @@ class WorkOrderImporter(Importer):
                    _maxlen(District, "code"), _maxlen(District, "name"), _maxlen(Feeder, "name"))
     # Errors of a row are reported in the file's column order.
     FIELD_ORDER = {c.field: i for i, c in enumerate(columns)}
+    # The value aliases of these columns go into the lookup tables below: no cost per row.
+    absorbs_values = frozenset({"business_type", "category", "subcategory", "detail", "responsible_dept",
+                                "satisfaction"})
 
     def prepare(self) -> None:
         self.business_types = {n: (pk, c) for pk, n, c in
                                BusinessType.objects.values_list("pk", "name", "counts_as_complaint")}
-        self.categories = dict(Category.objects.values_list("name", "pk"))
+        self.business_type_names = list(self.business_types)  # what the error message offers
+        self.merged("business_type", self.business_types)
+        self.categories = self.merged("category", dict(Category.objects.values_list("name", "pk")))
         self.subcategories = {(c, n): pk for pk, c, n in SubCategory.objects.values_list("pk", "category_id", "name")}
         self.details = {(s, n): pk for pk, s, n in Detail.objects.values_list("pk", "subcategory_id", "name")}
+        for fld, table in (("subcategory", self.subcategories), ("detail", self.details)):
+            for alias, value in self.value_aliases.get(fld, {}).items():  # under every parent that has the value
+                for (parent, name), pk in list(table.items()):
+                    if name == value:
+                        table.setdefault((parent, alias), pk)
         self.departments = dict(Department.objects.values_list("name", "pk"))
+        self.department_names = list(self.departments)
+        self.merged("responsible_dept", self.departments)
+        # 回访满意度 as stored: the three values, blank, and their aliases (未回访 → blank).
+        self.satisfaction = self.merged("satisfaction", {v: v for v in ("", *SATISFACTION)})
         self.orgs = OrgUnits()
         self.feeders = Feeders()
         self.districts = district_codes()
@@ -142,7 +158,8 @@ class WorkOrderImporter(Importer):
         if not bt_name:
             errors.append(("business_type", "业务类型不能为空"))
         elif bt is None:
-            errors.append(("business_type", f"未知的业务类型“{bt_name}”（可选：{'、'.join(self.business_types)}）"))
+            errors.append(("business_type",
+                           f"未知的业务类型“{bt_name}”（可选：{'、'.join(self.business_type_names)}）"))
         else:
             is_complaint = bt[1]
 
@@ -150,7 +167,7 @@ class WorkOrderImporter(Importer):
         if cat_name:
             category_id = self.categories.get(cat_name)
             if category_id is None:
-                errors.append(("category", f"未知的一级分类“{cat_name}”"))
+                errors.append(("category", f"未知的一级分类“{cat_name}”{TAXONOMY_HINT}"))
         elif is_complaint:
             errors.append(("category", "投诉工单必须填写一级分类"))
         if sub_name:
@@ -159,14 +176,14 @@ class WorkOrderImporter(Importer):
             elif category_id is not None:
                 subcategory_id = self.subcategories.get((category_id, sub_name))
                 if subcategory_id is None:
-                    errors.append(("subcategory", f"二级分类“{sub_name}”不属于一级分类“{cat_name}”"))
+                    errors.append(("subcategory", f"二级分类“{sub_name}”不属于一级分类“{cat_name}”{TAXONOMY_HINT}"))
         if det_name:
             if not sub_name:
                 errors.append(("detail", "填写了三级分类，但二级分类为空"))
             elif subcategory_id is not None:
                 detail_id = self.details.get((subcategory_id, det_name))
                 if detail_id is None:
-                    errors.append(("detail", f"三级分类“{det_name}”不属于二级分类“{sub_name}”"))
+                    errors.append(("detail", f"三级分类“{det_name}”不属于二级分类“{sub_name}”{TAXONOMY_HINT}"))
 
         if not customer_no and is_complaint:
             errors.append(("customer_no", "投诉工单必须填写客户编号"))
@@ -191,15 +208,19 @@ class WorkOrderImporter(Importer):
                 if accepted_at is not None and closed_at < accepted_at:
                     errors.append(("closed_at", "办结时间早于受理时间"))
 
-        if satisfaction and satisfaction not in SATISFACTION:
-            errors.append(("satisfaction", f"回访满意度只能是 满意/基本满意/不满意 或空白，不能是“{satisfaction}”"))
+        if satisfaction:
+            stored = self.satisfaction.get(satisfaction)
+            if stored is None:
+                errors.append(("satisfaction", f"回访满意度只能是 满意/基本满意/不满意 或空白，不能是“{satisfaction}”"))
+            else:
+                satisfaction = stored
 
         dept_id = None
         if dept_name:
             dept_id = self.departments.get(dept_name)
             if dept_id is None:
                 errors.append(("responsible_dept",
-                               f"责任部门只能是 {'/'.join(self.departments)}，不能是“{dept_name}”"))
+                               f"责任部门只能是 {'/'.join(self.department_names)}，不能是“{dept_name}”"))
 
         unit = None
         if not city:
