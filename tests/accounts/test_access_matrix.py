@@ -60,6 +60,11 @@ RULES: dict[str, list[Case]] = {
     "imports:list": [C(only("analyst", "auditor")), C(only("analyst"), method="post", data={}, label="upload")],
     "imports:detail": [C(only("analyst", "auditor"), lambda w: {"pk": w.job.pk})],
     "imports:status": [C(only("analyst", "auditor"), lambda w: {"pk": w.job.pk})],
+    "imports:errors": [C(only("analyst", "auditor"), lambda w: {"pk": w.job.pk})],
+    "imports:confirm": [  # the job is no passed check: an analyst is sent back to its page
+        C(only("analyst", ok=302), lambda w: {"pk": w.job.pk}, method="post", data={}),
+        C(everyone(405, anon=405), lambda w: {"pk": w.job.pk}, label="GET"),
+    ],
     # --- analysis: scoped figures, drill-down and exports ------------------------------------
     "analysis:profile": [
         C(everyone(), query="month=2024-07"),
