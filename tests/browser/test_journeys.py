@@ -87,8 +87,13 @@ def test_analyst_imports_a_file_sees_the_result_then_generates_and_publishes_the
     page.click("main button[type=submit]")
     page.wait_for_url(re.compile(r"/imports/\d+/$"))
     page.wait_for_selector("#job-status.status-succeeded")
+    assert "仅校验" in page.inner_text("#job") and "新增 1" in page.inner_text("#job")  # checked, not written
+    check = page.url
+    page.click("#job-confirm button[type=submit]")  # 确认导入: the same file, for real
+    page.wait_for_url(lambda url: url != check and re.search(r"/imports/\d+/$", url) is not None)
+    page.wait_for_selector("#job-status.status-succeeded")
     assert page.get_attribute("#job-progress", "value") == "100"
-    assert "新增 1" in page.inner_text("#job")
+    assert "新增 1" in page.inner_text("#job") and "仅校验" not in page.inner_text("#job")
 
     page.click("nav.mainnav >> text=月度通报")
     page.fill("main form[action$='/notices/generate/'] input[name=month]", "2024-10")
