@@ -44,12 +44,12 @@ def import_detail(request, pk):
         "error_groups": group_errors(job.errors), "note_lines": note_lines(job.notes or {}),
         "warnings": (job.notes or {}).get("warnings", []), "confirmed": confirmed,
         "can_confirm": (job.dry_run and job.status == ImportJob.Status.SUCCEEDED and confirmed is None
-                        and has_role(request.user, "analyst")),
+                        and can_import(request.user)),
     })
 
 
 @require_POST
-@role_required("analyst")
+@role_required(can_import)
 def import_confirm(request, pk):
     job = get_object_or_404(ImportJob, pk=pk)
     try:
@@ -60,7 +60,7 @@ def import_confirm(request, pk):
     return redirect("imports:detail", pk=real.pk)
 
 
-@role_required("analyst", "auditor")
+@role_required(can_read_imports)
 def import_errors(request, pk):
     """Every row error of the job as CSV (the page shows one line per cause)."""
     job = get_object_or_404(ImportJob, pk=pk)
