@@ -2,16 +2,12 @@
 
 215 rows with the same unknown 三级分类 are one cause: ``第 3101、3102、3103、3104、3105… 行（共 215 行），
 三级分类：…``. A cause of a single row keeps the ``row N, <column>: <reason>`` form of
-interfaces.md, which is also every line of the full list (``import_data --errors FILE``, the
-job page's CSV).
+interfaces.md, which is also every line of the full list (``import_data --errors FILE``); the
+job page offers the full list as CSV (行号, 列, 原因).
 """
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
-
-from scorecard.core.exports import neutralise
 
 from .importers.base import RowError
 
@@ -69,12 +65,6 @@ def error_lines(errors) -> list[str]:
     return [str(RowError(*_parts(e))) for e in errors]
 
 
-def errors_csv(errors) -> str:
-    """The full list as CSV (行号, 列, 原因), safe to open in Excel."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["行号", "列", "原因"])
-    for error in errors:
-        row, column, reason = _parts(error)
-        writer.writerow([row, neutralise(column), neutralise(reason)])
-    return out.getvalue()
+def error_rows(errors) -> list[dict]:
+    """Every error as {row, column, reason} (the job page's CSV: ``tables.ImportErrorTable``)."""
+    return [dict(zip(("row", "column", "reason"), _parts(e))) for e in errors]

@@ -1,16 +1,18 @@
 from django.contrib import messages
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from scorecard.accounts.decorators import role_required
+from scorecard.core.exports import export_response
 from scorecard.core.roles import can_import, can_read_imports
 
 from . import services
-from .errors import errors_csv, group_errors
+from .errors import error_rows, group_errors
 from .forms import ImportUploadForm
 from .importers.base import note_lines
 from .models import ImportJob
+from .tables import ImportErrorTable
 
 
 # Imports change everyone's figures: only analysts (and superusers) upload. Auditors read
@@ -64,10 +66,7 @@ def import_confirm(request, pk):
 def import_errors(request, pk):
     """Every row error of the job as CSV (the page shows one line per cause)."""
     job = get_object_or_404(ImportJob, pk=pk)
-    # BOM so that Excel opens UTF-8 Chinese text correctly.
-    response = HttpResponse("\ufeff" + errors_csv(job.errors), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.csv"'
-    return response
+    return export_response(ImportErrorTable(error_rows(job.errors)), "csv", f"import-{job.pk}-errors")
 
 
 @role_required(can_read_imports)
