@@ -3,22 +3,20 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from . import notifications
-from .models import Notification, User
+from . import notifications, selectors
+from .models import User
 
 
 @login_required
 def notification_list(request):
-    qs = Notification.objects.filter(user=request.user)
     show = request.GET.get("show", "all")
-    if show == "unread":
-        qs = qs.filter(read_at__isnull=True)
+    qs = selectors.notification_list(viewer=request.user, unread=show == "unread")
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     return render(request, "accounts/notifications.html", {"page": page, "show": show})
 
@@ -29,7 +27,7 @@ def notification_read(request):
     """Mark read: one notification (``id``) or all; then go where the notification points."""
     pk = request.POST.get("id")
     if pk:
-        note = get_object_or_404(Notification, pk=pk, user=request.user)
+        note = selectors.notification_for_viewer(pk=pk, viewer=request.user)
         notifications.mark_read(user=request.user, ids=[note.pk])
         if request.POST.get("open") and note.url and url_has_allowed_host_and_scheme(
                 note.url, allowed_hosts={request.get_host()}):

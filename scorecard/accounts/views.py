@@ -12,7 +12,7 @@ from django_tables2 import RequestConfig
 from scorecard.core.exports import FORMATS, export_response
 from scorecard.core.roles import can_read_audit
 
-from . import audit
+from . import audit, selectors
 from .decorators import role_required
 from .models import AuditLog
 
@@ -66,16 +66,15 @@ class AuditTable(tables.Table):
 @role_required(can_read_audit)
 def audit_log(request):
     """Read-only by construction: the page has no form that posts, and AuditLog refuses updates and deletes."""
-    filterset = AuditFilter(request.GET or None, queryset=AuditLog.objects.all())
-    qs = filterset.qs if not filterset.is_bound or filterset.is_valid() else AuditLog.objects.none()
+    filterset = AuditFilter(request.GET or None, queryset=selectors.audit_log_list(viewer=request.user))
+    qs = filterset.qs if not filterset.is_bound or filterset.is_valid() else filterset.queryset.none()
     table = AuditTable(qs)
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     fmt = request.GET.get("export")
     if fmt in FORMATS:
         return export_response(table, fmt, "audit-log")
-    actions = list(AuditLog.objects.order_by().values_list("action", flat=True).distinct())
     return render(request, "accounts/audit_log.html", {"filter": filterset, "table": table,
-                                                       "actions": sorted(actions)})
+                                                       "actions": selectors.audit_actions(viewer=request.user)})
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -74,3 +74,10 @@ class OrderFilter(django_filters.FilterSet):
         if not 0 <= value <= 23:
             return queryset.none()
         return queryset.annotate(local_hour=selectors.local_hour()).filter(local_hour=int(value))
+
+
+class AnalysisForm(forms.Form):
+    """The analysis page's month and unit; the page narrows ``unit`` to the viewer's units (scoping.units_for)."""
+    month = MonthField(label="月份", required=False)
+    unit = UnitChoiceField(label="单位", queryset=OrgUnit.objects.order_by("path"), required=False,
+                           empty_label="全省")

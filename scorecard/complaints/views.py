@@ -6,12 +6,11 @@ figures and, in order lists, only the complaints attributed to their department;
 any other unit is a 404. Customer names and phone numbers are shown in full to
 analysts only.
 """
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_POST
 from django_tables2 import LazyPaginator, RequestConfig
 
 from scorecard.accounts import scoping
+from scorecard.accounts import selectors as account_selectors
 from scorecard.accounts.decorators import role_required
 from scorecard.core.exports import export_response
 from scorecard.core.months import default_month
@@ -28,8 +28,7 @@ from scorecard.core import freshness
 
 from . import selectors
 from .services import set_customer_sensitive
-from .filters import MonthField, OrderFilter, UnitChoiceField
-from .models import Customer, WorkOrder
+from .filters import AnalysisForm, OrderFilter
 from .tables import (HotspotData, HotspotTable, HotTopicTable, OrderTable, RepeatDemandTable, RisingTable,
                      SensitiveCustomerTable, orders_url)
 
@@ -41,12 +40,6 @@ HOTSPOT_TABLES = {
 }
 
 
-class AnalysisForm(forms.Form):
-    month = MonthField(label="月份", required=False)
-    unit = UnitChoiceField(label="单位", queryset=OrgUnit.objects.order_by("path"), required=False,
-                           empty_label="全省")
-
-
 def _requested_unit(request, scope: scoping.Scope) -> OrgUnit | None:
     """The ``unit`` parameter if the user may see it, else the user's own unit (None = the province).
 
@@ -54,23 +47,16 @@ def _requested_unit(request, scope: scoping.Scope) -> OrgUnit | None:
     does not exist) is a 404 rather than a silently ignored form error."""
     raw = (request.GET.get("unit") or "").strip()
     if raw.isdigit():
-        unit = OrgUnit.objects.filter(pk=int(raw)).first()
-        if unit is None or not scoping.unit_allowed(scope, unit):
-            scoping.deny()
-        return unit
+        try:
+            return account_selectors.unit_for_viewer(pk=int(raw), viewer=request.user)
+        except OrgUnit.DoesNotExist:
+            scoping.deny()  # audited like a unit outside the scope: ids reveal nothing
     if scope.is_global:
         return None
     unit = scoping.default_unit(scope)
     if not scoping.unit_allowed(scope, unit):
         raise PermissionDenied  # a role that needs a unit, but none is set: fail closed
     return unit
-
-
-def _customer_filter(scope: scoping.Scope):
-    """For department heads: only customers with complaints attributed to their department (in their city)."""
-    if scope.department_id is None:
-        return None
-    return scoping.scoped_orders(WorkOrder.objects.all(), scope).values("customer_id")
 
 
 def _export(request, table, name: str):
@@ -108,7 +94,7 @@ def analysis(request):
     # links): its HTML is kept per data version for exactly those (freshness.fragment).
     body = freshness.fragment(request, "analysis", viewer=scoping.viewer_key(request.user), compute=lambda: render_to_string(
         "complaints/_analysis_body.html",
-        _analysis_context(request, scope, form, month, unit, unit_key, figures, params), request))
+        _analysis_context(request, form, month, unit, unit_key, figures, params), request))
     return render(request, "complaints/analysis.html", {"body": body})
 
 
@@ -119,7 +105,7 @@ def _hotspot_table(request, key: str, figures: dict, params: dict) -> HotspotTab
     return table
 
 
-def _analysis_context(request, scope, form, month, unit, unit_key, figures, params) -> dict:
+def _analysis_context(request, form, month, unit, unit_key, figures, params) -> dict:
     hotspot_tables = [{"key": key, "title": title, "table": _hotspot_table(request, key, figures, params),
                        "count": len(figures["hotspots"][field])} for key, (field, title) in HOTSPOT_TABLES.items()]
 
@@ -128,13 +114,9 @@ def _analysis_context(request, scope, form, month, unit, unit_key, figures, para
                                              compute=lambda: selectors.regional_demands(figures["window"], unit)),
         "hot_topics": freshness.cached("hot_topics", month.isoformat(), unit_key,
                                        compute=lambda: selectors.hot_topics(figures["window"], unit)),
-        "repeat_demands": selectors.repeat_demands(figures["window"], unit),
-        "sensitive_customers": selectors.sensitive_customers(figures["window"], unit),
+        # repeat_demands, sensitive_customers: a department head's only of their department's customers.
+        **selectors.customer_lists(figures["window"], unit, viewer=request.user),
     }
-    customers = _customer_filter(scope)
-    if customers is not None:
-        for key in ("repeat_demands", "sensitive_customers"):
-            proactive[key] = proactive[key].filter(customer_id__in=customers)
     personal = can_see_personal_data(request.user)
     regional = proactive["regional_demands"]
     level_name = dict(OrgUnit.Level.choices).get(regional["level"], "")
@@ -186,7 +168,7 @@ def order_list(request):
         _requested_unit(request, scope)  # 404 for a unit outside the scope
     # Department heads see complaints only (theirs); the other business types are not attributed.
     complaints_only = request.GET.get("types") != "all" or scope.department_id is not None
-    base = scoping.scoped_orders(selectors.order_list(complaints_only=complaints_only), scope)
+    base = selectors.order_list(viewer=request.user, complaints_only=complaints_only)
     personal = can_see_personal_data(request.user)
 
     def listing():
@@ -218,9 +200,8 @@ def order_list(request):
     # page's cost: their HTML is kept per data version, viewer scope, language and query string.
     parts = freshness.fragment(request, "orders", viewer=scoping.viewer_key(request.user), compute=render_listing)
     customer_no = request.GET.get("customer") or ""
-    customer = Customer.objects.filter(customer_no=customer_no).first() if customer_no else None
-    if customer is not None and not scope.is_global and not base.filter(customer_id=customer_no).exists():
-        customer = None  # a customer with no orders in the user's scope is not theirs to see
+    # A customer with no orders in the user's listing is not theirs to see.
+    customer = selectors.customer_for_viewer(customer_no=customer_no, viewer=request.user, orders=base)
     return render(request, "complaints/order_list.html", {
         "head": parts["head"],
         "body": parts["body"],
@@ -238,17 +219,18 @@ def _frozen_listing(request, scope, base, filterset, month):
     counts = {kind: qs.count() for kind, qs in late.items()}
     counts["total"] = counts["new"] + counts["changed"]
     if request.GET.get("late") == "1":
-        is_late = Q(pk__in=late["new"].values("pk")) | Q(pk__in=late["changed"].values("pk"))
-        return filterset.qs.filter(is_late), counts, True
+        return selectors.late_orders(filterset.qs, late), counts, True
     frozen = OrderFilter(request.GET, queryset=selectors.month_complaints(month))
     frozen.filters["unit"].queryset = scoping.units_for(scope)
-    return base.filter(pk__in=frozen.qs.values("work_order_id")), counts, False
+    return selectors.frozen_orders(base, frozen.qs), counts, False
 
 
 @require_POST
 @role_required(can_flag_sensitive)
 def customer_sensitive(request, customer_no: str):
-    customer = get_object_or_404(Customer, customer_no=customer_no)
+    customer = selectors.customer_for_viewer(customer_no=customer_no, viewer=request.user)
+    if customer is None:
+        raise Http404
     sensitive = request.POST.get("sensitive") == "1"
     set_customer_sensitive(customer_no=customer.customer_no, sensitive=sensitive,
                            note=request.POST.get("note", ""), by=request.user)

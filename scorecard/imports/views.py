@@ -1,13 +1,13 @@
 from django.contrib import messages
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from scorecard.accounts.decorators import role_required
 from scorecard.core.exports import export_response
 from scorecard.core.roles import can_import, can_read_imports
 
-from . import services
+from . import selectors, services
 from .errors import error_rows, group_errors
 from .forms import ImportUploadForm
 from .importers.base import note_lines
@@ -30,7 +30,7 @@ def import_list(request):
             return redirect("imports:detail", pk=job.pk)
     else:
         form = ImportUploadForm() if can_upload else None
-    jobs = list(ImportJob.objects.select_related("created_by")[:50])
+    jobs = list(selectors.import_job_list(viewer=request.user)[:50])
     for job in jobs:
         job.kind_label = services.KIND_LABELS.get(job.kind, job.kind)
     return render(request, "complaints/import_list.html", {"form": form, "jobs": jobs, "can_upload": can_upload})
@@ -38,9 +38,9 @@ def import_list(request):
 
 @role_required(can_read_imports)
 def import_detail(request, pk):
-    job = get_object_or_404(ImportJob.objects.select_related("confirms"), pk=pk)
+    job = selectors.import_job_for_viewer(pk=pk, viewer=request.user)
     status = services.job_status(job)
-    confirmed = job.confirmations.order_by("pk").first() if job.dry_run else None
+    confirmed = selectors.confirmation_of(job)
     return render(request, "complaints/import_detail.html", {
         "job": job, "status": status, "kind_label": services.KIND_LABELS.get(job.kind),
         "error_groups": group_errors(job.errors), "note_lines": note_lines(job.notes or {}),
@@ -53,7 +53,7 @@ def import_detail(request, pk):
 @require_POST
 @role_required(can_import)
 def import_confirm(request, pk):
-    job = get_object_or_404(ImportJob, pk=pk)
+    job = selectors.import_job_for_viewer(pk=pk, viewer=request.user)
     try:
         real = services.confirm_import_job(job=job, user=request.user)
     except services.NotConfirmable as exc:
@@ -65,11 +65,11 @@ def import_confirm(request, pk):
 @role_required(can_read_imports)
 def import_errors(request, pk):
     """Every row error of the job as CSV (the page shows one line per cause)."""
-    job = get_object_or_404(ImportJob, pk=pk)
+    job = selectors.import_job_for_viewer(pk=pk, viewer=request.user)
     return export_response(ImportErrorTable(error_rows(job.errors)), "csv", f"import-{job.pk}-errors")
 
 
 @role_required(can_read_imports)
 def import_status(request, pk):
-    job = get_object_or_404(ImportJob, pk=pk)
+    job = selectors.import_job_for_viewer(pk=pk, viewer=request.user)
     return JsonResponse(services.job_status(job))

@@ -10,9 +10,12 @@ from decimal import Decimal
 
 from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth
+from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from scorecard.accounts import scoping
 from scorecard.accounts.models import AuditLog
 from scorecard.complaints.models import WorkOrder
 from scorecard.core import freshness
@@ -348,10 +351,7 @@ def trace_for_month(month: dt.date) -> dict:
     incidents = (Incident.objects.filter(month=month).select_related("district", "city", "department",
                                                                       "rectification")
                  .order_by("district_id", "kind"))
-    links: dict[int, list[str]] = {}
-    for inc_id, order_no in (IncidentComplaint.objects.filter(incident__month=month)
-                             .values_list("incident_id", "work_order__order_no").order_by("work_order__order_no")):
-        links.setdefault(inc_id, []).append(order_no)
+    links = _linked_order_numbers(incident__month=month)
     priority = {k: i for i, k in enumerate(Incident.LINK_PRIORITY)}
     out = []
     for inc in sorted(incidents, key=lambda i: (i.district_id, priority[i.kind])):
@@ -515,3 +515,150 @@ def cycle_overview(*, months: list[dt.date]) -> list[dict]:
 
 def late_data(month: dt.date):
     return LateData.objects.filter(month=month).select_related("imported_by").order_by("-imported_at", "-pk")
+
+
+# --- What a viewer may see ----------------------------------------------------------------------------
+# Every page and the API read through these: the selector applies ``accounts.scoping`` itself, so no
+# caller can forget it. An object outside the viewer's scope is ``scoping.ScopeDenied`` (a 404 that is
+# audited); one that does not exist is a plain 404.
+
+def _linked_order_numbers(**where) -> dict[int, list[str]]:
+    """The work order numbers of the complaints each incident explains, by incident id, in order-number
+    order: one query over the IncidentComplaint links selected by ``where``."""
+    links: dict[int, list[str]] = {}
+    for inc_id, order_no in (IncidentComplaint.objects.filter(**where)
+                             .values_list("incident_id", "work_order__order_no").order_by("work_order__order_no")):
+        links.setdefault(inc_id, []).append(order_no)
+    return links
+
+
+def linked_order_numbers(incidents) -> dict[int, list[str]]:
+    """``_linked_order_numbers`` of the given incidents (objects or ids); an incident without links is absent."""
+    return _linked_order_numbers(incident__in=[getattr(i, "pk", i) for i in incidents])
+
+
+def _pk(by_name: dict, name: str) -> int | None:
+    obj = by_name.get(name)
+    return obj.pk if obj is not None else None
+
+
+def _org_by_name() -> tuple[dict[str, OrgUnit], dict[str, Department]]:
+    """City companies and departments by name: a read-out names them, the scope knows their ids."""
+    return ({c.name: c for c in OrgUnit.objects.filter(level=OrgUnit.Level.CITY)},
+            {d.name: d for d in Department.objects.all()})
+
+
+def _draft_rows(card: dict, scope: scoping.Scope, cities: dict, departments: dict) -> dict:
+    """A draft ranking shows only the rows inside the scope: it is only for those who may see every unit's
+    figures in it (a published one is public). The one rule for the page and the API."""
+    return {
+        **card,
+        "units": [u for u in card["units"] if scope.allows(city_id=_pk(cities, u["unit"]))],
+        "departments": [d for d in card["departments"]
+                        if scope.allows(city_id=_pk(cities, d["unit"]), department_id=_pk(departments, d["department"]))],
+    }
+
+
+def scorecard_for_viewer(*, month: dt.date, viewer) -> dict:
+    """The scorecard read-out of ``month`` as ``viewer`` may see it, with ``published``: a published
+    ranking whole, a draft only the rows inside the viewer's scope (``_draft_rows``)."""
+    published = is_published(month)
+    card = scorecard_for_month(month)
+    scope = scoping.scope_for(viewer)
+    if not published and not scope.is_global:
+        card = _draft_rows(card, scope, *_org_by_name())
+    return {**card, "published": published}
+
+
+def scorecard_page(*, month: dt.date, viewer) -> dict:
+    """``scorecard_for_viewer`` for the scorecard page: each department row whose page the viewer may open
+    carries its ``url``, and ``department_names`` lists every department (the page's filter)."""
+    published = is_published(month)
+    card = scorecard_for_month(month)
+    scope = scoping.scope_for(viewer)
+    cities, departments = _org_by_name()
+    if not published:
+        card = _draft_rows(card, scope, cities, departments)
+    for d in card["departments"]:
+        if scope.allows(city_id=cities[d["unit"]].pk, department_id=departments[d["department"]].pk):
+            d["url"] = reverse("kpis:department", args=[cities[d["unit"]].pk, departments[d["department"]].code]) \
+                + f"?month={label(month)}"
+    return {**card, "published": published, "department_names": list(departments)}
+
+
+def responsible_unit_for_viewer(*, city_id: int, dept_code: str, viewer) -> tuple[OrgUnit, Department]:
+    """The city company and the department of a department page, if the viewer may open it."""
+    try:
+        city = OrgUnit.objects.get(pk=city_id, level=OrgUnit.Level.CITY)
+        dept = Department.objects.get(code=dept_code)
+    except (OrgUnit.DoesNotExist, Department.DoesNotExist) as exc:
+        raise Http404 from exc
+    scoping.check(scoping.scope_for(viewer), city_id=city.pk, department_id=dept.pk)
+    return city, dept
+
+
+def department_complaints_for_viewer(*, month: dt.date, city: OrgUnit, department: Department, viewer):
+    """``department_complaints`` within the viewer's unit subtree: a county (or station) leader lists the
+    complaints of their own subtree only."""
+    return department_complaints(month, city_id=city.pk, department_id=department.pk).filter(
+        scoping.order_q(scoping.scope_for(viewer)))
+
+
+def incident_list(*, month: dt.date, viewer):
+    """The month's incidents the viewer may see (their unit subtree; a department head: their department's),
+    with 台区, unit, department and rectification item, by 台区 and kind."""
+    scope = scoping.scope_for(viewer)
+    qs = Incident.objects.filter(month=month).filter(scoping.district_q(scope))
+    if scope.department_id is not None:
+        qs = qs.filter(department_id=scope.department_id)
+    return qs.select_related("district", "city", "department", "rectification").order_by("district_id", "kind")
+
+
+def incident_rows(incidents):
+    """The incident list's rows: ``accountable`` (the category) and ``linked`` (how many complaints)."""
+    return with_category(incidents).annotate(linked=Count("links"))
+
+
+def incident_for_viewer(*, pk: int, viewer) -> Incident:
+    """One incident (with 台区, unit, department, rectification item) if it is inside the viewer's scope."""
+    incident = (Incident.objects.select_related("district", "city", "department", "rectification")
+                .filter(pk=pk).first())
+    if incident is None:
+        raise Http404
+    if not scoping.allows_district(scoping.scope_for(viewer), incident.district,
+                                   department_id=incident.department_id):
+        raise scoping.ScopeDenied
+    return incident
+
+
+def incident_complaints(incident: Incident) -> list[WorkOrder]:
+    """The complaints an incident explains, oldest first (what the incident page lists)."""
+    return list(WorkOrder.objects.filter(incident_link__incident=incident).select_related(
+        "category", "subcategory", "detail").order_by("accepted_at"))
+
+
+def appeal_list(*, viewer, status: str | None = None):
+    """The appeals the viewer may see: those of their city companies and, for a department head, the ones
+    they filed and the ones that would move complaints to them. ``status`` (a valid Appeal.Status) narrows."""
+    scope = scoping.scope_for(viewer)
+    qs = Appeal.objects.select_related("work_order", "city", "from_department", "to_department", "filed_by")
+    if scope.city_ids is not None:
+        qs = qs.filter(city_id__in=scope.city_ids)
+    if scope.department_id is not None:
+        qs = qs.filter(Q(from_department_id=scope.department_id) | Q(to_department_id=scope.department_id))
+    if status in Appeal.Status.values:
+        qs = qs.filter(status=status)
+    return qs
+
+
+def appeal_for_viewer(*, pk: int, viewer) -> Appeal:
+    """One appeal, if the viewer may see it (``appeal_list``'s rule)."""
+    appeal = (Appeal.objects.select_related("work_order", "city", "from_department", "to_department", "filed_by",
+                                            "decided_by").filter(pk=pk).first())
+    if appeal is None:
+        raise Http404
+    scope = scoping.scope_for(viewer)
+    if not (scope.allows(city_id=appeal.city_id, department_id=appeal.from_department_id)
+            or scope.allows(city_id=appeal.city_id, department_id=appeal.to_department_id)):
+        raise scoping.ScopeDenied
+    return appeal

@@ -5,9 +5,8 @@ import functools
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
 from django.http import HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,10 +16,8 @@ from django_tables2 import RequestConfig
 from scorecard.accounts import scoping
 from scorecard.accounts.decorators import role_required
 from scorecard.complaints import selectors as complaint_selectors
-from scorecard.complaints.models import WorkOrder
 from scorecard.core import roles
 from scorecard.core.exports import FORMATS, export_response
-from scorecard.grid.models import Department, OrgUnit
 from scorecard.core.months import default_month, label, parse_month
 
 from scorecard.core import freshness
@@ -28,7 +25,7 @@ from scorecard.core import freshness
 from . import selectors, services
 from .filters import AppealFilter, IncidentFilter
 from .forms import AppealDecisionForm, AppealForm, RectificationForm
-from .models import Appeal, Incident, Rectification
+from .models import Appeal
 from .tables import AppealTable, DepartmentTable, IncidentTable, UnitTable
 
 
@@ -51,21 +48,11 @@ def with_month(view):
     return wrapper
 
 
-def _scorecard_tables(request, month: dt.date, scope: scoping.Scope) -> dict:
-    published = selectors.is_published(month)
-    card = selectors.scorecard_for_month(month)
-    departments = {d.name: d for d in Department.objects.all()}
-    cities = {c.name: c for c in OrgUnit.objects.filter(level=OrgUnit.Level.CITY)}
+def _scorecard_tables(request, month: dt.date) -> dict:
+    # A draft's rows narrowed to the viewer's scope, department rows linked to the pages they may open.
+    card = selectors.scorecard_page(month=month, viewer=request.user)
+    published, departments = card["published"], card["department_names"]
     units, depts = card["units"], card["departments"]
-    if not published:
-        # A draft ranking is only for those who may see every unit's figures in it.
-        units = [u for u in units if scope.allows(city_id=cities[u["unit"]].pk)]
-        depts = [d for d in depts
-                 if scope.allows(city_id=cities[d["unit"]].pk, department_id=departments[d["department"]].pk)]
-    for d in depts:
-        if scope.allows(city_id=cities[d["unit"]].pk, department_id=departments[d["department"]].pk):
-            d["url"] = reverse("kpis:department", args=[cities[d["unit"]].pk, departments[d["department"]].code]) \
-                + f"?month={label(month)}"
     dept_filter = request.GET.get("dept")
     if dept_filter in departments:
         depts = [d for d in depts if d["department"] == dept_filter]
@@ -83,26 +70,22 @@ def _scorecard_tables(request, month: dt.date, scope: scoping.Scope) -> dict:
 @login_required
 @with_month
 def scorecard_view(request, *, month: dt.date):
-    scope = scoping.scope_for(request.user)
     fmt, which = request.GET.get("export"), request.GET.get("table", "units")
     if fmt in FORMATS:
-        context = _scorecard_tables(request, month, scope)
+        context = _scorecard_tables(request, month)
         table = context["unit_table"] if which == "units" else context["dept_table"]
         return export_response(table, fmt, f"scorecard-{which}-{label(month)}")
     # Rendering the two tables (~3,000 cells) is most of the page's cost: the HTML is kept per
     # data version, viewer scope, language and query string (freshness.fragment).
     body = freshness.fragment(request, "scorecard", viewer=scoping.viewer_key(request.user), compute=lambda: render_to_string(
-        "kpis/_scorecard_body.html", _scorecard_tables(request, month, scope), request))
+        "kpis/_scorecard_body.html", _scorecard_tables(request, month), request))
     return render(request, "kpis/scorecard.html", {"body": body, "month": month})
 
 
 @login_required
 @with_month
 def department_view(request, city_id: int, dept_code: str, *, month: dt.date):
-    city = get_object_or_404(OrgUnit, pk=city_id, level=OrgUnit.Level.CITY)
-    dept = get_object_or_404(Department, code=dept_code)
-    scoping.check(scoping.scope_for(request.user), city_id=city.pk, department_id=dept.pk)
-    scope = scoping.scope_for(request.user)
+    city, dept = selectors.responsible_unit_for_viewer(city_id=city_id, dept_code=dept_code, viewer=request.user)
     window_open = services.appeal_window_open(month)
 
     def context():
@@ -110,8 +93,8 @@ def department_view(request, city_id: int, dept_code: str, *, month: dt.date):
         row = next((d for d in card["departments"] if d["unit"] == city.name and d["department"] == dept.name),
                    None)
         # A county (or station) leader lists the complaints of their own subtree only.
-        complaints = list(selectors.department_complaints(month, city_id=city.pk, department_id=dept.pk)
-                          .filter(scoping.order_q(scope))[:500])
+        complaints = list(selectors.department_complaints_for_viewer(month=month, city=city, department=dept,
+                                                                     viewer=request.user)[:500])
         show_personal = roles.can_see_personal_data(request.user)
         for c in complaints:
             c.reason = selectors.attribution_reason(c)
@@ -139,12 +122,8 @@ def department_view(request, city_id: int, dept_code: str, *, month: dt.date):
 @login_required
 @with_month
 def incident_list(request, *, month: dt.date):
-    scope = scoping.scope_for(request.user)
-    scoped = Incident.objects.filter(month=month).filter(scoping.district_q(scope))
-    if scope.department_id is not None:
-        scoped = scoped.filter(department_id=scope.department_id)
-    qs = (selectors.with_category(scoped).select_related("district", "city", "department", "rectification")
-          .annotate(linked=Count("links")))
+    scoped = selectors.incident_list(month=month, viewer=request.user)
+    qs = selectors.incident_rows(scoped)
 
     def context():
         filters = IncidentFilter(request.GET, queryset=qs)  # narrows the scoped queryset, never widens it
@@ -165,11 +144,8 @@ def incident_list(request, *, month: dt.date):
 
 @login_required
 def incident_detail(request, pk: int):
-    incident = get_object_or_404(Incident.objects.select_related("district", "city", "department"), pk=pk)
-    if not scoping.allows_district(scoping.scope_for(request.user), incident.district,
-                                   department_id=incident.department_id):
-        scoping.deny()
-    rect = Rectification.objects.filter(incident=incident).first()
+    incident = selectors.incident_for_viewer(pk=pk, viewer=request.user)
+    rect = getattr(incident, "rectification", None)
     can_edit = roles.can_update_rectification(request.user, rect)
     form = RectificationForm(request.POST or None, instance_status=rect.status if rect else None)
     if request.method == "POST":
@@ -184,8 +160,7 @@ def incident_detail(request, pk: int):
                 return redirect("kpis:incident", pk=pk)
             except ValidationError as exc:
                 form.add_error(None, exc)
-    complaints = list(WorkOrder.objects.filter(incident_link__incident=incident).select_related(
-        "category", "subcategory", "detail").order_by("accepted_at"))
+    complaints = selectors.incident_complaints(incident)
     return render(request, "kpis/incident_detail.html", {
         "incident": incident, "rect": rect, "complaints": complaints, "evidence": incident.evidence,
         "form": form, "can_edit": can_edit, "accountable": bool(complaints),
@@ -195,17 +170,8 @@ def incident_detail(request, pk: int):
 
 @login_required
 def appeal_inbox(request):
-    scope = scoping.scope_for(request.user)
-    qs = Appeal.objects.select_related("work_order", "city", "from_department", "to_department", "filed_by")
-    if scope.city_ids is not None:
-        qs = qs.filter(city_id__in=scope.city_ids)
-    if scope.department_id is not None:
-        # A department head sees the appeals they filed and those that would move complaints to them.
-        qs = qs.filter(from_department_id=scope.department_id) | qs.filter(to_department_id=scope.department_id,
-                                                                            city_id__in=scope.city_ids)
     status = request.GET.get("status", "pending")
-    if status in Appeal.Status.values:
-        qs = qs.filter(status=status)
+    qs = selectors.appeal_list(viewer=request.user, status=status)  # an unknown status lists every status
     filters = AppealFilter(request.GET, queryset=qs)  # narrows the scoped queryset, never widens it
     table = AppealTable(filters.qs.order_by("-filed_at"))
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
@@ -218,12 +184,10 @@ def appeal_inbox(request):
 
 @login_required
 def appeal_create(request, order_id: int):
-    order = get_object_or_404(WorkOrder, pk=order_id, is_complaint=True)
-    scope = scoping.scope_for(request.user)
-    scoping.check(scope, city_id=order.city_id)
+    order = complaint_selectors.complaint_for_viewer(pk=order_id, viewer=request.user)  # 404 for another city's
     if not roles.can_file_appeal(request.user):
         raise PermissionDenied
-    if not scoping.scoped_orders(WorkOrder.objects.filter(pk=order.pk), scope).exists():
+    if not complaint_selectors.in_order_lists(order, viewer=request.user):
         scoping.deny()  # another department's complaint: not theirs to see, let alone appeal
     form = AppealForm(request.POST or None, request.FILES or None, exclude_department=request.user.department_id)
     if request.method == "POST" and form.is_valid():
@@ -243,12 +207,7 @@ def appeal_create(request, order_id: int):
 
 @login_required
 def appeal_detail(request, pk: int):
-    appeal = get_object_or_404(Appeal.objects.select_related("work_order", "city", "from_department",
-                                                             "to_department", "filed_by", "decided_by"), pk=pk)
-    scope = scoping.scope_for(request.user)
-    if not (scope.allows(city_id=appeal.city_id, department_id=appeal.from_department_id)
-            or scope.allows(city_id=appeal.city_id, department_id=appeal.to_department_id)):
-        scoping.deny()
+    appeal = selectors.appeal_for_viewer(pk=pk, viewer=request.user)
     can_decide = roles.can_decide_appeal(request.user, appeal)
     form = AppealDecisionForm()
     history = selectors.appeal_history(appeal)
@@ -259,7 +218,7 @@ def appeal_detail(request, pk: int):
 @require_POST
 @role_required(roles.can_decide_appeal)  # before the lookup: a 403 for every id, so ids reveal nothing
 def appeal_decide(request, pk: int):
-    appeal = get_object_or_404(Appeal, pk=pk)
+    appeal = selectors.appeal_for_viewer(pk=pk, viewer=request.user)
     form = AppealDecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请选择处理结果并填写处理意见"))

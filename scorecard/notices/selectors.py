@@ -13,9 +13,11 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Q
+from django.http import Http404
 from django.utils import timezone
 
 from scorecard.complaints.selectors import complaint_profile, hotspot_districts
+from scorecard.core import roles
 from scorecard.core.months import label, shift
 from scorecard.kpis.models import LateData, Rectification, ReportingMonth
 from scorecard.kpis.selectors import (
@@ -179,6 +181,24 @@ def notices_for_month(month: dt.date):
 
 def latest_notices():
     return Notice.objects.select_related("requested_by", "published_by", "corrects").order_by("-month", "-version")
+
+
+def notice_list(*, viewer, limit: int = 60) -> list[Notice]:
+    """The latest ``limit`` notices the viewer may see, newest first: every version for those who see
+    drafts, else the published and superseded ones and the drafts ``roles.can_read_draft`` allows."""
+    notices = list(latest_notices()[:limit])
+    if roles.can_see_drafts(viewer):
+        return notices
+    return [n for n in notices if n.is_final or roles.can_read_draft(viewer, n)]
+
+
+def notice_for_viewer(*, pk, viewer) -> Notice:
+    """One notice; Http404 if there is none or it is a draft the viewer may not read (for them it does
+    not exist, as in ``notice_list``)."""
+    notice = Notice.objects.filter(pk=pk).first()
+    if notice is None or not (notice.is_final or roles.can_read_draft(viewer, notice)):
+        raise Http404
+    return notice
 
 
 def published_versions():

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -24,11 +24,7 @@ def _ip(request) -> str | None:
 
 
 def _list_context(request, **extra):
-    qs = selectors.latest_notices()
-    if not roles.can_see_drafts(request.user):
-        notices = [n for n in qs[:60] if n.is_final or roles.can_read_draft(request.user, n)]
-    else:
-        notices = list(qs[:60])
+    notices = selectors.notice_list(viewer=request.user)
     # The draft step says when a month's on-time rate rests on a guessed (Monday–Friday) calendar.
     default = previous_month()  # the month the generate form proposes: the last complete one
     warnings = {m: calendar_warning(m) for m in {default} | {n.month for n in notices if n.status == "draft"}}
@@ -79,9 +75,7 @@ def generate(request):
 @login_required
 @require_GET
 def status(request, pk):
-    notice = get_object_or_404(Notice, pk=pk)
-    if not notice.is_final and not roles.can_read_draft(request.user, notice):
-        raise Http404
+    notice = selectors.notice_for_viewer(pk=pk, viewer=request.user)
     return JsonResponse({
         "id": notice.pk, "month": label(notice.month), "version": notice.version, "status": notice.status,
         "status_display": notice.get_status_display(), "progress": notice.progress,
@@ -96,7 +90,7 @@ def status(request, pk):
 def publish(request, pk):
     if not roles.can_publish(request.user):
         raise PermissionDenied
-    notice = get_object_or_404(Notice, pk=pk)
+    notice = selectors.notice_for_viewer(pk=pk, viewer=request.user)
     try:
         notice = services.publish_notice(notice=notice, user=request.user, reason=request.POST.get("reason", ""))
     except ValidationError as exc:
@@ -113,7 +107,7 @@ def publish(request, pk):
 
 
 def _downloadable(request, pk) -> Notice:
-    notice = get_object_or_404(Notice, pk=pk)
+    notice = selectors.notice_for_viewer(pk=pk, viewer=request.user)
     if not roles.can_download(request.user, notice):
         # 404 either way, as the status URL answers: for those who may not see
         # drafts a draft does not exist, and a notice still rendering (or

@@ -22,8 +22,8 @@ from scorecard.accounts import scoping
 from scorecard.accounts.models import AuditLog
 from scorecard.complaints import selectors as complaint_selectors
 from scorecard.core.months import current_month
+from scorecard.imports import selectors as import_selectors
 from scorecard.grid.models import OrgUnit
-from scorecard.imports.models import ImportJob
 from scorecard.kpis import selectors as kpi_selectors
 from scorecard.kpis.models import Appeal, KpiDefinition, Rectification, ReportingMonth
 from scorecard.notices.models import Notice
@@ -74,22 +74,13 @@ def open_rectifications(scope: scoping.Scope, *, limit: int = 8) -> dict:
     return {**counts, "items": items}
 
 
-def _appeals(scope: scoping.Scope):
-    qs = Appeal.objects.select_related("work_order", "city", "from_department", "to_department")
-    if scope.city_ids is not None:
-        qs = qs.filter(city_id__in=scope.city_ids)
-    if scope.department_id is not None:
-        qs = qs.filter(Q(from_department_id=scope.department_id) | Q(to_department_id=scope.department_id))
-    return qs
-
-
 def analyst(user, month: dt.date | None) -> dict:
     ctx = {"totals": complaint_selectors.totals(month) if month else None}
     ctx["pending_appeals"] = Appeal.objects.filter(status=Appeal.Status.PENDING).count()
-    ctx["recent_appeals"] = list(_appeals(scoping.scope_for(user)).filter(status=Appeal.Status.PENDING)
+    ctx["recent_appeals"] = list(kpi_selectors.appeal_list(viewer=user, status=Appeal.Status.PENDING)
                                  .order_by("filed_at")[:5])
     ctx["notices"] = list(Notice.objects.filter(month=month).order_by("-version")[:3]) if month else []
-    ctx["imports"] = list(ImportJob.objects.select_related("created_by")[:5])
+    ctx["imports"] = list(import_selectors.import_job_list(viewer=user)[:5])
     ctx["rectifications"] = open_rectifications(scoping.scope_for(user), limit=5)
     if month:
         card = scorecard(month)
@@ -108,7 +99,7 @@ def calendar_warnings(month: dt.date | None) -> list[str]:
 def department_head(user, month: dt.date | None) -> dict:
     scope = scoping.scope_for(user)
     ctx = {"rectifications": open_rectifications(scope),
-           "appeals": list(_appeals(scope).filter(Q(status=Appeal.Status.PENDING) | Q(
+           "appeals": list(kpi_selectors.appeal_list(viewer=user).filter(Q(status=Appeal.Status.PENDING) | Q(
                decided_at__gte=timezone.now() - dt.timedelta(days=30))).order_by("-filed_at")[:8])}
     ctx["pending_appeals"] = sum(1 for a in ctx["appeals"] if a.status == Appeal.Status.PENDING)
     if not month:

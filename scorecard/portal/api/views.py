@@ -3,7 +3,8 @@
 Same figures as the pages and the read-out commands (interfaces.md), and the
 same scoping (``accounts.scoping``): a department head gets their own rows of
 a draft scorecard, a leader their company subtree; an object outside the scope
-is a 404. Views are thin: parse, scope, call the selectors, return.
+is a 404. Views are thin: parse, call the selectors (they apply the scope,
+the same selectors as the pages), return.
 """
 import datetime as dt
 
@@ -16,11 +17,12 @@ from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from scorecard.accounts import scoping
+from scorecard.accounts import selectors as account_selectors
 from scorecard.accounts.middleware import record_denied
 from scorecard.complaints import selectors as complaint_selectors
-from scorecard.grid.models import Department, OrgUnit
+from scorecard.grid.models import OrgUnit
 from scorecard.kpis import selectors as kpi_selectors
-from scorecard.kpis.models import Incident, IncidentComplaint
+from scorecard.kpis.models import Incident
 from scorecard.core.months import default_month, label, parse_month
 
 
@@ -46,20 +48,6 @@ def _month(request) -> dt.date:
         raise ValidationError({"month": [str(exc)]}) from exc
 
 
-def scoped_scorecard(card: dict, scope: scoping.Scope, *, published: bool) -> dict:
-    """A published ranking is public; a draft shows only the rows inside the scope (as the page does)."""
-    if published or scope.is_global:
-        return card
-    cities = dict(OrgUnit.objects.filter(level=OrgUnit.Level.CITY).values_list("name", "pk"))
-    depts = dict(Department.objects.values_list("name", "pk"))
-    return {
-        **card,
-        "units": [u for u in card["units"] if scope.allows(city_id=cities.get(u["unit"]))],
-        "departments": [d for d in card["departments"]
-                        if scope.allows(city_id=cities.get(d["unit"]), department_id=depts.get(d["department"]))],
-    }
-
-
 class ScorecardView(APIView):
     @extend_schema(
         operation_id="scorecard", summary="考核排名（地市公司与责任单位）", parameters=[MONTH],
@@ -74,10 +62,8 @@ class ScorecardView(APIView):
     )
     def get(self, request):
         month = _month(request)
-        published = kpi_selectors.is_published(month)
-        card = kpi_selectors.scorecard_for_month(month)
-        card = scoped_scorecard(card, scoping.scope_for(request.user), published=published)
-        return Response({**card, "published": published})
+        # The page's rule: a published ranking whole, a draft only the rows inside the user's scope.
+        return Response(kpi_selectors.scorecard_for_viewer(month=month, viewer=request.user))
 
 
 class ProfileView(APIView):
@@ -103,13 +89,13 @@ class ProfileView(APIView):
         raw = request.query_params.get("unit")
         if raw:
             try:
-                unit = OrgUnit.objects.get(pk=int(raw))
+                unit = account_selectors.unit_for_viewer(pk=int(raw), viewer=request.user)  # ScopeDenied: 404
             except (ValueError, OrgUnit.DoesNotExist) as exc:
                 raise NotFound("unit: 没有这个单位") from exc
         else:
             unit = scoping.default_unit(scope)
-        if not scoping.unit_allowed(scope, unit):
-            raise scoping.ScopeDenied
+            if not scoping.unit_allowed(scope, unit):
+                raise scoping.ScopeDenied
         return Response(complaint_selectors.complaint_profile(month, unit))
 
 
@@ -136,10 +122,6 @@ def _incident_json(inc: Incident, complaints: list[str]) -> dict:
     }
 
 
-def _incidents():
-    return Incident.objects.select_related("district", "city", "department", "rectification")
-
-
 class IncidentListView(APIView):
     @extend_schema(operation_id="incidents_list", summary="供电瓶颈事件列表", parameters=[MONTH],
                    description="某月的供电瓶颈溯源事件（证据链、关联投诉工单号、整改项），按用户范围过滤。",
@@ -147,16 +129,8 @@ class IncidentListView(APIView):
                        "month": serializers.CharField(), "incidents": serializers.ListField(child=INCIDENT)}))
     def get(self, request):
         month = _month(request)
-        scope = scoping.scope_for(request.user)
-        qs = _incidents().filter(scoping.district_q(scope), month=month)
-        if scope.department_id is not None:
-            qs = qs.filter(department_id=scope.department_id)
-        incidents = list(qs.order_by("district_id", "kind"))
-        links: dict[int, list[str]] = {}
-        for inc_id, order_no in (IncidentComplaint.objects.filter(incident__in=[i.pk for i in incidents])
-                                 .values_list("incident_id", "work_order__order_no")
-                                 .order_by("work_order__order_no")):
-            links.setdefault(inc_id, []).append(order_no)
+        incidents = list(kpi_selectors.incident_list(month=month, viewer=request.user))
+        links = kpi_selectors.linked_order_numbers(incidents)
         return Response({"month": label(month),
                          "incidents": [_incident_json(i, links.get(i.pk, [])) for i in incidents]})
 
@@ -165,12 +139,5 @@ class IncidentDetailView(APIView):
     @extend_schema(operation_id="incident_detail", summary="供电瓶颈事件详情", responses=INCIDENT,
                    description="范围外的事件与不存在的事件一样返回 404。")
     def get(self, request, pk: int):
-        inc = _incidents().filter(pk=pk).first()
-        if inc is None:
-            raise NotFound
-        scope = scoping.scope_for(request.user)
-        if not scoping.allows_district(scope, inc.district, department_id=inc.department_id):
-            raise scoping.ScopeDenied
-        complaints = list(IncidentComplaint.objects.filter(incident=inc).order_by("work_order__order_no")
-                          .values_list("work_order__order_no", flat=True))
-        return Response(_incident_json(inc, complaints))
+        inc = kpi_selectors.incident_for_viewer(pk=pk, viewer=request.user)  # 404 outside the scope too
+        return Response(_incident_json(inc, kpi_selectors.linked_order_numbers([inc]).get(inc.pk, [])))
