@@ -4,6 +4,7 @@ from django.http import Http404
 
 from scorecard.accounts import scoping
 from scorecard.imports import selectors
+from scorecard.imports.models import ImportJob
 from tests.accounts.conftest import world, world_module  # noqa: F401,F811 (the two-city world)
 
 
@@ -20,3 +21,13 @@ def test_it_denies_one_import_job_to_a_viewer_with_a_unit_and_404s_a_missing_one
         selectors.import_job_for_viewer(pk=world.job.pk, viewer=world.users["leader"])
     with pytest.raises(Http404):
         selectors.import_job_for_viewer(pk=world.job.pk + 1000, viewer=world.users["analyst"])
+
+
+def test_it_gives_the_real_import_that_confirmed_a_dry_run(world):
+    dry = ImportJob.objects.create(kind="workorders", file="imports/y.csv", dry_run=True,
+                                   created_by=world.users["analyst"])
+    assert selectors.confirmation_of(dry) is None
+    real = ImportJob.objects.create(kind="workorders", file="imports/y.csv", confirms=dry,
+                                    created_by=world.users["analyst"])
+    assert selectors.confirmation_of(dry) == real
+    assert selectors.confirmation_of(real) is None  # not a dry run
