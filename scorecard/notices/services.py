@@ -120,11 +120,11 @@ def _request(*, month: dt.date, user, correction_note: str) -> Notice:
                  summary=f"申请生成 {label(month)} 通报第{notice.version}版" + ("（更正）" if published else ""),
                  after={"month": label(month), "version": notice.version,
                         "corrects": published.version if published else None})
-    transaction.on_commit(lambda pk=notice.pk: enqueue(pk))
+    transaction.on_commit(lambda pk=notice.pk: send_render(pk))
     return notice
 
 
-def enqueue(notice_id: int) -> bool:
+def send_render(notice_id: int) -> bool:
     """Send the render task; on a broker error keep the row pending with a message."""
     try:
         task("notices.generate_notice").send_now(notice_id, retry_policy=PUBLISH_RETRY_POLICY)
@@ -149,7 +149,7 @@ def resubmit_stale(*, now: dt.datetime | None = None) -> list[int]:
         | Q(status=Notice.Status.PENDING, enqueued_at__lt=cutoff)
         | Q(status=Notice.Status.RENDERING, heartbeat_at__lt=cutoff)
     ).order_by("pk").values_list("pk", flat=True))
-    return [pk for pk in ids if enqueue(pk)]
+    return [pk for pk in ids if send_render(pk)]
 
 
 # --- render -----------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from scorecard.complaints.selectors import latest_month
 from scorecard.core.roles import Role, home_role
 from scorecard.core.months import label
 
-from . import dashboard
+from . import selectors as dashboard
 
 HOMES = {Role.ANALYST: dashboard.analyst, Role.DEPARTMENT_HEAD: dashboard.department_head,
          Role.LEADER: dashboard.leader, Role.AUDITOR: dashboard.auditor}
@@ -13,7 +13,7 @@ HOMES = {Role.ANALYST: dashboard.analyst, Role.DEPARTMENT_HEAD: dashboard.depart
 
 @login_required
 def home(request):
-    """One home page per role (scorecard.portal.dashboard says what each role sees)."""
+    """One home page per role (scorecard.portal.selectors says what each role sees)."""
     user = request.user
     month = latest_month()
     role = home_role(user)

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from scorecard.kpis import selectors, services
 from scorecard.kpis.models import ReportingMonth
-from scorecard.portal import dashboard
+from scorecard.portal import selectors as dashboard
 
 pytestmark = pytest.mark.django_db
 
