@@ -2,7 +2,9 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
+from scorecard.core.admin import ReadOnlyAdminMixin
+
+from .models import AuditLog, User
 
 
 @admin.register(User)
@@ -15,22 +17,11 @@ class UserAdmin(BaseUserAdmin):
     autocomplete_fields = ("org_unit",)
 
 
-from .models import AuditLog  # noqa: E402
-
-
 @admin.register(AuditLog)
-class AuditLogAdmin(admin.ModelAdmin):
+class AuditLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only for everyone, superusers included: an audit trail nobody can edit."""
+
     list_display = ("at", "username", "action", "object_type", "object_id", "summary")
     list_filter = ("action", "object_type")
     search_fields = ("username", "summary", "object_id")
     date_hierarchy = "at"
-
-    # Read-only for everyone, superusers included: an audit trail nobody can edit.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
