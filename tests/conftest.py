@@ -1,6 +1,7 @@
 import pytest
 
-pytest_plugins = ["tests.celery_harness"]  # real Celery worker fixture, per-run broker
+pytest_plugins = ["tests.celery_harness",  # real Celery worker fixture, per-run broker
+                  "tests.fixtures.world"]  # the two-city world of the access-control and selector tests
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from .conftest import ROLES
+from tests.fixtures.world import ROLES
 
 pytestmark = pytest.mark.django_db
 

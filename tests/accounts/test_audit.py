@@ -5,7 +5,7 @@ from django.test import Client
 
 from scorecard.accounts.models import AuditLog, User
 
-from .conftest import PASSWORD
+from tests.fixtures.world import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from scorecard.accounts.models import AuditLog, User
 
-from .conftest import PASSWORD
+from tests.fixtures.world import PASSWORD
 
 pytestmark = pytest.mark.django_db
 LOGIN = "/accounts/login/"

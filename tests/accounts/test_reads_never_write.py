@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from scorecard.accounts.models import AuditLog
 
-from .conftest import ROLES
+from tests.fixtures.world import ROLES
 from .test_access_matrix import RULES, url_names
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from scorecard.accounts.models import User
 from scorecard.grid.models import OrgUnit
 from tests.fixtures.factories import order
 
-from .conftest import PASSWORD
+from tests.fixtures.world import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

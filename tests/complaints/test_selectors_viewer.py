@@ -6,7 +6,7 @@ from django.http import Http404
 from scorecard.accounts import scoping
 from scorecard.complaints import selectors
 from scorecard.complaints.models import Customer
-from tests.accounts.conftest import MONTH, world, world_module  # noqa: F401,F811 (the two-city world)
+from tests.fixtures.world import MONTH
 
 
 def _listed(user, **kw):

@@ -5,7 +5,6 @@ from django.http import Http404
 from scorecard.accounts import scoping
 from scorecard.imports import selectors
 from scorecard.imports.models import ImportJob
-from tests.accounts.conftest import world, world_module  # noqa: F401,F811 (the two-city world)
 
 
 def test_it_lists_import_jobs_to_whole_province_viewers_only(world):

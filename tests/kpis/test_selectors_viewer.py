@@ -9,7 +9,7 @@ from scorecard.accounts import scoping
 from scorecard.accounts.models import User
 from scorecard.kpis import selectors
 from scorecard.kpis.models import ReportingMonth
-from tests.accounts.conftest import MONTH, PASSWORD, world, world_module  # noqa: F401,F811 (the two-city world)
+from tests.fixtures.world import MONTH, PASSWORD
 from tests.fixtures.factories import dept
 
 

@@ -5,7 +5,6 @@ from django.http import Http404
 
 from scorecard.notices import selectors
 from scorecard.notices.models import Notice
-from tests.accounts.conftest import world, world_module  # noqa: F401,F811 (the two-city world)
 
 
 @pytest.fixture
