@@ -149,9 +149,9 @@ def _analyze(kind: str) -> None:
             cur.execute(f'ANALYZE "{table}"')
 
 
-
 def _broker_down(exc: Exception) -> None:
-    # The upload is stored and its job row committed; the request says that the queue is down.
+    # As before the task base existed: a dead broker fails the upload request (an error page);
+    # the stored file and its committed job row stay, listed as pending on the import page.
     raise exc
 
 

@@ -559,31 +559,32 @@ def _draft_rows(card: dict, scope: scoping.Scope, cities: dict, departments: dic
     }
 
 
-def scorecard_for_viewer(*, month: dt.date, viewer) -> dict:
-    """The scorecard read-out of ``month`` as ``viewer`` may see it, with ``published``: a published
-    ranking whole, a draft only the rows inside the viewer's scope (``_draft_rows``)."""
+def _card_for_scope(month: dt.date, scope: scoping.Scope, orgs) -> dict:
+    """A published ranking whole, a draft only the rows inside ``scope`` (``_draft_rows``), with
+    ``published``. ``orgs()`` gives ``_org_by_name()``, read only when a scoped viewer sees a draft."""
     published = is_published(month)
     card = scorecard_for_month(month)
-    scope = scoping.scope_for(viewer)
     if not published and not scope.is_global:
-        card = _draft_rows(card, scope, *_org_by_name())
+        card = _draft_rows(card, scope, *orgs())
     return {**card, "published": published}
+
+
+def scorecard_for_viewer(*, month: dt.date, viewer) -> dict:
+    """The scorecard read-out of ``month`` as ``viewer`` may see it (the JSON API)."""
+    return _card_for_scope(month, scoping.scope_for(viewer), _org_by_name)
 
 
 def scorecard_page(*, month: dt.date, viewer) -> dict:
     """``scorecard_for_viewer`` for the scorecard page: each department row whose page the viewer may open
     carries its ``url``, and ``department_names`` lists every department (the page's filter)."""
-    published = is_published(month)
-    card = scorecard_for_month(month)
     scope = scoping.scope_for(viewer)
     cities, departments = _org_by_name()
-    if not published:
-        card = _draft_rows(card, scope, cities, departments)
+    card = _card_for_scope(month, scope, lambda: (cities, departments))
     for d in card["departments"]:
         if scope.allows(city_id=cities[d["unit"]].pk, department_id=departments[d["department"]].pk):
             d["url"] = reverse("kpis:department", args=[cities[d["unit"]].pk, departments[d["department"]].code]) \
                 + f"?month={label(month)}"
-    return {**card, "published": published, "department_names": list(departments)}
+    return {**card, "department_names": list(departments)}
 
 
 def responsible_unit_for_viewer(*, city_id: int, dept_code: str, viewer) -> tuple[OrgUnit, Department]:
