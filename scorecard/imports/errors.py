@@ -26,20 +26,20 @@ class ErrorGroup:
         return len(self.rows)
 
     @property
+    def first_rows(self) -> str:
+        """``3101、3102、3103、3104、3105…``: the first rows of the cause, an ellipsis if there are more."""
+        return "、".join(str(r) for r in self.rows[:FIRST_ROWS]) + ("…" if self.count > FIRST_ROWS else "")
+
+    @property
     def rows_text(self) -> str:
         """``3101、3102、3103、3104、3105…（共 215 行）``, or the row alone."""
-        shown = "、".join(str(r) for r in self.rows[:FIRST_ROWS])
-        if self.count == 1:
-            return shown
-        return f"{shown}{'…' if self.count > FIRST_ROWS else ''}（共 {self.count} 行）"
+        return self.first_rows if self.count == 1 else f"{self.first_rows}（共 {self.count} 行）"
 
     def __str__(self) -> str:
         if self.count == 1:
             return str(RowError(self.rows[0], self.column, self.reason))
-        shown = "、".join(str(r) for r in self.rows[:FIRST_ROWS])
-        more = "…" if self.count > FIRST_ROWS else ""
         where = f"，{self.column}" if self.column else ""
-        return f"第 {shown}{more} 行（共 {self.count} 行）{where}：{self.reason}"
+        return f"第 {self.first_rows} 行（共 {self.count} 行）{where}：{self.reason}"
 
 
 def _parts(error) -> tuple[int, str, str]:
