@@ -208,7 +208,7 @@ def floor_breakdown(url: str) -> dict[str, float]:
 
 
 def bulk_floor(url: str) -> dict[str, float]:
-    """The floor of the bulk way (scorecard/complaints/importers/bulk.py), no Python.
+    """The floor of the bulk way (scorecard/imports/importers/bulk.py), no Python.
 
     In one rolled-back transaction: drop the work-order table's secondary
     indexes and foreign keys, INSERT ... SELECT the imported rows, rebuild

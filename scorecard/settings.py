@@ -302,7 +302,7 @@ SCORECARD_PROVINCE = env.str("SCORECARD_PROVINCE", default="国网湖南省电�
 SCORECARD_ISSUER = env.str("SCORECARD_ISSUER", default=f"{SCORECARD_PROVINCE}供电服务指挥中心")
 
 # A work-order CSV of at least this many rows that at least doubles the table is
-# loaded the bulk way on PostgreSQL (scorecard/complaints/importers/bulk.py: indexes
+# loaded the bulk way on PostgreSQL (scorecard/imports/importers/bulk.py: indexes
 # and foreign keys rebuilt at the end; locks the tables until commit). 0 = never.
 IMPORT_BULK_MIN_ROWS = env.int("IMPORT_BULK_MIN_ROWS", default=100_000)
 

@@ -1,6 +1,6 @@
 """The complaint analysis page and the drill-down order list (thin: selectors do the work).
 
-Kept apart from ``views.py`` (imports). Scoping (``accounts.scoping``): a leader
+Scoping (``accounts.scoping``): a leader
 picks their own unit or one below it, a department head sees their city's
 figures and, in order lists, only the complaints attributed to their department;
 any other unit is a 404. Customer names and phone numbers are shown in full to

@@ -1,4 +1,4 @@
-"""scorecard.notices.selectors: the notices a viewer may see (draft scoping: notices.permissions), the same
+"""scorecard.notices.selectors: the notices a viewer may see (draft scoping: core.roles.can_read_draft), the same
 for the list, the status URL, publish and downloads."""
 import pytest
 from django.http import Http404
