@@ -10,12 +10,14 @@ PORT   ?= 8000
 setup: $(VENV)/.installed node_modules/.installed
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
+	@echo "[setup] Python packages into $(VENV) (requirements-dev.txt) …"
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -r requirements-dev.txt
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
+	@echo "[setup] front-end packages into node_modules (npm ci; only the files named in settings.NPM_STATIC_FILES are served) …"
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 

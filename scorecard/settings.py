@@ -215,10 +215,25 @@ USE_TZ = True
 # --- Static and media files ---------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
-# ECharts comes from the npm registry (`make setup` runs npm ci); it is served
-# from node_modules rather than copied into the repository.
-ECHARTS_DIR = BASE_DIR / "node_modules" / "echarts" / "dist"
-STATICFILES_DIRS = [BASE_DIR / "static"] + ([("echarts", ECHARTS_DIR)] if ECHARTS_DIR.exists() else [])
+STATICFILES_DIRS = [BASE_DIR / "static"]
+# Front-end packages come from the npm registry (`make setup` runs npm ci) and are served
+# from node_modules rather than copied into the repository -- but only the files the pages
+# load, named one by one (URL path under STATIC_URL -> file under node_modules/): a whole
+# package folder would be collected and compressed on every `make demo` (issue #14).
+NPM_ROOT = BASE_DIR / "node_modules"
+NPM_STATIC_FILES = {
+    "echarts/echarts.min.js": "echarts/dist/echarts.min.js",
+}
+# Source maps (8 MB of the Swagger UI / ReDoc bundles) are for a developer's debugger, not
+# for a page: served as they are rather than gzip- and brotli-compressed at collectstatic.
+from whitenoise.compress import Compressor  # noqa: E402 (the library's own default list, extended)
+
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "scorecard.core.staticfinders.NpmFileFinder",
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Notice PDFs (Notice.file): under MEDIA_ROOT, never served as public media (downloads go through

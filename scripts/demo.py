@@ -33,6 +33,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 GRACE_SECONDS = 20  # a warm Celery shutdown waits for the running task
 READY_TIMEOUT = 120
+STEPS = 4  # migrate, seed, collectstatic, start the processes
 
 
 def log(message: str) -> None:
@@ -83,9 +84,11 @@ class Child:
             pass
 
 
-def run_step(args: list[str], env: dict[str, str]) -> list[str]:
-    """Run a manage.py step, echo its output and return it; exit if it fails."""
-    log("manage.py " + " ".join(args))
+def run_step(number: int, what: str, args: list[str], env: dict[str, str]) -> list[str]:
+    """Run a manage.py step, saying what it does and how long it took; echo its output and
+    return it; exit if it fails."""
+    log(f"step {number}/{STEPS}: {what} (manage.py {' '.join(args)}) …")
+    started = time.monotonic()
     proc = subprocess.Popen([PYTHON, "manage.py", *args], cwd=BASE_DIR, env=env, stdin=subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     lines = []
@@ -95,6 +98,7 @@ def run_step(args: list[str], env: dict[str, str]) -> list[str]:
     if proc.wait() != 0:
         log(f"manage.py {args[0]} failed (exit {proc.returncode}); nothing started.")
         sys.exit(proc.returncode or 1)
+    log(f"step {number}/{STEPS} done in {time.monotonic() - started:.1f} s")
     return lines
 
 
@@ -126,9 +130,14 @@ def main() -> int:
     env.setdefault("LOG_LEVEL", "INFO")
     env["PYTHONUNBUFFERED"] = "1"
 
-    run_step(["migrate", "--noinput"], env)
-    seed_output = run_step(["seed_demo", "--if-empty"], env)
-    run_step(["collectstatic", "--noinput", "-v", "0"], env)
+    began = time.monotonic()
+    run_step(1, "migrating the embedded database", ["migrate", "--noinput"], env)
+    seed_output = run_step(
+        2, "loading the demo province through the importers (skipped when work orders exist)",
+        ["seed_demo", "--if-empty"], env)
+    # -v 1 prints one summary line ("N static files copied …"); the file list would be -v 2.
+    run_step(3, "collecting and compressing static files (settings.NPM_STATIC_FILES: only the "
+                "front-end files the pages load)", ["collectstatic", "--noinput", "-v", "1"], env)
 
     log_dir = Path(env.get("SCORECARD_VAR_DIR", BASE_DIR / "var")) / "log"
     log_dir.mkdir(parents=True, exist_ok=True)
@@ -154,6 +163,8 @@ def main() -> int:
     children: list[Child] = []
     exit_code = 0
     try:
+        log(f"step 4/{STEPS}: starting " + ", ".join(name for name, _, _ in specs)
+            + f" (logs in {log_dir}) …")
         for name, cmd, marker in specs:
             children.append(Child(name, cmd, env, log_dir, marker))
 
@@ -167,7 +178,7 @@ def main() -> int:
             banner = [
                 "",
                 "=" * 64,
-                f"Scorecard demo: {url}",
+                f"Scorecard demo: {url}  (ready {time.monotonic() - began:.0f} s after the first step)",
                 *(f"  {c.name:<7}{'ready' if c.ready.is_set() else 'NOT READY (see its log)'}"
                   f"  log: {c.log_path}" for c in children),
                 *(logins or ["Demo logins: see the seed_demo output above."]),
