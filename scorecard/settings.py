@@ -17,9 +17,11 @@ VAR_DIR = Path(env.str("SCORECARD_VAR_DIR", default=str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env.bool("DEBUG", default=False)
-# The fallback key exists only so that the demo and the tests start with no
-# configuration; production must set SECRET_KEY (check --deploy flags the fallback).
-SECRET_KEY = env.str("SECRET_KEY", default="django-insecure-scorecard-embedded-default-key")
+# The fallback key exists only so that the tests and `manage.py` commands start with no
+# configuration; the web server refuses it unless DEBUG (scorecard/wsgi.py, core/security.py) and
+# the demo generates a key of its own under var/ (scripts/demo.py).
+FALLBACK_SECRET_KEY = "django-insecure-scorecard-embedded-default-key"
+SECRET_KEY = env.str("SECRET_KEY", default=FALLBACK_SECRET_KEY)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -59,6 +61,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "scorecard.core.middleware.DefaultLanguageMiddleware",
+    # Unusable query parameters (control characters, month 9999-12, per_page=-5) answer 400 here.
+    "scorecard.core.params.ParameterMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -66,6 +70,8 @@ MIDDLEWARE = [
     "scorecard.accounts.middleware.AccessAuditMiddleware",
     "scorecard.accounts.middleware.AuditorReadOnlyMiddleware",
     "scorecard.accounts.middleware.ContentSecurityPolicyMiddleware",
+    # Pages, exports and downloads of a signed-in user hold personal data: never stored by a cache.
+    "scorecard.accounts.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Axes must come last: it inspects the outcome of authentication.
@@ -306,8 +312,11 @@ SCORECARD_BASE_URL = env.str("SCORECARD_BASE_URL", default="http://localhost:800
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"denied_one_line": {"()": "scorecard.core.logfilters.DeniedOnOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+    # A 403 is logged as one line, without the PermissionDenied's traceback.
+    "loggers": {"django.request": {"filters": ["denied_one_line"]}},
 }
 
 # --- Product settings ---------------------------------------------------------

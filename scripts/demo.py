@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import ctypes
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -117,6 +118,17 @@ def wait_http(url: str, deadline: float, children: list[Child]) -> str | None:
     return problem
 
 
+def demo_secret_key(var_dir: Path) -> str:
+    """The demo's own SECRET_KEY: var/secret_key, created (readable by the owner only) on first use."""
+    path = var_dir / "secret_key"
+    if not path.exists():
+        var_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
@@ -129,6 +141,10 @@ def main() -> int:
     env.setdefault("SECURE_COOKIES", "0")  # the demo is served over plain http
     env.setdefault("LOG_LEVEL", "INFO")
     env["PYTHONUNBUFFERED"] = "1"
+    if not env.get("SECRET_KEY"):
+        # The web server refuses the built-in fallback key (scorecard/core/security.py): the demo
+        # makes one key per var/ folder and keeps it there, so sessions survive a restart.
+        env["SECRET_KEY"] = demo_secret_key(Path(env.get("SCORECARD_VAR_DIR", BASE_DIR / "var")))
 
     began = time.monotonic()
     run_step(1, "migrating the embedded database", ["migrate", "--noinput"], env)

@@ -5,12 +5,16 @@
   no data: logging in and out, changing one's own password and e-mail
   preference, marking one's own notifications read, choosing the language and
   verifying a PDF against the published hash.
+- ``NoStoreMiddleware``: every answer to a signed-in user (pages, exports, PDF downloads, the API)
+  says ``Cache-Control: no-store``: they hold names, phone numbers and unpublished figures that no
+  browser or proxy cache may keep.
 - ``AccessAuditMiddleware``: every denied access of a logged-in user — a 403,
   or an object outside their scope (``scoping.ScopeDenied``, shown as a 404) —
   is written to the audit log with the path, in this one place.
 """
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.utils.cache import add_never_cache_headers
 
 from scorecard.core.roles import is_read_only
 
@@ -83,4 +87,16 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         if self.policy and "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = self.policy
+        return response
+
+
+class NoStoreMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)  # no-store, no-cache, must-revalidate, private, max-age=0
         return response

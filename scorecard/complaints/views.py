@@ -174,7 +174,7 @@ def order_list(request):
     def listing():
         filterset = OrderFilter(request.GET or None, queryset=base)
         filterset.filters["unit"].queryset = scoping.units_for(scope)
-        # Invalid parameters (an unknown category id, month 2018-13) show the form's errors and no rows,
+        # Invalid parameters (an unknown category id; a bad month is a 400 before: core.params) show the form's errors and no rows,
         # rather than silently widening the list.
         valid = not (filterset.is_bound and not filterset.is_valid())
         qs = filterset.qs if valid else filterset.queryset.none()

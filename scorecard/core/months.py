@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 # A constant rather than settings.TIME_ZONE: the demo generator uses this module without Django.
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 
+YEARS = (1900, 2100)
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
 
 
@@ -29,8 +30,9 @@ def parse_month(value) -> dt.date:
     if isinstance(value, dt.date):
         return value.replace(day=1)
     m = _MONTH_RE.match(value.strip()) if isinstance(value, str) else None
-    if not m or not 1 <= int(m.group(2)) <= 12 or int(m.group(1)) < 1900:
-        raise ValueError(_("月份格式应为 YYYY-MM，例如 2018-03（收到 %(value)s）") % {"value": repr(value)})
+    # 1900–2100: the years a complaint can have; a year 10000 would overflow the date maths (issue #15).
+    if not m or not 1 <= int(m.group(2)) <= 12 or not YEARS[0] <= int(m.group(1)) <= YEARS[1]:
+        raise ValueError(_("月份格式应为 YYYY-MM（1900 至 2100 年），例如 2018-03（收到 %(value)s）") % {"value": repr(value)})
     return dt.date(int(m.group(1)), int(m.group(2)), 1)
 
 

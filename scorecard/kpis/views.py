@@ -70,7 +70,9 @@ def _scorecard_tables(request, month: dt.date) -> dict:
 @login_required
 @with_month
 def scorecard_view(request, *, month: dt.date):
-    fmt, which = request.GET.get("export"), request.GET.get("table", "units")
+    fmt = request.GET.get("export")
+    # The file is named from this fixed pair, never from the raw parameter (issue #15).
+    which = "departments" if request.GET.get("table") == "departments" else "units"
     if fmt in FORMATS:
         context = _scorecard_tables(request, month)
         table = context["unit_table"] if which == "units" else context["dept_table"]
@@ -177,7 +179,8 @@ def appeal_inbox(request):
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     fmt = request.GET.get("export")
     if fmt in FORMATS:
-        return export_response(table, fmt, f"appeals-{status}")
+        # Named from the model's statuses, never from the raw parameter (issue #15).
+        return export_response(table, fmt, f"appeals-{status if status in Appeal.Status.values else 'all'}")
     return render(request, "kpis/appeal_inbox.html", {"table": table, "status": status, "filter": filters,
                                                       "statuses": Appeal.Status.choices})
 

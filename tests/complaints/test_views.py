@@ -76,9 +76,9 @@ def test_analysis_page_unit_picker_and_default_month(client, analyst, march):
     # Without parameters: the month of the latest complaint.
     resp = client.get(reverse("analysis:profile"))
     assert resp.context["f"]["month"] == "2018-03"
-    # A malformed month shows the error and falls back to the default month.
+    # A malformed month is refused, naming the parameter (one rule for every page: core.params).
     resp = client.get(reverse("analysis:profile"), {"month": "2018-13"})
-    assert resp.status_code == 200 and "YYYY-MM" in resp.content.decode()
+    assert resp.status_code == 400 and "month" in resp.content.decode() and "YYYY-MM" in resp.content.decode()
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
@@ -126,7 +126,8 @@ def test_order_list_filters(client, analyst, march):
     assert orders(client, month="2018-03", feeder=march.feeders[1].pk) == ["B1"]
     assert orders(client, customer="B1") == ["B1", "B1"]  # no month: all of the customer's complaints
     assert orders(client, month="2018-02") == ["A3", "B1", "B2"]
-    assert orders(client, month="2018-13") == []  # invalid: errors, no rows
+    # A malformed month is refused naming the parameter (core.params); other invalid filters: errors, no rows.
+    assert client.get(reverse("analysis:orders"), {"month": "2018-13"}).status_code == 400
     assert orders(client, month="2018-03", hour=24) == []
 
 
