@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -230,6 +231,8 @@ def main() -> int:
            "DEBUG": "0", "SECURE_COOKIES": "0", "ALLOWED_HOSTS": "127.0.0.1", "SCORECARD_VAR_DIR": str(var),
            "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage",
            "CACHE_URL": args.cache_url, "CELERY_BROKER_URL": args.broker_url, "LOG_LEVEL": "ERROR"}
+    # gunicorn refuses the fallback key with DEBUG=0 (scorecard/core/security.py): a throwaway one per run.
+    env.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
     if args.collectstatic or not (var / "staticfiles" / "staticfiles.json").exists():
         t = time.perf_counter()
         subprocess.run([sys.executable, str(ROOT / "manage.py"), "collectstatic", "--noinput", "-v0"], env=env,
