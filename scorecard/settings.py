@@ -93,6 +93,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "scorecard.accounts.context_processors.navigation",
             ],
+            # Figures print one way on every page (count / rate / score / per10k / hours / figure).
+            "builtins": ["scorecard.core.templatetags.figures"],
         },
     },
 ]
@@ -232,7 +234,7 @@ NPM_STATIC_FILES = {
 }
 # Source maps (8 MB of the Swagger UI / ReDoc bundles) are for a developer's debugger, not
 # for a page: served as they are rather than gzip- and brotli-compressed at collectstatic.
-from whitenoise.compress import Compressor  # noqa: E402 (the library's own default list, extended)
+from whitenoise.compress import Compressor
 
 WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
 STATICFILES_FINDERS = [

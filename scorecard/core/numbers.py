@@ -49,3 +49,66 @@ def share(part, whole) -> Decimal:
 def change_percent(current, previous) -> Decimal | None:
     """The change from ``previous`` to ``current`` in percent of ``previous`` (环比, 同比); ``None`` from 0."""
     return percent(current - previous, previous)
+
+
+# --- How a figure prints (issue #14: one format per kind of figure) --------------------------------
+# Pages (the template filters in core/templatetags/figures.py), exports' text cells, the CLI
+# tables and the notice PDF all print through :func:`display`; JSON keeps numbers as numbers,
+# rounded to the same places (rates, scores, hours and per-10k 2 decimals).
+
+COUNT, RATE, SCORE, PER_10K, HOURS, CHANGE = "count", "rate", "score", "per_10k", "hours", "change"
+PLACES = {COUNT: 0, RATE: 2, SCORE: 2, PER_10K: 2, HOURS: 2, CHANGE: 2}
+MISSING = "—"  # a figure without a value (no denominator, nothing to rate): never 0
+
+# The kind of each scorecard figure (KPI codes and the read-out's other fields).
+KPI_KINDS = {
+    "complaints": COUNT, "customers": COUNT, "repeat_complaints": COUNT, "closed": COUNT, "on_time": COUNT,
+    "rectification_items": COUNT, "rank": COUNT,
+    "per_10k": PER_10K,
+    "repeat_rate": RATE, "on_time_rate": RATE, "satisfaction_rate": RATE, "ack_rate": RATE,
+    "rectification_on_time_rate": RATE, "share": RATE,
+    "avg_resolution_hours": HOURS, "median_resolution_hours": HOURS,
+    "score": SCORE, "kpi_score": SCORE, "deduction_points": SCORE, "points": SCORE,
+}
+
+
+def kind_of(code: str) -> str:
+    """The kind of a figure by its code; an unknown ``*_rate`` is a rate, ``*_hours`` hours."""
+    if code in KPI_KINDS:
+        return KPI_KINDS[code]
+    if code.endswith("_rate") or code.endswith("_pct"):
+        return RATE
+    if code.endswith("_hours"):
+        return HOURS
+    return SCORE
+
+
+def display(value, kind: str = SCORE, *, unit: str = "", signed: bool = False) -> str:
+    """``value`` as the product prints a figure of ``kind``: counts with thousands separators
+    (12,345), every other kind half-up to :data:`PLACES` decimals (12.35; 1,234.50). ``None``
+    (or an empty string) prints :data:`MISSING` with no unit; ``unit`` follows the number
+    ("%", "件"); ``signed`` puts a "+" before a positive number (changes)."""
+    if value is None or value == "":
+        return MISSING
+    places = PLACES[kind]
+    number = half_up(value, places)
+    text = f"{number:,.{places}f}"
+    if signed and number > 0:
+        text = "+" + text
+    return text + unit
+
+
+def count(value) -> str:
+    return display(value, COUNT)
+
+
+def rate_text(value, *, unit: str = "") -> str:
+    return display(value, RATE, unit=unit)
+
+
+def score_text(value) -> str:
+    return display(value, SCORE)
+
+
+def per_10k_text(value) -> str:
+    return display(value, PER_10K)
