@@ -20,7 +20,7 @@ from scorecard.accounts.models import AuditLog
 from scorecard.complaints.models import WorkOrder
 from scorecard.core import freshness
 from scorecard.core.months import LOCAL_TZ, bounds, label, last_day, shift
-from scorecard.core.numbers import rate, rounded
+from scorecard.core.numbers import PER_10K, PLACES, rate, rounded
 from scorecard.grid.models import Department, District, OrgUnit
 
 from .attribution import RULES, attributed, default_table, month_complaints
@@ -159,7 +159,9 @@ def _kpis(row: dict, customers: int, rect: dict | None) -> dict:
     return {
         "complaints": row["complaints"],
         "customers": customers,
-        "per_10k": rounded(Decimal(row["complaints"]) * 10000 / customers, 4) if customers else None,
+        # 2 decimals like every figure (issue #14), and banded as printed: a reader checking the band
+        # against the cut-offs sees the number that was banded.
+        "per_10k": rounded(Decimal(row["complaints"]) * 10000 / customers, PLACES[PER_10K]) if customers else None,
         "repeat_complaints": row["repeat_complaints"],
         "repeat_rate": rate(row["repeat_complaints"], row["complaints"]),
         "closed": row["closed"],

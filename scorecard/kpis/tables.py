@@ -4,12 +4,14 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from scorecard.core.numbers import COUNT, HOURS, PER_10K, RATE, SCORE, display
+
 from .models import Appeal, Incident
 from .selectors import CATEGORY_LABELS, category, scored_by_rule_groups
 
 
 def _pct(value):
-    return "—" if value is None else f"{value:.2f}"
+    return display(value, RATE)
 
 
 class RankChangeColumn(tables.Column):
@@ -23,20 +25,29 @@ class RankChangeColumn(tables.Column):
         return value
 
 
-class RateColumn(tables.Column):
+class FigureColumn(tables.Column):
+    """A figure printed the one way of its kind (core.numbers.display); exports get the number."""
+
+    kind = SCORE
+
+    def __init__(self, *args, kind: str | None = None, **kwargs):
+        self.kind = kind or self.kind
+        kwargs.setdefault("attrs", {"td": {"class": "num"}})
+        super().__init__(*args, **kwargs)
+
     def render(self, value):
-        return _pct(value)
+        return display(value, self.kind)
 
     def value(self, value):
         return value
 
 
-class ScoreColumn(tables.Column):
-    def render(self, value):
-        return f"{value:.2f}"
+class RateColumn(FigureColumn):
+    kind = RATE
 
-    def value(self, value):
-        return value
+
+class ScoreColumn(FigureColumn):
+    kind = SCORE
 
 
 class ScoredByRuleColumn(tables.Column):
@@ -59,12 +70,12 @@ class ScoredByRuleColumn(tables.Column):
 class UnitTable(tables.Table):
     rank = tables.Column(_("排名"))
     unit = tables.Column(_("地市公司"))
-    complaints = tables.Column(_("投诉量"))
-    customers = tables.Column(_("用户数"))
-    per_10k = tables.Column(_("万户投诉量"))
+    complaints = FigureColumn(_("投诉量"), kind=COUNT)
+    customers = FigureColumn(_("用户数"), kind=COUNT)
+    per_10k = FigureColumn(_("万户投诉量"), kind=PER_10K)
     repeat_rate = RateColumn(_("重复投诉率%"))
     on_time_rate = RateColumn(_("按时办结率%"))
-    avg_resolution_hours = RateColumn(_("平均办结时长(h)"))
+    avg_resolution_hours = FigureColumn(_("平均办结时长(h)"), kind=HOURS)
     satisfaction_rate = RateColumn(_("满意率%"))
     score = ScoreColumn(_("得分"))
     scored_by_rule = ScoredByRuleColumn(_("按规则计分的指标"))
@@ -79,10 +90,10 @@ class DepartmentTable(tables.Table):
     department = tables.Column(_("专业部门"))
     rank = tables.Column(_("部门内排名"))
     unit = tables.Column(_("地市公司"))
-    complaints = tables.Column(_("投诉量"))
+    complaints = FigureColumn(_("投诉量"), kind=COUNT)
     repeat_rate = RateColumn(_("重复投诉率%"))
     on_time_rate = RateColumn(_("按时办结率%"))
-    median_resolution_hours = RateColumn(_("办结时长中位数(h)"))
+    median_resolution_hours = FigureColumn(_("办结时长中位数(h)"), kind=HOURS)
     satisfaction_rate = RateColumn(_("满意率%"))
     ack_rate = RateColumn(_("2小时接单率%"))
     rectification_on_time_rate = RateColumn(_("整改按期率%"))

@@ -19,6 +19,7 @@ from scorecard.complaints import selectors as complaint_selectors
 from scorecard.core import roles
 from scorecard.core.exports import FORMATS, export_response
 from scorecard.core.months import default_month, label, parse_month
+from scorecard.core.numbers import display, kind_of
 
 from scorecard.core import freshness
 
@@ -109,7 +110,8 @@ def department_view(request, city_id: int, dept_code: str, *, month: dt.date):
             "month": month, "month_label": label(month), "city": city, "dept": dept, "row": row,
             "complaints": complaints, "trend": trend,
             "can_appeal": roles.can_file_appeal(request.user) and window_open,
-            "kpis": [(name, row.get(code), row.get("bands", {}).get(code), by_rule.get(code))
+            "kpis": [(name, display(row.get(code), kind_of(code)) if row.get(code) is not None else None,
+                      row.get("bands", {}).get(code), by_rule.get(code))
                      for code, name in selectors.KPI_LABELS] if row else [],
             "rule_groups": selectors.scored_by_rule_groups(row.get("scored_by_rule")) if row else [],
         }

@@ -32,6 +32,8 @@ from reportlab.platypus import (
     CondPageBreak, Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle,
 )
 
+from scorecard.core.numbers import COUNT, PER_10K, RATE, SCORE, display
+
 FONT = "NoticeCJK"
 # Debian's fonts-wqy-zenhei first (it has the arrows ↑↓ the rank movement uses), then Droid.
 DEFAULT_FONT_CANDIDATES = (
@@ -124,16 +126,13 @@ def _esc(text) -> str:
     return (str(text) if text is not None else "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _num(value, places: int = 2) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, int):
-        return f"{value:,}"
-    return f"{float(value):,.{places}f}"
+def _num(value, kind: str = SCORE) -> str:
+    # The one number format of the product (core.numbers.display): counts 12,345, the rest 2 decimals.
+    return display(value, COUNT if isinstance(value, int) and kind == SCORE else kind)
 
 
 def _pct(value) -> str:
-    return "—" if value is None else f"{float(value):.2f}%"
+    return display(value, RATE, unit="%")
 
 
 def _change(pct, previous: int, what: str) -> str:
@@ -472,7 +471,7 @@ def _unit_ranking(s: dict, st: dict) -> list:
     out = [CondPageBreak(60 * mm), Paragraph("四、地市公司排名", st["h1"])]
     if not units:
         return out + [_empty(st)]
-    rows = [[u["rank"], u["unit"], _num(u["complaints"]), _num(u.get("per_10k"), 4), _pct(u.get("on_time_rate")),
+    rows = [[u["rank"], u["unit"], _num(u["complaints"]), _num(u.get("per_10k"), PER_10K), _pct(u.get("on_time_rate")),
              _pct(u.get("satisfaction_rate")), _num(u["score"]), _movement(u.get("rank_change"))] for u in units]
     out.append(_table(["排名", "地市公司", "投诉件数", "每万户投诉", "办结及时率", "满意率", "综合得分", "排名变化"],
                       rows, [1.1, 4.2, 1.6, 1.8, 1.8, 1.6, 1.6, 1.6], st, align=list("clcccccc")))

@@ -19,6 +19,7 @@ from django.utils import timezone
 from scorecard.complaints.selectors import complaint_profile, hotspot_districts
 from scorecard.core import roles
 from scorecard.core.months import label, shift
+from scorecard.core.numbers import COUNT, SCORE, display
 from scorecard.kpis.models import LateData, Rectification, ReportingMonth
 from scorecard.kpis.selectors import (
     is_accountable,
@@ -148,7 +149,7 @@ def snapshot_changes(before: dict, after: dict) -> list[dict]:
     """The figures that differ between two versions' snapshots, as a correction states them."""
     out = []
 
-    def add(figure, old, new, fmt=lambda v: "—" if v is None else f"{v:,}"):
+    def add(figure, old, new, fmt=lambda v: display(v, COUNT)):
         if old != new:
             out.append({"figure": figure, "before": fmt(old), "after": fmt(new)})
 
@@ -161,7 +162,7 @@ def snapshot_changes(before: dict, after: dict) -> list[dict]:
     for u in (after.get("scorecard") or {}).get("units", []):
         o = old_units.get(u["unit"], {})
         add(f"{u['unit']}投诉量", o.get("complaints"), u["complaints"])
-        add(f"{u['unit']}得分", o.get("score"), u["score"], fmt=lambda v: "—" if v is None else f"{v:.2f}")
+        add(f"{u['unit']}得分", o.get("score"), u["score"], fmt=lambda v: display(v, SCORE))
         add(f"{u['unit']}排名", o.get("rank"), u["rank"], fmt=lambda v: "—" if v is None else f"第{v}名")
     add("追责事件数", (before.get("incidents") or {}).get("count"), (after.get("incidents") or {}).get("count"))
     return out

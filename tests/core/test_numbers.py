@@ -2,8 +2,24 @@
 from decimal import Decimal
 
 import pytest
+from django.template import Context, Template
 
-from scorecard.core.numbers import change_percent, half_up, percent, rate, rounded, share, to_float
+from scorecard.core.numbers import (
+    COUNT,
+    HOURS,
+    PER_10K,
+    RATE,
+    SCORE,
+    change_percent,
+    display,
+    half_up,
+    kind_of,
+    percent,
+    rate,
+    rounded,
+    share,
+    to_float,
+)
 
 
 @pytest.mark.parametrize("value, places, expected", [
@@ -64,3 +80,43 @@ def test_it_takes_the_change_against_the_earlier_figure():
     assert change_percent(90, 100) == Decimal("-10.00")
     assert change_percent(1, 3) == Decimal("-66.67")
     assert change_percent(5, 0) is None  # nothing to compare with
+
+
+# --- How figures print (issue #14: one format per kind) -------------------------------------------
+
+@pytest.mark.parametrize("value, kind, expected", [
+    (1234567, COUNT, "1,234,567"),
+    (0, COUNT, "0"),
+    (11.6528, PER_10K, "11.65"),      # the page showed 4 decimals
+    (100.0, RATE, "100.00"),          # 100.0 on one page, 100.00 on another
+    (Decimal("100"), RATE, "100.00"),
+    (40, SCORE, "40.00"),             # 40.0 / 40.00
+    (2.675, SCORE, "2.68"),           # half-up as everywhere
+    (1234.5, HOURS, "1,234.50"),
+    (None, RATE, "—"),                # no denominator: a dash, never 0
+    (None, COUNT, "—"),
+])
+def test_it_prints_each_kind_one_way(value, kind, expected):
+    assert display(value, kind) == expected
+
+
+def test_it_signs_changes_and_adds_units_only_to_numbers():
+    assert display(12.3456, "change", unit="%", signed=True) == "+12.35%"
+    assert display(-3, "change", unit="%", signed=True) == "-3.00%"
+    assert display(0, "change", unit="%", signed=True) == "0.00%"
+    assert display(None, RATE, unit="%") == "—"
+
+
+@pytest.mark.parametrize("code, kind", [
+    ("complaints", COUNT), ("per_10k", PER_10K), ("satisfaction_rate", RATE), ("ack_rate", RATE),
+    ("median_resolution_hours", HOURS), ("score", SCORE), ("some_new_rate", RATE),
+])
+def test_it_knows_the_kind_of_each_scorecard_figure(code, kind):
+    assert kind_of(code) == kind
+
+
+def test_the_template_filters_are_builtins_that_print_the_same():
+    out = Template("{{ n|count }}|{{ r|rate }}|{{ r|rate:'%' }}|{{ s|score }}|{{ p|per10k }}|{{ h|hours }}"
+                   "|{{ c|change }}|{{ p|figure:'per_10k' }}|{{ none|rate }}").render(Context(
+                       {"n": 12345, "r": 100.0, "s": 40.0, "p": 11.6528, "h": 3.5, "c": -1.234, "none": None}))
+    assert out == "12,345|100.00|100.00%|40.00|11.65|3.50|-1.23%|11.65|—"

@@ -1,5 +1,7 @@
 from django import template
 
+from scorecard.core.numbers import RATE, display
+
 register = template.Library()
 
 
@@ -17,4 +19,4 @@ def movement(change) -> str:
 
 @register.filter
 def pct(value) -> str:
-    return "—" if value is None else f"{float(value):.2f}%"
+    return display(value, RATE, unit="%")

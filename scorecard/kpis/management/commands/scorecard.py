@@ -1,3 +1,4 @@
+from scorecard.core.numbers import COUNT, PER_10K, RATE, SCORE, display
 from scorecard.kpis.selectors import scorecard_for_month
 
 from ._month import MonthReadoutCommand
@@ -13,18 +14,14 @@ class Command(MonthReadoutCommand):
         self.stdout.write(f"{card['month']} 地市公司排名")
         self.stdout.write(f"{'排名':>4}  {'单位':<14}{'投诉':>6}{'万户投诉':>10}{'得分':>8}")
         for u in card["units"]:
-            self.stdout.write(f"{u['rank']:>4}  {u['unit']:<14}{u['complaints']:>6}{_fmt(u['per_10k']):>10}"
-                              f"{u['score']:>8.2f}")
+            self.stdout.write(f"{u['rank']:>4}  {u['unit']:<14}{display(u['complaints'], COUNT):>6}"
+                              f"{display(u['per_10k'], PER_10K):>10}{display(u['score'], SCORE):>8}")
         self.stdout.write(f"\n{card['month']} 责任单位排名（部门内）")
         self.stdout.write(f"{'部门':<4}{'排名':>4}  {'单位':<14}{'投诉':>6}{'重复率':>8}{'及时率':>8}{'满意率':>8}"
                           f"{'得分':>8}")
         for d in card["departments"]:
-            self.stdout.write(f"{d['department']:<4}{d['rank']:>4}  {d['unit']:<14}{d['complaints']:>6}"
-                              f"{_fmt(d['repeat_rate']):>8}{_fmt(d['on_time_rate']):>8}"
-                              f"{_fmt(d['satisfaction_rate']):>8}{d['score']:>8.2f}")
-
-
-def _fmt(value):
-    return "—" if value is None else f"{value:.2f}"
+            self.stdout.write(f"{d['department']:<4}{d['rank']:>4}  {d['unit']:<14}{display(d['complaints'], COUNT):>6}"
+                              f"{display(d['repeat_rate'], RATE):>8}{display(d['on_time_rate'], RATE):>8}"
+                              f"{display(d['satisfaction_rate'], RATE):>8}{display(d['score'], SCORE):>8}")
 
 
