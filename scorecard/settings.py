@@ -64,6 +64,8 @@ MIDDLEWARE = [
     # Unusable query parameters (control characters, month 9999-12, per_page=-5) answer 400 here.
     "scorecard.core.params.ParameterMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CSRF, whose check reads the body: an upload above its view's limit is refused unread.
+    "scorecard.core.uploads.BodySizeMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Every denied access of a logged-in user goes to the audit log; auditors post nothing.
@@ -155,7 +157,12 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Lock an account after repeated failures, per user and IP (django-axes).
+# Lock a username after repeated failures from one client address (django-axes): the pair, so that a
+# stranger elsewhere cannot lock a user out. The address is the client's behind the proxies listed in
+# TRUSTED_PROXIES (addresses or networks, e.g. 127.0.0.1 for nginx on the same machine): their
+# X-Forwarded-For is read, anybody else's ignored (scorecard/core/clientip.py; the audit log uses it too).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+AXES_CLIENT_IP_CALLABLE = "scorecard.core.clientip.client_ip"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -258,8 +265,19 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = "media/"  # never served directly: downloads go through views that check rights
+# Uploads above this are streamed to a temporary file, not held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A request body without files (form fields, JSON) above this is refused by Django (400).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+# Each upload view refuses a larger body by its Content-Length before reading any of it (413;
+# scorecard/core/uploads.py). The proxy in front should cap bodies at the largest, e.g. nginx
+# client_max_body_size 100m (docs/operations.md).
+SCORECARD_UPLOAD_LIMITS = {
+    "import": env.int("IMPORT_MAX_UPLOAD_MB", default=100) * 1024 * 1024,  # a work-order file
+    "attachment": env.int("ATTACHMENT_MAX_UPLOAD_MB", default=10) * 1024 * 1024,  # an appeal's evidence
+    "verify": env.int("VERIFY_MAX_UPLOAD_MB", default=20) * 1024 * 1024,  # a notice PDF to check
+}
 
 # --- Celery -------------------------------------------------------------------
 # Embedded default: a filesystem broker (no server) shared by web, worker and

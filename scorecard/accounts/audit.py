@@ -3,6 +3,8 @@ from typing import Any
 
 from django.forms.models import model_to_dict
 
+from scorecard.core import clientip
+
 from .models import AuditLog
 
 
@@ -36,16 +38,15 @@ class AuditedAdminMixin:
         before = _snapshot(type(obj).objects.get(pk=obj.pk)) if change and obj.pk else None
         super().save_model(request, obj, form, change)
         record(user=request.user, action="config.change" if change else "config.add", obj=obj,
-               summary=str(obj), before=before, after=_snapshot(obj), ip=request.META.get("REMOTE_ADDR"))
+               summary=str(obj), before=before, after=_snapshot(obj), ip=client_ip(request))
 
     def delete_model(self, request, obj):
         before = _snapshot(obj)
         record(user=request.user, action="config.delete", obj=obj, summary=str(obj), before=before,
-               ip=request.META.get("REMOTE_ADDR"))
+               ip=client_ip(request))
         super().delete_model(request, obj)
 
 
 def client_ip(request) -> str | None:
-    """The address the request came from (REMOTE_ADDR: behind a proxy, the proxy
-    must set it, e.g. gunicorn's --forwarded-allow-ips; a header anyone can forge is not trusted)."""
-    return request.META.get("REMOTE_ADDR") or None if request is not None else None
+    """The client's address behind the trusted proxies (``core.clientip``): the same as django-axes locks on."""
+    return clientip.client_ip(request)

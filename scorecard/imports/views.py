@@ -6,6 +6,7 @@ from django.views.decorators.http import require_POST
 from scorecard.accounts.decorators import role_required
 from scorecard.core.exports import export_response
 from scorecard.core.roles import can_import, can_read_imports
+from scorecard.core.uploads import upload_limit
 
 from . import selectors, services
 from .errors import error_rows, group_errors
@@ -18,6 +19,7 @@ from .tables import ImportErrorTable
 # Imports change everyone's figures: only analysts (and superusers) upload. Auditors read
 # the list and each job (what was imported, by whom, with which errors) but post nothing;
 # anyone else 403.
+@upload_limit("import")
 @role_required(can_read_imports, write=can_import)
 def import_list(request):
     can_upload = can_import(request.user)

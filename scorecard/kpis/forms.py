@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from scorecard.core.uploads import limit_bytes
 from scorecard.grid.models import Department
 
 from .models import Rectification
@@ -23,8 +24,10 @@ class AppealForm(forms.Form):
         if f:
             if not f.name.lower().endswith(ALLOWED_ATTACHMENT_EXT):
                 raise forms.ValidationError(_("附件格式仅支持 PDF、图片、Word、Excel 或 ZIP"))
-            if f.size > 10 * 1024 * 1024:
-                raise forms.ValidationError(_("附件不能超过 10 MB"))
+            # The file itself; the request around it was checked before reading (core.uploads).
+            limit = limit_bytes("attachment")
+            if f.size > limit:
+                raise forms.ValidationError(_("附件不能超过 %(mb)s MB") % {"mb": limit // (1024 * 1024)})
         return f
 
 

@@ -20,6 +20,7 @@ from scorecard.core import roles
 from scorecard.core.exports import FORMATS, export_response
 from scorecard.core.months import default_month, label, parse_month
 from scorecard.core.numbers import display, kind_of
+from scorecard.core.uploads import upload_limit
 
 from scorecard.core import freshness
 
@@ -187,6 +188,7 @@ def appeal_inbox(request):
                                                       "statuses": Appeal.Status.choices})
 
 
+@upload_limit("attachment")
 @login_required
 def appeal_create(request, order_id: int):
     order = complaint_selectors.complaint_for_viewer(pk=order_id, viewer=request.user)  # 404 for another city's

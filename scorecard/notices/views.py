@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from scorecard.core import roles
+from scorecard.core.clientip import client_ip
+from scorecard.core.uploads import upload_limit
 from scorecard.core.months import label, parse_month, previous_month
 from scorecard.kpis import selectors as kpi_selectors
 from scorecard.kpis.selectors import calendar_warning
@@ -20,7 +22,7 @@ from .models import Notice
 
 
 def _ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR")
+    return client_ip(request)  # behind the trusted proxies, as the lockout and the audit log
 
 
 def _list_context(request, **extra):
@@ -141,6 +143,7 @@ def snapshot(request, pk):
     return response
 
 
+@upload_limit("verify")
 @login_required
 def verify(request):
     if not roles.can_verify(request.user):
