@@ -352,7 +352,8 @@ def shoot(base: str, out: Path, password: str, quality: int) -> None:
 
         ctx, page = login("depthead", width=800, height=1100)  # a tablet in portrait
         save(page, "19-tablet-depthead", full=False)
-        page.click(".nav-burger")
+        page.focus(".nav-burger")  # opened by keyboard, as the accessibility test does (issue #17)
+        page.keyboard.press("Enter")
         save(page, "20-tablet-menu", full=False)
         page.goto(base + "/scorecard/")
         save(page, "21-tablet-scorecard", full=False)

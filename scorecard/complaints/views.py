@@ -26,6 +26,7 @@ from scorecard.core.roles import can_flag_sensitive, can_see_personal_data
 from scorecard.grid.models import OrgUnit
 from scorecard.core import freshness
 
+from . import charts as charts_text
 from . import selectors
 from .services import set_customer_sensitive
 from .filters import AnalysisForm, OrderFilter
@@ -142,6 +143,7 @@ def _analysis_context(request, form, month, unit, unit_key, figures, params) -> 
         "hourly": [{"value": n, "url": orders_url(params, hour=h), "peak": h in figures["peak_hours"][:3]}
                    for h, n in enumerate(figures["hourly"])],
         "peaks": figures["peak_hours"][:3],
+        "described": charts_text.describe(figures),  # each chart's aria-label
         # The charts' own words, translated here (the page's language is part of its cache key).
         "labels": {"share": _("{name}：{value} 件（{share}%）"), "count": _("{name}：{value} 件"),
                    "hour": _("{h}时"), "axis": _("件数"), "peak": _("高峰 {c}")},

@@ -24,7 +24,7 @@ from scorecard.core.uploads import upload_limit
 
 from scorecard.core import freshness
 
-from . import selectors, services
+from . import charts, selectors, services
 from .filters import AppealFilter, IncidentFilter
 from .forms import AppealDecisionForm, AppealForm, RectificationForm
 from .models import Appeal
@@ -109,7 +109,7 @@ def department_view(request, city_id: int, dept_code: str, *, month: dt.date):
         trend = selectors.department_trend(city_id=city.pk, department_id=dept.pk, end_month=month)
         return {
             "month": month, "month_label": label(month), "city": city, "dept": dept, "row": row,
-            "complaints": complaints, "trend": trend,
+            "complaints": complaints, "trend": trend, "trend_described": charts.describe_trend(trend),
             "can_appeal": roles.can_file_appeal(request.user) and window_open,
             "kpis": [(name, display(row.get(code), kind_of(code)) if row.get(code) is not None else None,
                       row.get("bands", {}).get(code), by_rule.get(code))
