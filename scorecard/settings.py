@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "scorecard.imports",
     "scorecard.kpis",
     "scorecard.notices",
+    "scorecard.orders",
     "scorecard.portal",
     "scorecard.demo",
 ]

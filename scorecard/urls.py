@@ -24,5 +24,6 @@ urlpatterns = [
     path("analysis/", include("scorecard.complaints.urls")),
     path("scorecard/", include("scorecard.kpis.urls")),
     path("notices/", include("scorecard.notices.urls")),
+    path("orders/", include("scorecard.orders.urls")),
     path("admin/", admin.site.urls),
 ]

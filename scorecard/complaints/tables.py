@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from scorecard.accounts.scoping import mask_name, mask_phone
 
+from .links import order_link
+
 
 NUM = {"td": {"class": "num"}, "th": {"class": "num"}}
 
@@ -223,8 +225,8 @@ class OrderTable(PersonalDataMixin, tables.Table):
 
     def render_order_no(self, value):
         if self.late:
-            return format_html('{} <span class="badge late">{}</span>', value, _("补录"))
-        return value
+            return format_html('{} <span class="badge late">{}</span>', order_link(value), _("补录"))
+        return order_link(value)
 
     def value_order_no(self, value):
         return value

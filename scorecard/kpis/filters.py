@@ -3,10 +3,11 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from scorecard.complaints.models import Category, WorkOrder
 from scorecard.grid.models import Department, OrgUnit
 
 from .models import Appeal, Incident, Rectification
-from .selectors import ACCOUNTABILITY, CATEGORY_LABELS
+from .selectors import ACCOUNTABILITY, CATEGORY_LABELS, RULE_LABELS
 
 
 class IncidentFilter(django_filters.FilterSet):
@@ -45,3 +46,29 @@ class AppealFilter(django_filters.FilterSet):
 
     def filter_month(self, queryset, name, value):
         return queryset.filter(month=value.replace(day=1))
+
+
+class DepartmentComplaintFilter(django_filters.FilterSet):
+    """The department page's complaints: narrows the responsible unit's (already scoped) month."""
+
+    RULES = list(RULE_LABELS.items())
+    STATES = [("open", _("未办结")), ("closed", _("已办结"))]
+
+    order = django_filters.CharFilter(label=_("工单编号"), field_name="order_no", lookup_expr="icontains")
+    category = django_filters.ModelChoiceFilter(label=_("一级分类"), queryset=Category.objects.order_by("sort_order"),
+                                                empty_label=_("全部"))
+    district = django_filters.CharFilter(label=_("台区编号"), field_name="district_id", lookup_expr="icontains")
+    rule = django_filters.ChoiceFilter(label=_("归因依据"), choices=RULES, field_name="attr_rule", empty_label=_("全部"))
+    state = django_filters.ChoiceFilter(label=_("办结"), choices=STATES, method="filter_state", empty_label=_("全部"))
+    repeat = django_filters.BooleanFilter(label=_("只看重复投诉"), method="filter_repeat",
+                                          widget=forms.CheckboxInput)
+
+    class Meta:
+        model = WorkOrder
+        fields = []
+
+    def filter_state(self, queryset, name, value):
+        return queryset.filter(closed_at__isnull=value == "open") if value else queryset
+
+    def filter_repeat(self, queryset, name, value):
+        return queryset.filter(repeat_count__gt=0) if value else queryset

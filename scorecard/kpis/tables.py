@@ -4,6 +4,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from django.utils.timezone import localtime
+
+from scorecard.accounts.scoping import mask_name
+from scorecard.complaints.links import order_link
 from scorecard.core.numbers import COUNT, HOURS, PER_10K, RATE, SCORE, display
 
 from .models import Appeal, Incident
@@ -163,7 +167,95 @@ class AppealTable(tables.Table):
         attrs = {"class": "data"}
 
     def render_order(self, value, record):
-        return format_html('<a href="{}">{}</a>', reverse("kpis:appeal", args=[record.pk]), value)
+        return format_html('{} <a href="{}">{}</a>', order_link(value), reverse("kpis:appeal", args=[record.pk]),
+                           _("申诉 #%(pk)s") % {"pk": record.pk})
 
     def value_order(self, value):
         return value
+
+
+class DepartmentComplaintTable(tables.Table):
+    """The complaints a responsible unit answers for (department page): why each counts against it and,
+    for a repeat complaint, the earlier complaint it repeats and who handled that one (``repeats``).
+
+    Rows come from ``selectors.department_complaints_for_viewer`` + ``repeats.with_repeat_of``; names of
+    the earlier order's city and department come from the small dicts ``names`` (no query per row)."""
+
+    order_no = tables.Column(_("工单编号"), attrs={"td": {"class": "nowrap"}})
+    accepted_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name=_("受理时间"), attrs={"td": {"class": "nowrap"}})
+    category = tables.Column(_("分类"), accessor="subcategory__name", order_by=("category__sort_order",
+                                                                                 "subcategory__sort_order"))
+    district = tables.Column(_("台区"), accessor="district_id", default="—")
+    customer_name = tables.Column(_("客户"), attrs={"td": {"class": "nowrap"}}, default="—")
+    closed_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name=_("办结时间"), attrs={"td": {"class": "nowrap"}})
+    reason = tables.Column(_("归因依据"), accessor="attr_rule", order_by=("attr_rule",))
+    repeat = tables.Column(_("重复（前次投诉及处理单位）"), accessor="repeat_count", order_by=("-repeat_count",))
+    appeal = tables.Column("", accessor="pk", orderable=False, exclude_from_export=True)
+
+    class Meta:
+        attrs = {"class": "data dept-complaints"}
+        order_by = ("accepted_at",)
+        empty_text = _("本月没有归属本单位的投诉。")
+
+    def __init__(self, *args, show_personal: bool, can_appeal: bool, names: dict, reason, **kwargs):
+        self.show_personal, self.can_appeal, self.names, self.reason_of = show_personal, can_appeal, names, reason
+        super().__init__(*args, **kwargs)
+
+    def render_order_no(self, value):
+        return order_link(value)
+
+    def value_order_no(self, value):
+        return value
+
+    def render_category(self, record):
+        return "/".join(x.name for x in (record.category, record.subcategory, record.detail) if x) or "—"
+
+    def value_category(self, record):
+        return self.render_category(record)
+
+    def render_customer_name(self, value):
+        return value if self.show_personal else mask_name(value)
+
+    def value_customer_name(self, value):
+        return self.render_customer_name(value)
+
+    def render_closed_at(self, value):
+        return localtime(value).strftime("%Y-%m-%d %H:%M") if value else _("未办结")
+
+    def render_reason(self, record):
+        text = self.reason_of(record)
+        if record.attr_rule == "traced":
+            return format_html('<a href="{}">{}</a>', reverse("kpis:incident", args=[record.incident_link.incident_id]),
+                               text)
+        return text
+
+    def value_reason(self, record):
+        return self.reason_of(record)
+
+    def _repeat_text(self, record) -> tuple[str, str]:
+        if not record.repeat_count:
+            return "", ""
+        if not record.repeat_of_no:
+            return "", str(_("早前投诉不在您的查看范围内"))
+        where = "·".join(x for x in (self.names["cities"].get(record.repeat_of_city_id, ""),
+                                     self.names["departments"].get(record.repeat_of_dept_id, "")) if x)
+        when = localtime(record.repeat_of_at).strftime("%Y-%m-%d")
+        more = _("（共%(n)s件）") % {"n": record.repeat_count} if record.repeat_count > 1 else ""
+        return record.repeat_of_no, f"{when} {where}{more}"
+
+    def render_repeat(self, record):
+        no, text = self._repeat_text(record)
+        if not text:
+            return "—"
+        if not no:
+            return format_html('<span class="muted">{}</span>', text)
+        return format_html('<span class="badge warn">{}</span> {} {}', _("重复"), order_link(no), text)
+
+    def value_repeat(self, record):
+        no, text = self._repeat_text(record)
+        return f"{no} {text}".strip()
+
+    def render_appeal(self, value):
+        if not self.can_appeal:
+            return ""
+        return format_html('<a class="button" href="{}">{}</a>', reverse("kpis:appeal_new", args=[value]), _("申诉"))

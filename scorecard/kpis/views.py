@@ -24,11 +24,13 @@ from scorecard.core.uploads import upload_limit
 
 from scorecard.core import freshness
 
-from . import charts, selectors, services
-from .filters import AppealFilter, IncidentFilter
+from scorecard.grid.models import OrgUnit
+
+from . import charts, repeats, selectors, services
+from .filters import AppealFilter, DepartmentComplaintFilter, IncidentFilter
 from .forms import AppealDecisionForm, AppealForm, RectificationForm
 from .models import Appeal
-from .tables import AppealTable, DepartmentTable, IncidentTable, UnitTable
+from .tables import AppealTable, DepartmentComplaintTable, DepartmentTable, IncidentTable, UnitTable
 
 
 def with_month(view):
@@ -96,20 +98,27 @@ def department_view(request, city_id: int, dept_code: str, *, month: dt.date):
         card = selectors.scorecard_for_month(month)
         row = next((d for d in card["departments"] if d["unit"] == city.name and d["department"] == dept.name),
                    None)
-        # A county (or station) leader lists the complaints of their own subtree only.
-        complaints = list(selectors.department_complaints_for_viewer(month=month, city=city, department=dept,
-                                                                     viewer=request.user)[:500])
-        show_personal = roles.can_see_personal_data(request.user)
-        for c in complaints:
-            c.reason = selectors.attribution_reason(c)
-            c.shown_name = c.customer_name if show_personal else scoping.mask_name(c.customer_name)
+        # A county (or station) leader lists the complaints of their own subtree only; each row carries its
+        # repeat link (the earlier complaint and who handled it), computed in SQL.
+        complaints = repeats.with_repeat_of(
+            selectors.department_complaints_for_viewer(month=month, city=city, department=dept, viewer=request.user),
+            viewer=request.user)
+        filters = DepartmentComplaintFilter(request.GET, queryset=complaints)  # narrows, never widens
+        table = DepartmentComplaintTable(
+            filters.qs, show_personal=roles.can_see_personal_data(request.user),
+            can_appeal=roles.can_file_appeal(request.user) and window_open, reason=selectors.attribution_reason,
+            names={"departments": repeats.department_names(),
+                   "cities": dict(OrgUnit.objects.filter(level=OrgUnit.Level.CITY).values_list("pk", "name"))},
+            prefix="c-")
+        RequestConfig(request, paginate={"per_page": 50}).configure(table)
         # A KPI without a value shows what the missing-data rule scored it, not a bare dash.
         by_rule = {e["kpi"]: selectors.scored_by_rule_label(e["reason"], e["band"])
                    for e in (row or {}).get("scored_by_rule") or []}
         trend = selectors.department_trend(city_id=city.pk, department_id=dept.pk, end_month=month)
         return {
             "month": month, "month_label": label(month), "city": city, "dept": dept, "row": row,
-            "complaints": complaints, "trend": trend, "trend_described": charts.describe_trend(trend),
+            "complaints": table, "complaint_filter": filters, "repeat_days": repeats.repeat_days(), "trend": trend,
+            "trend_described": charts.describe_trend(trend),
             "can_appeal": roles.can_file_appeal(request.user) and window_open,
             "kpis": [(name, display(row.get(code), kind_of(code)) if row.get(code) is not None else None,
                       row.get("bands", {}).get(code), by_rule.get(code))
@@ -117,7 +126,7 @@ def department_view(request, city_id: int, dept_code: str, *, month: dt.date):
             "rule_groups": selectors.scored_by_rule_groups(row.get("scored_by_rule")) if row else [],
         }
 
-    # Up to 500 complaint rows: the HTML is kept per data version, viewer, language, query string
+    # 50 complaint rows a page: the HTML is kept per data version, viewer, language, query string
     # and whether the appeal window is open (it closes by the clock, not by a data change).
     body = freshness.fragment(request, "department", window_open, viewer=scoping.viewer_key(request.user), compute=lambda: render_to_string(
         "kpis/_department_body.html", context(), request))

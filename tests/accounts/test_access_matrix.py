@@ -83,6 +83,20 @@ RULES: dict[str, list[Case]] = {
         C(only("analyst", ok=302), lambda w: {"customer_no": "CA1"}, method="post", data={"sensitive": "1"}),
         C(everyone(405, anon=405), lambda w: {"customer_no": "CA1"}, label="GET"),
     ],
+    # --- work orders: the detail page (who may list it may open it) and the search ----------------
+    "orders:detail": [
+        C(everyone(), lambda w: {"order_no": "O-A-YJ"}, label="own"),
+        C(everyone(dept_head=404), lambda w: {"order_no": "O-A-YX"}, label="own city, another department"),
+        C(everyone(**SCOPED_404), lambda w: {"order_no": "O-B-YJ"}, label="other city"),
+        C(everyone(404), lambda w: {"order_no": "NO-SUCH-ORDER"}, label="missing"),
+    ],
+    "orders:search": [
+        C(everyone(), query="q=TQA01"),
+        # Another city's order number opens it for whoever may see it (302), not for scoped users; that their
+        # results show none of it is tests/orders (the echoed term would be a false marker here).
+        # Part of city B's 台区 name (the echoed term itself is no marker of city B's data).
+        C(everyone(), query="q=B01台区", label="another city's 台区 name"),
+    ],
     # --- scorecard, department, incidents, appeals --------------------------------------------
     "kpis:scorecard": [
         C(everyone(), query="month=2024-07"),

@@ -15,6 +15,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from scorecard.accounts.models import User
+from scorecard.complaints.models import WorkOrder
+from scorecard.kpis.attribution import attributed
 from scorecard.kpis.models import Appeal, Incident
 from scorecard.kpis.services import trace_month
 from scorecard.notices.models import Notice
@@ -65,6 +67,8 @@ def users():
 def pages(first_city):
     incident = Incident.objects.filter(city=first_city).order_by("pk").first()
     appeal = Appeal.objects.filter(city=first_city).first()
+    repeat = (attributed(WorkOrder.objects.filter(city=first_city, order_no__startswith="GD"))
+              .filter(attr_department_id=dept("发展").pk).order_by("order_no").first())
     return {
         "home": "/",
         "analysis": f"/analysis/?month={MONTH}",
@@ -80,6 +84,9 @@ def pages(first_city):
         "notices": "/notices/",
         "rankings": "/notices/rankings/",
         "notifications": "/notifications/",
+        # A complaint of the first city the department head (发展) answers for; it repeats its GP twin.
+        "order detail": f"/orders/{repeat.order_no}/" if repeat else None,
+        "search": f"/orders/?q={repeat.district_id}" if repeat else None,
     }
 
 
