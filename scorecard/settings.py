@@ -352,9 +352,14 @@ SCORECARD_ISSUER = env.str("SCORECARD_ISSUER", default=f"{SCORECARD_PROVINCE}供
 IMPORT_BULK_MIN_ROWS = env.int("IMPORT_BULK_MIN_ROWS", default=100_000)
 
 # --- Monthly notice (scorecard.notices) -----------------------------------------
-# The embedded CJK TrueType font of the PDF; empty = the first of the Debian
-# fonts (fonts-wqy-zenhei, fonts-droid-fallback) found on the machine.
+# The embedded TrueType faces of the PDF (ReportLab embeds TrueType outlines only; a .ttc uses
+# its simplified-Chinese face). NOTICE_FONT_PATH: the sans (黑体) face, empty = Debian
+# fonts-wqy-zenhei (notices of schema 1–2 use it alone, else fonts-droid-fallback);
+# NOTICE_SERIF_FONT_PATH: the 明/宋 serif of title and body, empty = fonts-arphic-uming;
+# NOTICE_KAI_FONT_PATH: the 楷体 of second-level headings, empty = fonts-arphic-ukai.
 NOTICE_FONT_PATH = env.str("NOTICE_FONT_PATH", default="")
+NOTICE_SERIF_FONT_PATH = env.str("NOTICE_SERIF_FONT_PATH", default="")
+NOTICE_KAI_FONT_PATH = env.str("NOTICE_KAI_FONT_PATH", default="")
 # A rendering notice without a progress heartbeat for this long lost its worker
 # and is sent again (must exceed the task's hard time limit, 300 s).
 NOTICE_STALE_SECONDS = env.int("NOTICE_STALE_SECONDS", default=600)

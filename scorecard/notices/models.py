@@ -55,6 +55,9 @@ class Notice(models.Model):
     corrects = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="corrections", verbose_name=_("更正的版本"))
     correction_note = models.TextField(_("更正说明"), blank=True)
+    # 工作要求: the analyst's paragraphs (one per line), written on the notices page before
+    # publication (services.set_requirements); a correction starts from the version it corrects.
+    requirements = models.TextField(_("工作要求"), blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="+", verbose_name=_("申请人"))
     requested_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
@@ -113,6 +116,43 @@ class Notice(models.Model):
         # A draft's download says so in its name too: it must never pass for the published file.
         suffix = "-征求意见稿" if self.status == self.Status.DRAFT else ""
         return f"95598投诉管控通报-{self.month:%Y-%m}-v{self.version}{suffix}.pdf"
+
+
+class NoticeSettings(models.Model):
+    """The fixed parts of the notice as an official document (GB/T 9704): 发文机关标志 and 署名,
+    主送机关, 抄送, 印发机关 and the contact line. One row, edited in the admin (audited); until
+    it is saved the defaults apply (reads never write)."""
+
+    issuer = models.CharField(_("发文机关署名"), max_length=100, blank=True,
+                              help_text=_("落款处的发文机关；留空则使用 SCORECARD_ISSUER 设置"))
+    mark = models.CharField(_("发文机关标志"), max_length=100, blank=True,
+                            help_text=_("版头的红色文字；留空则同发文机关署名"))
+    recipients = models.CharField(_("主送机关"), max_length=300, default="各地市供电公司，省公司各专业部门")
+    copy_to = models.CharField(_("抄送机关"), max_length=300, blank=True, help_text=_("版记中的抄送；留空则不印抄送行"))
+    distributor = models.CharField(_("印发机关"), max_length=100, blank=True, help_text=_("版记中的印发机关；留空则同发文机关署名"))
+    contact = models.CharField(_("联系人及电话"), max_length=200, blank=True,
+                               help_text=_("印在落款下的附注，如：联系人：王敏，电话：0731-85550000"))
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("修改人"))
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("通报公文设置")
+        verbose_name_plural = _("通报公文设置")
+
+    def __str__(self):
+        return str(_("通报公文设置"))
+
+    @classmethod
+    def current(cls) -> "NoticeSettings":
+        return cls.objects.order_by("pk").first() or cls()
+
+    def document(self, *, requirements: str = "") -> dict:
+        """The snapshot's ``document`` block: what the renderer prints besides the figures."""
+        issuer = self.issuer.strip() or settings.SCORECARD_ISSUER
+        return {"issuer": issuer, "mark": self.mark.strip() or issuer, "recipients": self.recipients.strip(),
+                "copy_to": self.copy_to.strip(), "distributor": self.distributor.strip() or issuer,
+                "contact": self.contact.strip(), "requirements": requirements.strip()}
 
 
 def notice_number(month) -> str:

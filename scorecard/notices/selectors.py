@@ -15,23 +15,27 @@ from django.conf import settings
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 
-from scorecard.complaints.selectors import complaint_profile, hotspot_districts
+from scorecard.complaints.selectors import complaint_profile, hotspot_districts, month_complaints
 from scorecard.core import roles
 from scorecard.core.months import label, shift
 from scorecard.core.numbers import COUNT, SCORE, display
-from scorecard.kpis.models import LateData, Rectification, ReportingMonth
+from scorecard.kpis.models import KpiDefinition, LateData, Rectification, ReportingMonth, RuleSettings
 from scorecard.kpis.selectors import (
     is_accountable,
     scorecard_for_month,
     trace_for_month,
 )
 
-from .models import Notice, notice_number
+from .models import Notice, NoticeSettings, notice_number
 
-# 2: the incidents block tells 追责事件 from 隐患预警 and lists only the former (the renderer
-# still renders a schema-1 snapshot as it did, so published files re-derive unchanged).
-SNAPSHOT_SCHEMA = 2
+# 2: the incidents block tells 追责事件 from 隐患预警 and lists only the former.
+# 3: the official-document layout (#14): ``document`` (主送, 工作要求, 落款, 版记), ``trend``,
+#    ``score_rules`` and ``load_profile``. Older snapshots render as they did (renderer_v2),
+#    so published files re-derive unchanged.
+SNAPSHOT_SCHEMA = 3
+TREND_MONTHS = 12
 HOTSPOT_ROWS = 20  # per hotspot list; the count of the whole list is always printed
 INCIDENT_ROWS = 60
 OVERDUE_ROWS = 60
@@ -109,18 +113,58 @@ def overdue_block(month: dt.date, issued_on: dt.date) -> dict:
     return {"count": count, "rows": rows}
 
 
+def document_block(notice: Notice) -> dict:
+    """The document's text that is not a figure: NoticeSettings and the notice's 工作要求."""
+    return NoticeSettings.current().document(requirements=notice.requirements)
+
+
+def trend_block(month: dt.date, months: int = TREND_MONTHS) -> list[dict]:
+    """Complaints (受理口径) of the ``months`` months ending with ``month``: a published month
+    counts its frozen rows (month_complaints reads the freeze), so its figure never moves."""
+    return [{"month": label(m), "total": month_complaints(m).count()}
+            for m in (shift(month, -i) for i in range(months - 1, -1, -1))]
+
+
+def score_rules_block() -> dict:
+    """What the appendix explains the score with: the active KPI definitions of each level, the
+    points of each band and the missing-data rule (as the scorecard was computed with them)."""
+    rules = RuleSettings.current()
+    defs: dict[str, list] = {KpiDefinition.Level.UNIT: [], KpiDefinition.Level.DEPARTMENT: []}
+    for d in KpiDefinition.objects.filter(active=True).order_by("level", "sort_order", "pk"):
+        defs[d.level].append({"code": d.code, "name": d.name, "polarity": d.polarity, "weight": d.weight,
+                              "band_a": d.band_a, "band_b": d.band_b, "band_c": d.band_c, "band_d": d.band_d})
+    return {"band_points": dict(KpiDefinition.BAND_POINTS), "nothing_to_rate_band": rules.nothing_to_rate_band,
+            "missing_data_band": rules.missing_data_band, "definitions": {str(k): v for k, v in defs.items()}}
+
+
+def load_profile_block(month: dt.date) -> dict | None:
+    """Hourly load of the month, for the 「与用电负荷高峰基本吻合」 sentence. The grid data has only
+    a monthly maximum load per 台区 (grid.LoadReading), no hourly load, so there is none: the notice
+    names the complaint peak hours only. A future hourly load import returns {"hourly": [24 values]}."""
+    return None
+
+
+def publish_warnings(notice: Notice) -> list[str]:
+    """What the analyst is told before and after publishing (publication is not refused)."""
+    warnings = []
+    if not notice.requirements.strip():
+        warnings.append(gettext("本期通报未填写工作要求，发布的通报将不含“工作要求”一节。"))
+    return warnings
+
+
 def build_snapshot(notice: Notice, *, issued_on: dt.date, draft: bool = True) -> dict:
     """All figures of the notice's month: the frozen ones for a published month, current data
     (as last traced) otherwise. ``draft`` puts the 征求意见稿 mark on every page; the published
     file is rendered from the same figures with ``draft=False`` and the publication date."""
     month = notice.month
+    document = document_block(notice)
     snapshot = {
         "schema": SNAPSHOT_SCHEMA,
         "month": label(month),
         "title": notice.title,
         "number": notice_number(month),
         "version": notice.version,
-        "issuer": settings.SCORECARD_ISSUER,
+        "issuer": document["issuer"],
         "issued_on": issued_on.isoformat(),
         "draft": draft,
         "correction": None,
@@ -129,6 +173,10 @@ def build_snapshot(notice: Notice, *, issued_on: dt.date, draft: bool = True) ->
         "scorecard": scorecard_for_month(month),
         "incidents": incident_block(trace_for_month(month)),
         "overdue": overdue_block(month, issued_on),
+        "document": document,
+        "trend": trend_block(month),
+        "score_rules": score_rules_block(),
+        "load_profile": load_profile_block(month),
     }
     snapshot = _plain(snapshot)
     if notice.corrects_id:

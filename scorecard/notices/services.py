@@ -47,7 +47,7 @@ from scorecard.kpis.services import (
 )
 
 from . import selectors
-from .models import Notice, notice_number, notice_storage
+from .models import Notice, NoticeSettings, notice_number, notice_storage
 from .renderer import render_notice_pdf
 
 logger = logging.getLogger(__name__)
@@ -108,6 +108,8 @@ def _request(*, month: dt.date, user, correction_note: str) -> Notice:
     fields = dict(status=Notice.Status.PENDING, progress=0, stage=gettext_noop("排队中"), error="",
                   requested_by=user, requested_at=now, enqueued_at=None, started_at=None, heartbeat_at=None,
                   corrects=published, correction_note=correction_note if published else "")
+    if working is None and published is not None:
+        fields["requirements"] = published.requirements  # a correction starts from what was published
     if working is not None:  # a draft or a failed render: same version, rendered again
         for key, value in fields.items():
             setattr(working, key, value)
@@ -122,6 +124,13 @@ def _request(*, month: dt.date, user, correction_note: str) -> Notice:
                         "corrects": published.version if published else None})
     transaction.on_commit(lambda pk=notice.pk: send_render(pk))
     return notice
+
+
+def render_pdf(snapshot: dict) -> bytes:
+    """The renderer with the font files of the settings (empty: the Debian files)."""
+    return render_notice_pdf(snapshot, font_path=getattr(settings, "NOTICE_FONT_PATH", "") or None,
+                             serif_path=getattr(settings, "NOTICE_SERIF_FONT_PATH", "") or None,
+                             kai_path=getattr(settings, "NOTICE_KAI_FONT_PATH", "") or None)
 
 
 def send_render(notice_id: int) -> bool:
@@ -253,7 +262,7 @@ def _render(notice: Notice) -> Notice:
     _progress(notice.pk, 15, gettext_noop("溯源并汇总考核数据"))
     snapshot = _draft_figures(notice, issued_on)
     _progress(notice.pk, 60, gettext_noop("排版 PDF"))
-    pdf = render_notice_pdf(snapshot, font_path=getattr(settings, "NOTICE_FONT_PATH", "") or None)
+    pdf = render_pdf(snapshot)
     _progress(notice.pk, 85, gettext_noop("写入文件"))
     relative = notice_path(notice)
     _write_file(relative, pdf)
@@ -322,7 +331,12 @@ def publish_notice(*, notice: Notice, user, reason: str = "") -> Notice:
     issued_on = timezone.localdate(now, LOCAL_TZ)
     snapshot = {**notice.snapshot, "draft": False, "issued_on": issued_on.isoformat(),
                 "overdue": selectors._plain(selectors.overdue_block(month, issued_on))}
-    pdf = render_notice_pdf(snapshot, font_path=getattr(settings, "NOTICE_FONT_PATH", "") or None)
+    warnings = selectors.publish_warnings(notice)
+    if snapshot.get("schema", 1) >= 3:
+        # The 主送, 版记 and 工作要求 as they stand at publication (text, not figures).
+        document = selectors.document_block(notice)
+        snapshot.update(document=document, issuer=document["issuer"])
+    pdf = render_pdf(snapshot)
     relative, draft_file = notice_path(notice, draft=False), notice.file.name
     _write_file(relative, pdf)
     # The file exists before the row says so; if anything below fails the transaction rolls
@@ -355,9 +369,58 @@ def publish_notice(*, notice: Notice, user, reason: str = "") -> Notice:
                  summary=f"发布 {notice.number} 第{notice.version}版" + (f"（提前发布：{reason}）" if rm.publish_reason else ""),
                  before={"superseded": [o.version for o in previous]},
                  after={"version": notice.version, "sha256": notice.sha256, "reason": rm.publish_reason,
-                        "corrects": notice.corrects.version if notice.corrects_id else None})
+                        "corrects": notice.corrects.version if notice.corrects_id else None,
+                        "requirements": bool(notice.requirements.strip()), "warnings": warnings})
     notifications.notice_published(notice)
     return notice
+
+
+# --- the document's text: 工作要求 and the settings -----------------------------------------------
+
+@transaction.atomic
+def set_requirements(*, notice: Notice, text: str, user) -> Notice:
+    """Write the notice's 工作要求 (audited). A draft's PDF is rendered again at once from its
+    snapshot with the new text (same figures), so the draft shows what will be published;
+    a published or superseded version, or one being rendered, is refused."""
+    notice = Notice.objects.select_for_update().get(pk=notice.pk)
+    if notice.is_final:
+        raise ValidationError(_("已发布的通报不可修改工作要求；如需更正，请生成更正版"), code="final")
+    if notice.is_running:
+        raise ValidationError(_("通报正在生成，请生成完成后再填写工作要求"), code="running")
+    text = "\n".join(line.rstrip() for line in text.strip().splitlines())
+    if len(text) > REQUIREMENTS_MAX:
+        raise ValidationError(_("工作要求不能超过%(n)s字") % {"n": REQUIREMENTS_MAX}, code="too_long")
+    before = notice.requirements
+    if text == before:
+        return notice
+    notice.requirements = text
+    fields = ["requirements"]
+    if notice.status == Notice.Status.DRAFT and notice.snapshot and notice.snapshot.get("schema", 1) >= 3:
+        snapshot = {**notice.snapshot, "document": selectors.document_block(notice)}
+        pdf = render_pdf(snapshot)
+        _write_file(notice.file.name, pdf)
+        notice.snapshot, notice.sha256, notice.size = snapshot, hashlib.sha256(pdf).hexdigest(), len(pdf)
+        fields += ["snapshot", "sha256", "size"]
+    notice.save(update_fields=fields)
+    audit.record(user=user, action="notice.requirements", obj=notice,
+                 summary=f"填写 {label(notice.month)} 通报第{notice.version}版的工作要求",
+                 before={"requirements": before}, after={"requirements": text, "sha256": notice.sha256})
+    return notice
+
+
+REQUIREMENTS_MAX = 3000
+
+
+def save_notice_settings(*, obj: NoticeSettings, user, changed: list[str] | None = None) -> NoticeSettings:
+    """Save the document settings (the admin's form) with an audit record of what changed."""
+    before = NoticeSettings.objects.filter(pk=obj.pk).values().first() if obj.pk else None
+    obj.updated_by = user
+    obj.save()
+    fields = ("issuer", "mark", "recipients", "copy_to", "distributor", "contact")
+    audit.record(user=user, action="notice.settings", obj=obj, summary="修改通报公文设置",
+                 before={k: before[k] for k in fields} if before else None,
+                 after={k: getattr(obj, k) for k in fields})
+    return obj
 
 
 def regenerate_draft(*, month: dt.date, user=None) -> Notice | None:

@@ -32,6 +32,7 @@ def _list_context(request, **extra):
     warnings = {m: calendar_warning(m) for m in {default} | {n.month for n in notices if n.status == "draft"}}
     for n in notices:
         n.calendar_warning = warnings.get(n.month, "") if n.status == "draft" else ""
+        n.publish_warnings = selectors.publish_warnings(n) if n.status == "draft" else []
     return {"notices": notices, "can_generate": roles.can_generate(request.user),
             "cycles": kpi_selectors.cycle_overview(months=selectors.cycle_months(default)),
             "calendar_warning": warnings[default],
@@ -105,6 +106,25 @@ def publish(request, pk):
         return redirect("notices:list")
     messages.success(request, _("已发布 %(number)s 第%(version)s版，SHA-256：%(sha256)s")
                      % {"number": notice.number, "version": notice.version, "sha256": notice.sha256})
+    for warning in selectors.publish_warnings(notice):
+        messages.warning(request, warning)
+    return redirect("notices:list")
+
+
+@login_required
+@require_POST
+def requirements(request, pk):
+    """The draft's 工作要求 (the analyst writes them before publication); the draft PDF follows."""
+    if not roles.can_generate(request.user):
+        raise PermissionDenied
+    notice = selectors.notice_for_viewer(pk=pk, viewer=request.user)
+    try:
+        services.set_requirements(notice=notice, text=request.POST.get("requirements", ""), user=request.user)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, _("已保存 %(month)s 通报第%(version)s版的工作要求。")
+                         % {"month": label(notice.month), "version": notice.version})
     return redirect("notices:list")
 
 

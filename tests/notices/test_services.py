@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 
 from scorecard.accounts.models import AuditLog
 from scorecard.kpis.models import Appeal, ReportingMonth
-from scorecard.notices import services
+from scorecard.notices import selectors, services
 from scorecard.notices.models import Notice
 from scorecard.notices.renderer import render_notice_pdf
 from tests.fixtures.factories import dept
@@ -79,7 +79,7 @@ def test_the_snapshot_lists_accountable_incidents_and_counts_hazards(month_data,
     reading(district("TQ0003", month_data["cs"]), "2024-10", load=125)
     notice = _rendered(users["analyst"])
     block = notice.snapshot["incidents"]
-    assert notice.snapshot["schema"] == 2
+    assert notice.snapshot["schema"] == selectors.SNAPSHOT_SCHEMA == 3
     assert (block["count"], block["accountable"], block["hazards"], block["hazards_rectified"]) == (2, 1, 1, 0)
     assert block["accountable_by_department"] == [["发展", 1]] and block["hazards_by_department"] == [["发展", 1]]
     assert [(r["district"], r["complaints"], r["due_on"], r["status"]) for r in block["rows"]] == [

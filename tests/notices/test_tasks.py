@@ -67,7 +67,10 @@ def test_generate_render_publish_download_verify(month_data, users, celery_worke
     text = "".join(pdf_pages_text(published_path))
     assert "征求意见稿" not in text
     day = services.timezone.localdate(notice.published_at)
-    assert f"发布日期：{day.year}年{day.month}月{day.day}日" in text
+    # The 落款 (issuer over the date of publication) and the 版记's 印发 date.
+    flat = "".join(text.split())
+    date = f"{day.year}年{day.month}月{day.day}日"
+    assert f"{settings.SCORECARD_ISSUER}{date}" in flat and f"{date}印发" in flat
 
     client.force_login(users["auditor"])
     response = client.get(reverse("notices:download", args=[notice.pk]))

@@ -15,6 +15,7 @@ from scorecard.kpis.services import MonthPublished
 from scorecard.core.months import label, parse_month
 from scorecard.core.roles import can_publish
 from scorecard.notices.models import Notice
+from scorecard.notices.selectors import publish_warnings
 from scorecard.notices.services import QUEUE_DOWN, latest_draft, publish_notice, request_generation
 
 
@@ -100,3 +101,5 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"已发布 {notice.number} 第{notice.version}版\t"
                           f"{notice.file.path}\t{notice.sha256}")
+        for warning in publish_warnings(notice):
+            self.stderr.write(f"注意：{warning}")
