@@ -1055,7 +1055,7 @@ def appendix(ctx: Ctx) -> list:
                 _matrix(ctx, units, unit_defs, lambda r: short_unit(r["unit"]))]
         best = units[0]
         out.append(_example(ctx, best, unit_defs, best["unit"]))
-        ties = _ties(units, lambda r: r["unit"])
+        ties = _ties(units, lambda r: short_unit(r["unit"]))
         if ties:
             out.append(ctx.p(f"并列情况：{ties}。"))
     depts = card["departments"]
@@ -1069,7 +1069,7 @@ def appendix(ctx: Ctx) -> list:
             rows = [d for d in depts if d["department"] == name]
             out.append(KeepTogether([sub.h2(i, _esc(name)), _matrix(ctx, rows, dept_defs,
                                                                     lambda r: short_unit(r["unit"]))]))
-            ties = _ties(rows, lambda r: r["unit"])
+            ties = _ties(rows, lambda r: short_unit(r["unit"]))
             if ties:
                 out.append(ctx.p(f"并列情况：{ties}。", "note"))
     return out
