@@ -82,7 +82,7 @@ def test_notice_page_messages_follow_the_english_switch(month_data, users, clien
         return " ".join(str(m) for m in response.context["messages"])
 
     bad_month = flash(client.post(reverse("notices:generate"), {"month": "10/2024"}, follow=True))
-    assert bad_month == "Month: The month must be YYYY-MM, e.g. 2018-03 (got '10/2024')", bad_month
+    assert bad_month == "Month: The month must be YYYY-MM (years 1900 to 2100), e.g. 2018-03 (got '10/2024')", bad_month
     with django_capture_on_commit_callbacks(execute=True):
         queued = flash(client.post(reverse("notices:generate"), {"month": "2024-10"}, follow=True))
     assert queued == "Generation of the 2024-10 notice, version 1, has been submitted.", queued
