@@ -97,31 +97,54 @@ def _local(value: dt.datetime) -> str:
 
 # --- events (one call each from the services) ---------------------------------------------------------
 
+def _subject(appeal) -> str:
+    return (_("工单 %(no)s") if appeal.work_order_id else _("扣分事件 %(no)s")) % {"no": appeal.subject}
+
+
+def _asks(appeal) -> str:
+    """What the appeal asks for, in a clause of the notification."""
+    if appeal.kind == "department":
+        return _("建议改由 %(to)s 负责") % {"to": appeal.to_department.name}
+    return {"not_at_fault": _("请求认定为无责"), "not_valid": _("请求认定为不属实"),
+            "deduction": _("请求撤销考核扣分")}[appeal.kind]
+
+
+def _outcome(appeal, accepted: bool) -> str:
+    if appeal.kind == "department":
+        return (_("该投诉改由 %(to)s 负责。") % {"to": appeal.to_department.name} if accepted
+                else _("该投诉仍由 %(from)s 负责。") % {"from": appeal.from_department.name})
+    if appeal.kind == "deduction":
+        return _("该扣分事件已撤销。") if accepted else _("该扣分事件维持。")
+    if accepted:
+        return _("该投诉已认定为无责，不计入考核口径。") if appeal.kind == "not_at_fault" else \
+            _("该投诉已认定为不属实，不计入考核口径。")
+    return _("该投诉的核实结果维持不变。")
+
+
 def appeal_filed(appeal) -> None:
     """A department head filed an appeal: the analysts who decide appeals."""
     with translation.override(settings.LANGUAGE_CODE):
-        order = appeal.work_order.order_no
+        subject = _subject(appeal)
+        title = _("新的归因申诉：%(subject)s") if appeal.kind == "department" else _("新的申诉：%(subject)s")
         notify(users=list(_analysts()), kind=Notification.Kind.APPEAL_FILED,
-               title=_("新的归因申诉：工单 %(order)s") % {"order": order},
-               body=_("%(unit)s·%(from)s 对工单 %(order)s 的归因提出申诉，建议改由 %(to)s 负责。理由：%(reason)s") % {
-                   "unit": appeal.city.name, "from": appeal.from_department.name, "order": order,
-                   "to": appeal.to_department.name, "reason": appeal.reason},
+               title=title % {"subject": subject},
+               body=_("%(unit)s·%(from)s 对 %(subject)s 提出申诉，%(asks)s。理由：%(reason)s") % {
+                   "unit": appeal.city.name, "from": appeal.from_department.name, "subject": subject,
+                   "asks": _asks(appeal), "reason": appeal.reason},
                url=reverse("kpis:appeal", args=[appeal.pk]))
 
 
 def appeal_decided(appeal) -> None:
     """An analyst accepted or rejected an appeal: the department head who filed it."""
     with translation.override(settings.LANGUAGE_CODE):
-        order = appeal.work_order.order_no
+        subject = _subject(appeal)
         accepted = appeal.status == "accepted"
         if appeal.status == "closed":  # the month was published early with the appeal undecided
-            title = _("申诉未处理即关闭：工单 %(order)s") % {"order": order}
+            title = _("申诉未处理即关闭：%(subject)s") % {"subject": subject}
         else:
-            title = (_("申诉已采纳：工单 %(order)s") if accepted else _("申诉已驳回：工单 %(order)s")) % {"order": order}
-        outcome = (_("该投诉改由 %(to)s 负责。") % {"to": appeal.to_department.name} if accepted
-                   else _("该投诉仍由 %(from)s 负责。") % {"from": appeal.from_department.name})
+            title = (_("申诉已采纳：%(subject)s") if accepted else _("申诉已驳回：%(subject)s")) % {"subject": subject}
         notify(users=[appeal.filed_by], kind=Notification.Kind.APPEAL_DECIDED, title=title,
-               body=outcome + _("处理意见：%(reason)s") % {"reason": appeal.decision_reason},
+               body=_outcome(appeal, accepted) + _("处理意见：%(reason)s") % {"reason": appeal.decision_reason},
                url=reverse("kpis:appeal", args=[appeal.pk]))
 
 

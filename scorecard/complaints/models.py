@@ -96,6 +96,16 @@ class WorkOrder(models.Model):
         BASICALLY = "基本满意", _("基本满意")
         DISSATISFIED = "不满意", _("不满意")
 
+    # 投诉核实与定责 as the source system exported it (blank: not verified there). An analyst's
+    # decision in the portal (kpis.Verification) takes precedence; kpis decides what counts.
+    class Validity(models.TextChoices):
+        VALID = "属实", _("属实")
+        NOT_VALID = "不属实", _("不属实")
+
+    class Fault(models.TextChoices):
+        AT_FAULT = "有责", _("有责")
+        NOT_AT_FAULT = "无责", _("无责")
+
     order_no = models.CharField(_("工单编号"), max_length=40, unique=True)
     # Indexes cost every import: a million-row upsert maintains each of them.
     # The foreign keys below carry db_index=False where a composite index of
@@ -132,6 +142,9 @@ class WorkOrder(models.Model):
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     satisfaction = models.CharField(_("回访满意度"), max_length=10, choices=Satisfaction.choices, blank=True)
     content = models.TextField(_("受理内容"), blank=True)
+    valid = models.CharField(_("是否属实"), max_length=4, choices=Validity.choices, blank=True)
+    at_fault = models.CharField(_("是否有责"), max_length=4, choices=Fault.choices, blank=True)
+    downgraded = models.BooleanField(_("降级为意见"), default=False)
     imported_at = models.DateTimeField(_("导入时间"), auto_now=True)
 
     class Meta:

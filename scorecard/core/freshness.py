@@ -25,6 +25,7 @@ FIGURE_MODELS = [
     "complaints.Customer", "complaints.WorkOrder", "complaints.ProfileFreeze",
     "kpis.RuleSettings", "kpis.DefaultAttribution", "kpis.KpiDefinition", "kpis.WorkingDayOverride",
     "kpis.WorkCalendar", "kpis.CalendarYear", "kpis.Rectification", "kpis.AttributionOverride", "kpis.Appeal", "kpis.ReportingMonth",
+    "kpis.Verification", "kpis.DeductionKind", "kpis.Deduction",
 ]
 
 

@@ -161,6 +161,17 @@ def can_decide_appeal(user, appeal=None) -> bool:
     return is_analyst(user) and (appeal is None or appeal.is_pending)
 
 
+def can_set_verification(user) -> bool:
+    """Mark a complaint 属实/不属实, 有责/无责 or 降级 (核实与定责) with a reason, before the month's cutoff:
+    the command center's analysts (the assessment's judges), not the departments it judges."""
+    return is_analyst(user)
+
+
+def can_enter_deduction(user) -> bool:
+    """Enter a 考核扣分 event (portal or ``import_data events``): the command center's analysts."""
+    return is_analyst(user)
+
+
 def can_update_rectification(user, rectification) -> bool:
     """Update a rectification item (整改): analysts, and the head of the department it is assigned to.
     ``rectification``: anything with ``department_id``, or None (no item: nothing to update)."""

@@ -10,6 +10,7 @@ from django.db.backends.signals import connection_created
 from django.db.models import (
     Aggregate,
     BooleanField,
+    CharField,
     Case,
     DateTimeField,
     Exists,
@@ -57,14 +58,10 @@ class Median(Aggregate):
     allow_distinct = False
 
     def as_postgresql(self, compiler, connection, **extra):
+        # PostgreSQL's ordered-set aggregate takes FILTER after WITHIN GROUP, which is where
+        # Aggregate.as_sql appends it (filter_template wraps the whole template).
         return self.as_sql(
-            compiler, connection,
-            template="percentile_cont(0.5) WITHIN GROUP (ORDER BY %(expressions)s)%(filter)s", **extra)
-
-    def as_sql(self, compiler, connection, **extra):
-        # PostgreSQL's ordered-set aggregate takes FILTER after WITHIN GROUP.
-        extra.setdefault("filter", "")
-        return super().as_sql(compiler, connection, **extra)
+            compiler, connection, template="percentile_cont(0.5) WITHIN GROUP (ORDER BY %(expressions)s)", **extra)
 
 
 class _SQLiteMedian:
@@ -154,3 +151,25 @@ def rule_case() -> Case:
         When(incident_link__isnull=False, then=Value("traced")),
         default=Value("default"),
     )
+
+
+def _verified(field: str, value) -> Q:
+    """The complaint's effective ``field`` equals ``value``: the analyst's Verification if there is
+    one (it takes precedence over the export), else what the work-order export said."""
+    return (Q(verification__isnull=False) & Q(**{f"verification__{field}": value})) | (
+        Q(verification__isnull=True) & Q(**{field: value}))
+
+
+def exclusion_case(rules) -> Case:
+    """Why a complaint is left out of the 考核口径 (an Exclusion code), "" when it counts.
+
+    受理口径 counts every accepted complaint (the profile); 考核口径 (the scorecard KPIs) leaves out
+    what RuleSettings says: 不属实, then 无责, then 降级为意见 — the first that applies names it."""
+    whens = []
+    if rules.exclude_not_valid:
+        whens.append(When(_verified("valid", "不属实"), then=Value("not_valid")))
+    if rules.exclude_not_at_fault:
+        whens.append(When(_verified("at_fault", "无责"), then=Value("not_at_fault")))
+    if rules.exclude_downgraded:
+        whens.append(When(_verified("downgraded", True), then=Value("downgraded")))
+    return Case(*whens, default=Value(""), output_field=CharField()) if whens else Value("", output_field=CharField())

@@ -59,6 +59,11 @@ class RuleSettings(models.Model):
                                             choices=BAND_CHOICES, default="A")
     missing_data_band = models.CharField(_("缺少数据时的得分档位(有投诉但无回访/用户数/接单时间等)"), max_length=1,
                                          choices=BAND_CHOICES, default="E")
+    # 考核口径: which verified complaints the scorecard KPIs leave out. The complaint profile
+    # always counts every accepted complaint (受理口径).
+    exclude_not_valid = models.BooleanField(_("考核口径剔除不属实投诉"), default=True)
+    exclude_not_at_fault = models.BooleanField(_("考核口径剔除无责投诉"), default=True)
+    exclude_downgraded = models.BooleanField(_("考核口径剔除降级为意见的投诉"), default=True)
 
     class Meta:
         verbose_name = _("规则参数")
@@ -348,6 +353,104 @@ class Rectification(models.Model):
         ]
 
 
+class Verification(models.Model):
+    """An analyst's 核实与定责 of one complaint (属实/不属实, 有责/无责, 降级为意见), set in the portal
+    with a reason before the month's cutoff, or by an accepted appeal. It takes precedence over
+    what the work-order export said (WorkOrder.valid / at_fault / downgraded); a re-import never
+    overwrites it. Every change is audited (kpis.services.set_verification)."""
+
+    work_order = models.OneToOneField(WorkOrder, on_delete=models.CASCADE, related_name="verification",
+                                      verbose_name=_("工单"))
+    valid = models.CharField(_("是否属实"), max_length=4, choices=WorkOrder.Validity.choices, blank=True)
+    at_fault = models.CharField(_("是否有责"), max_length=4, choices=WorkOrder.Fault.choices, blank=True)
+    downgraded = models.BooleanField(_("降级为意见"), default=False)
+    reason = models.TextField(_("核实说明"))
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("核实人"))
+    set_at = models.DateTimeField(_("核实时间"))
+    appeal = models.ForeignKey("Appeal", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("来自申诉"))
+
+    class Meta:
+        verbose_name = _("投诉核实")
+        verbose_name_plural = _("投诉核实")
+        constraints = [models.CheckConstraint(condition=~Q(reason=""), name="verification_has_reason")]
+
+
+# Why a complaint is left out of the 考核口径 (the codes of Exclusion, in precedence order).
+class Exclusion(models.TextChoices):
+    NOT_VALID = "not_valid", _("不属实")
+    NOT_AT_FAULT = "not_at_fault", _("无责")
+    DOWNGRADED = "downgraded", _("降级为意见")
+
+
+class DeductionKind(models.Model):
+    """A kind of 考核扣分 event (越级投诉, 媒体曝光 …) with its default points; editable data."""
+
+    code = models.SlugField(_("代码"), max_length=30, unique=True)
+    name = models.CharField(_("事件类型"), max_length=30, unique=True)
+    default_points = models.DecimalField(_("默认扣分"), max_digits=5, decimal_places=2)
+    description = models.CharField(_("说明"), max_length=200, blank=True)
+    active = models.BooleanField(_("启用"), default=True)
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("扣分事件类型")
+        verbose_name_plural = _("扣分事件类型")
+        ordering = ["sort_order", "name"]
+        constraints = [models.CheckConstraint(condition=Q(default_points__gte=0), name="deduction_kind_points_ge_0")]
+
+    def __str__(self):
+        return self.name
+
+
+class Deduction(models.Model):
+    """One 考核扣分 event: unit, department, date, points, evidence and who entered it.
+
+    The month is the event's date's month; the score of the (unit, department) for that month is
+    its KPI score minus the points of its active events (never below 0), the city's score minus
+    all its departments' events. An accepted appeal withdraws the event (status), never deletes it.
+    """
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("有效")
+        WITHDRAWN = "withdrawn", _("申诉撤销")
+
+    event_no = models.CharField(_("事件编号"), max_length=40, unique=True)
+    kind = models.ForeignKey(DeductionKind, on_delete=models.PROTECT, related_name="events", verbose_name=_("事件类型"))
+    city = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("地市单位"))
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+", verbose_name=_("责任部门"))
+    occurred_on = models.DateField(_("发生日期"))
+    month = models.DateField(_("考核月份"), editable=False)
+    points = models.DecimalField(_("扣分"), max_digits=5, decimal_places=2)
+    work_order = models.ForeignKey(WorkOrder, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("关联工单"))
+    description = models.TextField(_("事件说明"))
+    evidence = models.TextField(_("证据"), blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("录入人"))
+    entered_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("考核扣分")
+        verbose_name_plural = _("考核扣分")
+        ordering = ["-occurred_on", "event_no"]
+        indexes = [models.Index(fields=["month", "city", "department"], name="deduction_month_unit_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(points__gt=0), name="deduction_points_positive"),
+            models.CheckConstraint(condition=Q(month__day=1), name="deduction_month_first_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.event_no} {self.kind}"
+
+    def save(self, *args, **kwargs):
+        # One home for the month of an event: the month of its date.
+        self.month = self.occurred_on.replace(day=1)
+        super().save(*args, **kwargs)
+
+
 class AttributionOverride(models.Model):
     """The outcome of an accepted appeal: the complaint answers to another department."""
 
@@ -369,14 +472,25 @@ class Appeal(models.Model):
         # closed undecided, not silently rejected; it can be raised again for a correction.
         CLOSED = "closed", _("发布时未处理")
 
-    work_order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="appeals",
-                                   verbose_name=_("工单"))
+    # What the appeal asks for: another department (the attribution), or the complaint judged
+    # 无责 / 不属实 (the verification), or a 考核扣分 event withdrawn.
+    class Kind(models.TextChoices):
+        DEPARTMENT = "department", _("改判责任部门")
+        NOT_AT_FAULT = "not_at_fault", _("认定无责")
+        NOT_VALID = "not_valid", _("认定不属实")
+        DEDUCTION = "deduction", _("撤销考核扣分")
+
+    kind = models.CharField(_("申诉事项"), max_length=12, choices=Kind.choices, default=Kind.DEPARTMENT)
+    work_order = models.ForeignKey(WorkOrder, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="appeals", verbose_name=_("工单"))
+    deduction = models.ForeignKey(Deduction, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="appeals", verbose_name=_("考核扣分"))
     month = models.DateField(_("月份"))
     city = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("地市单位"))
     from_department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+",
                                         verbose_name=_("原责任部门"))
-    to_department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+",
-                                      verbose_name=_("建议责任部门"))
+    to_department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="+", verbose_name=_("建议责任部门"))
     reason = models.TextField(_("申诉理由"))
     attachment = models.FileField(_("附件"), upload_to="appeals/%Y/%m/", blank=True, max_length=300)
     filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
@@ -396,13 +510,28 @@ class Appeal(models.Model):
             # One open appeal per complaint: a second would race the first decision.
             models.UniqueConstraint(fields=["work_order"], condition=Q(status="pending"),
                                     name="appeal_one_pending_per_order"),
+            models.UniqueConstraint(fields=["deduction"], condition=Q(status="pending"),
+                                    name="appeal_one_pending_per_deduction"),
+            # A department appeal names the department; a deduction appeal names the event; the others the order.
+            models.CheckConstraint(
+                condition=(Q(kind="deduction") & Q(deduction__isnull=False) & Q(work_order__isnull=True))
+                | (~Q(kind="deduction") & Q(work_order__isnull=False) & Q(deduction__isnull=True)),
+                name="appeal_subject_matches_kind"),
+            models.CheckConstraint(condition=~Q(kind="department") | Q(to_department__isnull=False),
+                                   name="appeal_department_named"),
             models.CheckConstraint(condition=Q(status="pending") | ~Q(decision_reason=""),
                                    name="appeal_decision_has_reason"),
         ]
         indexes = [models.Index(fields=["month", "status"], name="appeal_month_status_idx")]
 
     def __str__(self):
-        return f"{self.work_order_id} {self.get_status_display()}"
+        subject = self.work_order.order_no if self.work_order_id else (self.deduction.event_no if self.deduction_id else "")
+        return f"{subject} {self.get_kind_display()} {self.get_status_display()}"
+
+    @property
+    def subject(self) -> str:
+        """What the appeal is about, as the pages and the audit log name it (工单编号 or 事件编号)."""
+        return self.work_order.order_no if self.work_order_id else self.deduction.event_no
 
     @property
     def is_pending(self) -> bool:
@@ -419,6 +548,8 @@ class SnapshotAttribution(models.Model):
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
     rule = models.CharField(max_length=10)
     incident = models.ForeignKey(Incident, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # Why the complaint was left out of the 考核口径 at publication (Exclusion; "" = counted).
+    exclusion = models.CharField(max_length=12, blank=True, default="")
 
     class Meta:
         indexes = [models.Index(fields=["reporting_month", "city", "department"], name="snapshot_attr_unit_idx")]

@@ -30,6 +30,7 @@ from .expressions import (
     Median,
     acknowledged_in_time_q,
     clock_annotations,
+    exclusion_case,
     is_repeat,
     on_time_q,
     with_deadline,
@@ -37,6 +38,8 @@ from .expressions import (
 from .models import (
     Appeal,
     CalendarYear,
+    Deduction,
+    Exclusion,
     Incident,
     IncidentComplaint,
     KpiDefinition,
@@ -44,6 +47,7 @@ from .models import (
     Rectification,
     ReportingMonth,
     RuleSettings,
+    Verification,
 )
 
 
@@ -94,34 +98,47 @@ def is_published(month: dt.date) -> bool:
 
 
 def _complaint_rows(month: dt.date, group_by: list[str]):
-    """The month's complaints, attributed, aggregated in SQL by ``group_by``."""
+    """The month's complaints, attributed, aggregated in SQL by ``group_by``.
+
+    ``accepted`` counts every complaint (受理口径) and ``excl_*`` those the 考核口径 leaves out,
+    by reason; every KPI count counts only the assessed ones (``exclusion`` = "")."""
     rs = RuleSettings.current()
-    qs = with_deadline(month_attributed(month)).annotate(**clock_annotations(), repeat=is_repeat(rs.repeat_days))
+    qs = with_deadline(month_attributed(month, rules=rs)).annotate(**clock_annotations(),
+                                                                   repeat=is_repeat(rs.repeat_days))
     fields = {"city": "city_id", "department": "attr_department_id"}
+    counted = Q(exclusion="")
+
+    def count(condition: Q | None = None) -> Count:
+        return Count("pk", filter=counted & condition if condition is not None else counted)
+
     aggregates = {
-        "complaints": Count("pk"),
-        "repeat_complaints": Count("pk", filter=Q(repeat=True)),
-        "closed": Count("pk", filter=Q(closed_at__isnull=False)),
-        "on_time": Count("pk", filter=on_time_q()),
-        "avg_resolution_seconds": Avg(DurationSeconds("closed_at", "accepted_at")),
-        "median_resolution_seconds": Median(DurationSeconds("closed_at", "accepted_at")),
-        "satisfied": Count("pk", filter=Q(satisfaction__in=["满意", "基本满意"])),
-        "callbacks": Count("pk", filter=Q(satisfaction__in=["满意", "基本满意", "不满意"])),
-        "ack_known": Count("pk", filter=Q(acknowledged_at__isnull=False)),
-        "ack_in_time": Count("pk", filter=acknowledged_in_time_q(rs.ack_hours)),
+        "accepted": Count("pk"),
+        **{f"excl_{code}": Count("pk", filter=Q(exclusion=code)) for code in Exclusion.values},
+        "complaints": count(),
+        "repeat_complaints": count(Q(repeat=True)),
+        "closed": count(Q(closed_at__isnull=False)),
+        "on_time": count(on_time_q()),
+        "avg_resolution_seconds": Avg(DurationSeconds("closed_at", "accepted_at"), filter=counted),
+        "median_resolution_seconds": Median(DurationSeconds("closed_at", "accepted_at"), filter=counted),
+        "satisfied": count(Q(satisfaction__in=["满意", "基本满意"])),
+        "callbacks": count(Q(satisfaction__in=["满意", "基本满意", "不满意"])),
+        "ack_known": count(Q(acknowledged_at__isnull=False)),
+        "ack_in_time": count(acknowledged_in_time_q(rs.ack_hours)),
     }
-    aggregates.update({f"rule_{r}": Count("pk", filter=Q(attr_rule=r)) for r in RULES})
+    aggregates.update({f"rule_{r}": count(Q(attr_rule=r)) for r in RULES})
     return qs.order_by().values(*[fields[g] for g in group_by]).annotate(**aggregates)
 
 
-def month_attributed(month: dt.date):
-    """The month's complaints with ``attr_department_id`` and ``attr_rule``:
-    frozen for a published month (appeals and re-traces cannot move it), live otherwise."""
+def month_attributed(month: dt.date, *, rules: RuleSettings | None = None):
+    """The month's complaints with ``attr_department_id``, ``attr_rule`` and ``exclusion`` (why the
+    考核口径 leaves the complaint out, "" when it counts): frozen for a published month (appeals,
+    verifications and re-traces cannot move it), live otherwise."""
     qs = month_complaints(month)
     if is_published(month):
         return qs.filter(frozen__isnull=False).annotate(
-            attr_department_id=F("frozen__department_id"), attr_rule=F("frozen__rule"))
-    return attributed(qs, default_table())
+            attr_department_id=F("frozen__department_id"), attr_rule=F("frozen__rule"),
+            exclusion=F("frozen__exclusion"))
+    return attributed(qs, default_table()).annotate(exclusion=exclusion_case(rules or RuleSettings.current()))
 
 
 def _unit_rows(month: dt.date, dept_rows) -> dict[int, dict]:
@@ -137,8 +154,9 @@ def _unit_rows(month: dt.date, dept_rows) -> dict[int, dict]:
                 unit[key] += value
         if row["avg_resolution_seconds"] is not None:
             unit["_seconds"] += row["avg_resolution_seconds"] * row["closed"]
-    medians = dict(month_complaints(month).filter(closed_at__isnull=False).order_by().values("city_id")
-                   .annotate(m=Median(DurationSeconds("closed_at", "accepted_at"))).values_list("city_id", "m"))
+    medians = dict(month_attributed(month).filter(closed_at__isnull=False, exclusion="").order_by()
+                   .values("city_id").annotate(m=Median(DurationSeconds("closed_at", "accepted_at")))
+                   .values_list("city_id", "m"))
     for city_id, unit in units.items():
         unit["avg_resolution_seconds"] = unit.pop("_seconds") / unit["closed"] if unit["closed"] else None
         unit["median_resolution_seconds"] = medians.get(city_id)
@@ -157,6 +175,8 @@ def _rectification_rows(month: dt.date, group_by: list[str]):
 def _kpis(row: dict, customers: int, rect: dict | None) -> dict:
     hours = lambda s: rounded(s / 3600) if s is not None else None  # noqa: E731
     return {
+        "accepted_complaints": row["accepted"],
+        "excluded": {code: row[f"excl_{code}"] for code in Exclusion.values},
         "complaints": row["complaints"],
         "customers": customers,
         # 2 decimals like every figure (issue #14), and banded as printed: a reader checking the band
@@ -176,7 +196,7 @@ def _kpis(row: dict, customers: int, rect: dict | None) -> dict:
     }
 
 
-_EMPTY = {"complaints": 0, "repeat_complaints": 0, "closed": 0, "on_time": 0, "avg_resolution_seconds": None,
+_EMPTY = {"accepted": 0, **{f"excl_{code}": 0 for code in Exclusion.values}, "complaints": 0, "repeat_complaints": 0, "closed": 0, "on_time": 0, "avg_resolution_seconds": None,
           "median_resolution_seconds": None, "satisfied": 0, "callbacks": 0, "ack_known": 0, "ack_in_time": 0,
           **{f"rule_{r}": 0 for r in RULES}}
 
@@ -217,6 +237,26 @@ def score(figures: dict, definitions: list[KpiDefinition], *,
     return rounded(value), bands, by_rule
 
 
+def month_deductions(month: dt.date) -> dict[tuple[int, int], list[dict]]:
+    """The month's active 考核扣分 events by (city id, department id), as the read-out itemises them."""
+    rows = (Deduction.objects.filter(month=month, status=Deduction.Status.ACTIVE)
+            .select_related("kind", "work_order").order_by("occurred_on", "event_no"))
+    events: dict[tuple[int, int], list[dict]] = {}
+    for d in rows:
+        events.setdefault((d.city_id, d.department_id), []).append({
+            "event_no": d.event_no, "kind": d.kind.code, "label": d.kind.name, "points": float(d.points),
+            "date": d.occurred_on.isoformat(), "reason": d.description,
+            "work_order": d.work_order.order_no if d.work_order_id else None})
+    return events
+
+
+def with_deductions(kpi_score: float, items: list[dict]) -> dict:
+    """The score after 考核扣分: the KPI score minus the events' points, never below 0."""
+    points = rounded(sum(Decimal(str(i["points"])) for i in items))
+    return {"kpi_score": kpi_score, "deduction_points": points, "deductions": items,
+            "score": rounded(max(Decimal(0), Decimal(str(kpi_score)) - Decimal(str(points))))}
+
+
 def competition_ranks(items: list[dict], key: str = "score") -> None:
     """Rank in place by descending score, ties sharing a rank (1, 2, 2, 4)."""
     ordered = sorted(items, key=lambda i: -i[key])
@@ -242,19 +282,24 @@ def compute_scorecard(month: dt.date) -> dict:
     dept_rects = {(r["city_id"], r["department_id"]): r for r in _rectification_rows(month, ["city", "department"])}
     unit_rects = {r["city_id"]: r for r in _rectification_rows(month, ["city"])}
 
+    events = month_deductions(month)
+
     units, depts = [], []
     for city in cities:
         n_customers = customers.get(city.pk) or 0
         figures = _kpis(unit_rows.get(city.pk, _EMPTY), n_customers, unit_rects.get(city.pk))
-        figures["score"], figures["bands"], figures["scored_by_rule"] = score(figures, defs["unit"], rules=rules)
-        units.append({"unit": city.name, **figures})
+        kpi_score, figures["bands"], figures["scored_by_rule"] = score(figures, defs["unit"], rules=rules)
+        # The city company answers for the events of all its departments.
+        units.append({"unit": city.name, **figures,
+                      **with_deductions(kpi_score, [e for (c, _d), items in events.items() if c == city.pk
+                                                    for e in items])})
         for dept in departments:
             row = dept_rows.get((city.pk, dept.pk), _EMPTY)
             figures = _kpis(row, n_customers, dept_rects.get((city.pk, dept.pk)))
-            figures["score"], figures["bands"], figures["scored_by_rule"] = score(figures, defs["department"],
-                                                                                  rules=rules)
+            kpi_score, figures["bands"], figures["scored_by_rule"] = score(figures, defs["department"], rules=rules)
             figures["attribution"] = {r: row[f"rule_{r}"] for r in RULES}
-            depts.append({"unit": city.name, "department": dept.name, **figures})
+            depts.append({"unit": city.name, "department": dept.name, **figures,
+                          **with_deductions(kpi_score, events.get((city.pk, dept.pk), []))})
     competition_ranks(units)
     # Responsible units are ranked within their department: 运检 against 运检.
     for dept in departments:
@@ -468,9 +513,43 @@ def scored_by_rule_groups(entries: list[dict] | None) -> list[dict]:
 
 
 def appeal_history(appeal) -> list:
-    """Every audit entry of an appeal and of the other appeals of the same complaint, oldest first."""
-    ids = [str(pk) for pk in Appeal.objects.filter(work_order_id=appeal.work_order_id).values_list("pk", flat=True)]
+    """Every audit entry of an appeal and of the other appeals of the same complaint (or the same
+    考核扣分 event), oldest first."""
+    same = (Appeal.objects.filter(work_order_id=appeal.work_order_id) if appeal.work_order_id
+            else Appeal.objects.filter(deduction_id=appeal.deduction_id))
+    ids = [str(pk) for pk in same.values_list("pk", flat=True)]
     return list(AuditLog.objects.filter(object_type="kpis.appeal", object_id__in=ids).order_by("at", "id"))
+
+
+def verification_history(order) -> list:
+    """The audit entries of a complaint's 核实与定责 (analysts' and accepted appeals'), oldest first."""
+    ids = [str(pk) for pk in Verification.objects.filter(work_order=order).values_list("pk", flat=True)]
+    return list(AuditLog.objects.filter(object_type="kpis.verification", object_id__in=ids).order_by("at", "id"))
+
+
+# --- 考核扣分 -------------------------------------------------------------------------
+
+def deduction_list(*, month: dt.date, viewer):
+    """The month's 考核扣分 events the viewer may see (a department head: their department's),
+    withdrawn ones included (shown as such)."""
+    scope = scoping.scope_for(viewer)
+    qs = (Deduction.objects.filter(month=month)
+          .select_related("kind", "city", "department", "work_order", "entered_by")
+          .order_by("-occurred_on", "event_no"))
+    if scope.city_ids is not None:
+        qs = qs.filter(city_id__in=scope.city_ids)
+    if scope.department_id is not None:
+        qs = qs.filter(department_id=scope.department_id)
+    return qs
+
+
+def deduction_for_viewer(*, pk: int, viewer) -> Deduction:
+    """One event, if the viewer may see it (``deduction_list``'s rule)."""
+    event = Deduction.objects.select_related("kind", "city", "department").filter(pk=pk).first()
+    if event is None:
+        raise Http404
+    scoping.check(scoping.scope_for(viewer), city_id=event.city_id, department_id=event.department_id)
+    return event
 
 
 # --- The monthly cycle ------------------------------------------------------------------
@@ -644,7 +723,7 @@ def appeal_list(*, viewer, status: str | None = None):
     """The appeals the viewer may see: those of their city companies and, for a department head, the ones
     they filed and the ones that would move complaints to them. ``status`` (a valid Appeal.Status) narrows."""
     scope = scoping.scope_for(viewer)
-    qs = Appeal.objects.select_related("work_order", "city", "from_department", "to_department", "filed_by")
+    qs = Appeal.objects.select_related("work_order", "deduction", "city", "from_department", "to_department", "filed_by")
     if scope.city_ids is not None:
         qs = qs.filter(city_id__in=scope.city_ids)
     if scope.department_id is not None:
@@ -656,7 +735,7 @@ def appeal_list(*, viewer, status: str | None = None):
 
 def appeal_for_viewer(*, pk: int, viewer) -> Appeal:
     """One appeal, if the viewer may see it (``appeal_list``'s rule)."""
-    appeal = (Appeal.objects.select_related("work_order", "city", "from_department", "to_department", "filed_by",
+    appeal = (Appeal.objects.select_related("work_order", "deduction", "city", "from_department", "to_department", "filed_by",
                                             "decided_by").filter(pk=pk).first())
     if appeal is None:
         raise Http404

@@ -16,16 +16,20 @@ from scorecard.complaints.selectors import late_rows, profile_changes
 from scorecard.core import freshness
 from scorecard.core.months import LOCAL_TZ, label, last_day, parse_month
 from scorecard.core.numbers import half_up
-from scorecard.core.roles import can_file_appeal
+from scorecard.core.roles import can_enter_deduction, can_file_appeal, can_set_verification
 from scorecard.core.signals import attribution_changed
+from scorecard.complaints.models import WorkOrder
 from scorecard.grid.models import Department
 
 from . import calendar as workcal
 from .attribution import attributed, month_complaints
+from .expressions import exclusion_case
 from .models import (
     Appeal,
     AttributionOverride,
     CalendarYear,
+    Deduction,
+    DeductionKind,
     Incident,
     IncidentComplaint,
     KpiDefinition,
@@ -34,6 +38,7 @@ from .models import (
     ReportingMonth,
     RuleSettings,
     SnapshotAttribution,
+    Verification,
     WorkCalendar,
     WorkingDayOverride,
 )
@@ -289,8 +294,8 @@ def publish_blockers(rm: ReportingMonth, now: dt.datetime | None = None) -> list
     if rm.stage_at(now) == ReportingMonth.Stage.APPEAL:
         reasons.append(_("申诉期尚未结束（截止 %(deadline)s）") % {
             "deadline": timezone.localtime(rm.appeal_deadline, LOCAL_TZ).strftime("%Y-%m-%d %H:%M")})
-    pending = list(Appeal.objects.filter(month=rm.month, status=Appeal.Status.PENDING)
-                   .order_by("work_order__order_no").values_list("work_order__order_no", flat=True))
+    pending = sorted(a.subject for a in Appeal.objects.filter(month=rm.month, status=Appeal.Status.PENDING)
+                     .select_related("work_order", "deduction"))
     if pending:
         reasons.append(_("尚有未处理的申诉：%(orders)s") % {"orders": "、".join(pending)})
     return reasons
@@ -319,18 +324,19 @@ def publish_month(*, month: dt.date, user, reason: str = "", correction: bool = 
         appeal.status, appeal.decided_by, appeal.decided_at = Appeal.Status.CLOSED, user, now
         appeal.decision_reason = _("月份已提前发布，申诉未处理即关闭。发布理由：%(r)s") % {"r": reason}
         appeal.save()
-        audit.record(user=user, action="appeal.close", obj=appeal, summary=f"{appeal.work_order.order_no} 申诉随发布关闭",
+        audit.record(user=user, action="appeal.close", obj=appeal, summary=f"{appeal.subject} 申诉随发布关闭",
                      after={"status": appeal.status, "reason": reason})
         notifications.appeal_decided(appeal)
     trace_month(month=month, user=user, reason="publish")
     rm.refresh_from_db()
     rm.scorecard = scorecard_for_month(month)
     rm.trace = trace_for_month(month)
-    frozen = attributed(month_complaints(month)).values_list(
-        "pk", "city_id", "attr_department_id", "attr_rule", "incident_link__incident_id")
+    frozen = attributed(month_complaints(month)).annotate(exclusion=exclusion_case(RuleSettings.current())).values_list(
+        "pk", "city_id", "attr_department_id", "attr_rule", "incident_link__incident_id", "exclusion")
     SnapshotAttribution.objects.bulk_create(
         (SnapshotAttribution(reporting_month=rm, work_order_id=pk, city_id=city, department_id=dept, rule=rule,
-                             incident_id=inc) for pk, city, dept, rule, inc in frozen.iterator(chunk_size=5000)),
+                             incident_id=inc, exclusion=excl)
+         for pk, city, dept, rule, inc, excl in frozen.iterator(chunk_size=5000)),
         batch_size=5000,
     )
     freeze_profile(month=month)  # the complaint rows the month's profile reads (complaints.freeze)
@@ -387,38 +393,98 @@ def _current_attribution(order) -> tuple[int, int, str]:
     return row
 
 
-@transaction.atomic
-def file_appeal(*, user, order, to_department: Department, reason: str, attachment=None,
-                now: dt.datetime | None = None) -> Appeal:
-    now = now or timezone.now()
-    month = parse_month(order.accepted_at)
+def _appeal_window(month: dt.date, now: dt.datetime) -> None:
+    """Refuse unless the month's appeal window is open at ``now`` (ReportingMonth.stage_at)."""
     rm = ReportingMonth.objects.filter(month=month).first()
     if rm is None or rm.draft_at is None:
         raise ValidationError(_("%(month)s 的通报草稿尚未生成，申诉期未开始") % {"month": label(month)})
     if rm.stage_at(now) != ReportingMonth.Stage.APPEAL:
         raise ValidationError(_("%(month)s 的申诉期已于 %(deadline)s 结束") % {
             "month": label(month), "deadline": timezone.localtime(rm.appeal_deadline).strftime("%Y-%m-%d %H:%M")})
+
+
+def effective_verification(order) -> dict:
+    """The complaint's 核实与定责 as the scorecard reads it: the analyst's Verification if any, else
+    the export's columns. {"valid", "at_fault", "downgraded", "source"} (source: "portal"/"import")."""
+    v = Verification.objects.filter(work_order=order).first()
+    if v is not None:
+        return {"valid": v.valid, "at_fault": v.at_fault, "downgraded": v.downgraded, "source": "portal"}
+    return {"valid": order.valid, "at_fault": order.at_fault, "downgraded": order.downgraded, "source": "import"}
+
+
+@transaction.atomic
+def file_appeal(*, user, reason: str, order=None, to_department: Department | None = None,
+                kind: str = Appeal.Kind.DEPARTMENT, deduction: Deduction | None = None, attachment=None,
+                now: dt.datetime | None = None) -> Appeal:
+    """A department head disputes, within the month's appeal window, the department a complaint is
+    attributed to (``kind`` department, with ``to_department``), its verification (not_at_fault:
+    ask for 无责; not_valid: ask for 不属实), or a 考核扣分 event of their department (deduction)."""
+    now = now or timezone.now()
+    if kind not in Appeal.Kind.values:
+        raise ValidationError(_("未知的申诉事项：%(k)s") % {"k": kind})
     if not reason.strip():
         raise ValidationError(_("请填写申诉理由"))
-    city_id, dept_id, _rule = _current_attribution(order)
+    if kind == Appeal.Kind.DEDUCTION:
+        if deduction is None:
+            raise ValidationError(_("请指明申诉的考核扣分事件"))
+        if deduction.status != Deduction.Status.ACTIVE:
+            raise ValidationError(_("该扣分事件已撤销"))
+        month, city_id, dept_id = deduction.month, deduction.city_id, deduction.department_id
+        subject, duplicate = deduction.event_no, Appeal.objects.filter(deduction=deduction)
+    else:
+        if order is None:
+            raise ValidationError(_("请指明申诉的工单"))
+        month = parse_month(order.accepted_at)
+        city_id, dept_id, _rule = _current_attribution(order)
+        subject, duplicate = order.order_no, Appeal.objects.filter(work_order=order)
+    _appeal_window(month, now)
     if not can_file_appeal(user, city_id=city_id, department_id=dept_id):
-        raise PermissionDenied(_("只能对归属本部门的投诉提出申诉"))
-    if to_department.pk == dept_id:
-        raise ValidationError(_("建议的责任部门与当前责任部门相同"))
-    if Appeal.objects.filter(work_order=order, status=Appeal.Status.PENDING).exists():
-        raise ValidationError(_("该工单已有待处理的申诉"))
-    appeal = Appeal.objects.create(work_order=order, month=month, city_id=city_id, from_department_id=dept_id,
-                                   to_department=to_department, reason=reason.strip(), filed_by=user,
+        raise PermissionDenied(_("只能对归属本部门的投诉或本部门的扣分事件提出申诉"))
+    if kind == Appeal.Kind.DEPARTMENT:
+        if to_department is None:
+            raise ValidationError(_("请选择建议的责任部门"))
+        if to_department.pk == dept_id:
+            raise ValidationError(_("建议的责任部门与当前责任部门相同"))
+    else:
+        to_department = None
+    if kind == Appeal.Kind.NOT_AT_FAULT and effective_verification(order)["at_fault"] == "无责":
+        raise ValidationError(_("该投诉已认定为无责"))
+    if kind == Appeal.Kind.NOT_VALID and effective_verification(order)["valid"] == "不属实":
+        raise ValidationError(_("该投诉已认定为不属实"))
+    if duplicate.filter(status=Appeal.Status.PENDING).exists():
+        raise ValidationError(_("%(s)s 已有待处理的申诉") % {"s": subject})
+    appeal = Appeal.objects.create(kind=kind, work_order=order if kind != Appeal.Kind.DEDUCTION else None,
+                                   deduction=deduction if kind == Appeal.Kind.DEDUCTION else None, month=month,
+                                   city_id=city_id, from_department_id=dept_id, to_department=to_department,
+                                   reason=reason.strip(), filed_by=user,
                                    **({"attachment": attachment} if attachment else {}))
-    audit.record(user=user, action="appeal.file", obj=appeal, summary=f"{order.order_no} 申诉",
-                 after={"from": dept_id, "to": to_department.pk, "reason": appeal.reason})
+    audit.record(user=user, action="appeal.file", obj=appeal, summary=f"{subject} 申诉（{appeal.get_kind_display()}）",
+                 after={"kind": kind, "from": dept_id, "to": to_department.pk if to_department else None,
+                        "reason": appeal.reason})
     notifications.appeal_filed(appeal)
     return appeal
 
 
+def _apply_accepted(appeal: Appeal, *, user, now: dt.datetime) -> None:
+    """What an accepted appeal changes, by kind: the attribution, the verification or the event."""
+    if appeal.kind == Appeal.Kind.DEPARTMENT:
+        AttributionOverride.objects.update_or_create(
+            work_order=appeal.work_order, defaults={"department": appeal.to_department, "appeal": appeal})
+    elif appeal.kind == Appeal.Kind.DEDUCTION:
+        Deduction.objects.filter(pk=appeal.deduction_id).update(status=Deduction.Status.WITHDRAWN)
+        freshness.bump()  # a queryset update sends no signal
+    else:
+        current = effective_verification(appeal.work_order)
+        change = {"at_fault": "无责"} if appeal.kind == Appeal.Kind.NOT_AT_FAULT else {"valid": "不属实"}
+        Verification.objects.update_or_create(work_order=appeal.work_order, defaults={
+            "valid": current["valid"], "at_fault": current["at_fault"], "downgraded": current["downgraded"],
+            **change, "reason": _("申诉采纳：%(r)s") % {"r": appeal.decision_reason}, "set_by": user,
+            "set_at": now, "appeal": appeal})
+
+
 @transaction.atomic
 def decide_appeal(*, user, appeal: Appeal, accept: bool, reason: str) -> Appeal:
-    appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
+    appeal = Appeal.objects.select_for_update().select_related("work_order", "deduction").get(pk=appeal.pk)
     if appeal.status != Appeal.Status.PENDING:
         raise ValidationError(_("该申诉已处理"))
     if is_published(appeal.month):
@@ -426,17 +492,21 @@ def decide_appeal(*, user, appeal: Appeal, accept: bool, reason: str) -> Appeal:
     if not reason.strip():
         raise ValidationError(_("请填写处理意见"))
     before = {"status": appeal.status, "department": appeal.from_department_id}
+    if appeal.kind != Appeal.Kind.DEPARTMENT and appeal.work_order_id:
+        before["verification"] = effective_verification(appeal.work_order)
+    now = timezone.now()
     appeal.status = Appeal.Status.ACCEPTED if accept else Appeal.Status.REJECTED
-    appeal.decided_by, appeal.decided_at, appeal.decision_reason = user, timezone.now(), reason.strip()
+    appeal.decided_by, appeal.decided_at, appeal.decision_reason = user, now, reason.strip()
     appeal.save()
     if accept:
-        AttributionOverride.objects.update_or_create(
-            work_order=appeal.work_order, defaults={"department": appeal.to_department, "appeal": appeal})
+        _apply_accepted(appeal, user=user, now=now)
+    after = {"status": appeal.status, "kind": appeal.kind, "reason": appeal.decision_reason,
+             "department": appeal.to_department_id if accept and appeal.to_department_id else appeal.from_department_id}
+    if appeal.kind != Appeal.Kind.DEPARTMENT and appeal.work_order_id:
+        after["verification"] = effective_verification(appeal.work_order)
     audit.record(user=user, action="appeal.accept" if accept else "appeal.reject", obj=appeal,
-                 summary=f"{appeal.work_order.order_no} 申诉{'采纳' if accept else '驳回'}", before=before,
-                 after={"status": appeal.status,
-                        "department": appeal.to_department_id if accept else appeal.from_department_id,
-                        "reason": appeal.decision_reason})
+                 summary=f"{appeal.subject} 申诉（{appeal.get_kind_display()}）{'采纳' if accept else '驳回'}",
+                 before=before, after=after)
     notifications.appeal_decided(appeal)
     if accept:
         # The draft the departments are reading is now out of date: it is rendered again
@@ -444,6 +514,80 @@ def decide_appeal(*, user, appeal: Appeal, accept: bool, reason: str) -> Appeal:
         month = appeal.month
         transaction.on_commit(lambda: attribution_changed.send(sender=Appeal, month=month, user=user))
     return appeal
+
+
+# --- Verification (核实与定责) -----------------------------------------------------
+
+def _before_cutoff(month: dt.date, what: str) -> None:
+    rm = ReportingMonth.objects.filter(month=month).first()
+    if rm is not None and rm.is_published:
+        raise MonthPublished(month)
+    if rm is not None and rm.cutoff_at is not None:
+        raise ValidationError(_("%(month)s 已数据截止，不能再%(what)s；如有异议请通过申诉处理")
+                              % {"month": label(month), "what": what})
+
+
+@transaction.atomic
+def set_verification(*, user, order, valid: str, at_fault: str, downgraded: bool, reason: str) -> Verification:
+    """An analyst's 核实与定责 of a complaint, with a reason, before the month's cutoff (audited).
+    After the cutoff only an accepted appeal changes it (the departments have seen the draft)."""
+    if not can_set_verification(user):
+        raise PermissionDenied(_("只有分析人员可以核实定责"))
+    if not order.is_complaint:
+        raise ValidationError(_("%(o)s 不是投诉工单") % {"o": order.order_no})
+    if valid not in ("", *WorkOrder.Validity.values):
+        raise ValidationError(_("是否属实只能是 属实/不属实 或空白"))
+    if at_fault not in ("", *WorkOrder.Fault.values):
+        raise ValidationError(_("是否有责只能是 有责/无责 或空白"))
+    if not reason.strip():
+        raise ValidationError(_("请填写核实说明"))
+    month = parse_month(order.accepted_at)
+    lock_month(month)  # serialises with cutoff and publication of the month
+    _before_cutoff(month, _("修改核实结果"))
+    before = effective_verification(order)
+    verification, _created = Verification.objects.update_or_create(work_order=order, defaults={
+        "valid": valid, "at_fault": at_fault, "downgraded": bool(downgraded), "reason": reason.strip(),
+        "set_by": user, "set_at": timezone.now(), "appeal": None})
+    audit.record(user=user, action="complaint.verify", obj=verification,
+                 summary=f"{order.order_no} 核实定责：{valid or '未核实'}/{at_fault or '未定责'}"
+                 + ("/降级为意见" if downgraded else ""),
+                 before=before, after={"valid": valid, "at_fault": at_fault, "downgraded": bool(downgraded),
+                                       "reason": verification.reason})
+    return verification
+
+
+# --- Deductions (考核扣分) ---------------------------------------------------------
+
+@transaction.atomic
+def record_deduction(*, user, event_no: str, kind: DeductionKind, city, department: Department,
+                     occurred_on: dt.date, description: str, points=None, evidence: str = "",
+                     work_order=None, source: str = "portal") -> Deduction:
+    """Enter a 考核扣分 event (an analyst, in the portal or by ``import_data events``), audited.
+
+    Refused for a published month: its figures never move; a correction version re-opens it."""
+    if not can_enter_deduction(user):
+        raise PermissionDenied(_("只有分析人员可以录入考核扣分"))
+    event_no = event_no.strip()
+    if not event_no:
+        raise ValidationError(_("请填写事件编号"))
+    if not description.strip():
+        raise ValidationError(_("请填写事件说明"))
+    points = kind.default_points if points in (None, "") else points
+    if points <= 0:
+        raise ValidationError(_("扣分必须大于 0"))
+    month = occurred_on.replace(day=1)
+    if is_published(month):
+        raise MonthPublished(month)
+    if Deduction.objects.filter(event_no=event_no).exists():
+        raise ValidationError(_("事件编号 %(n)s 已存在") % {"n": event_no})
+    event = Deduction.objects.create(event_no=event_no, kind=kind, city=city, department=department,
+                                     occurred_on=occurred_on, points=points, description=description.strip(),
+                                     evidence=evidence.strip(), work_order=work_order, entered_by=user)
+    audit.record(user=user, action="deduction.record", obj=event,
+                 summary=f"{event_no} {kind.name} {city.name}·{department.name} 扣 {points} 分",
+                 after={"kind": kind.code, "city": city.pk, "department": department.pk, "points": str(points),
+                        "date": occurred_on.isoformat(), "source": source})
+    return event
 
 
 # --- Rectification ------------------------------------------------------------

@@ -10,7 +10,7 @@ from scorecard.accounts.scoping import mask_name
 from scorecard.complaints.links import order_link
 from scorecard.core.numbers import COUNT, HOURS, PER_10K, RATE, SCORE, display
 
-from .models import Appeal, Incident
+from .models import Appeal, Deduction, Exclusion, Incident
 from .selectors import CATEGORY_LABELS, category, scored_by_rule_groups
 
 
@@ -71,16 +71,52 @@ class ScoredByRuleColumn(tables.Column):
         return "；".join(f"{g['label']}：{'、'.join(g['kpis'])}" for g in scored_by_rule_groups(value))
 
 
+EXCLUSION_LABELS = dict(Exclusion.choices)
+
+
+class ExcludedColumn(tables.Column):
+    """How many accepted complaints the 考核口径 left out, and why (不属实 · 无责 · 降级为意见)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("orderable", False)
+        kwargs.setdefault("default", {})
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return excluded_text(value) or "—"
+
+    def value(self, value):
+        return excluded_text(value)
+
+
+def excluded_text(excluded: dict | None) -> str:
+    return " · ".join(f"{EXCLUSION_LABELS[code]} {n}" for code, n in (excluded or {}).items() if n)
+
+
+class DeductionColumn(tables.Column):
+    """The points of a row's 考核扣分 events ("—" without any)."""
+
+    def render(self, value):
+        return f"−{display(value, SCORE)}" if value else "—"
+
+    def value(self, value):
+        return value
+
+
 class UnitTable(tables.Table):
     rank = tables.Column(_("排名"))
     unit = tables.Column(_("地市公司"))
-    complaints = FigureColumn(_("投诉量"), kind=COUNT)
+    accepted_complaints = FigureColumn(_("受理口径投诉量"), kind=COUNT, default=0)
+    complaints = FigureColumn(_("考核口径投诉量"), kind=COUNT)
+    excluded = ExcludedColumn(_("剔除"))
     customers = FigureColumn(_("用户数"), kind=COUNT)
     per_10k = FigureColumn(_("万户投诉量"), kind=PER_10K)
     repeat_rate = RateColumn(_("重复投诉率%"))
     on_time_rate = RateColumn(_("按时办结率%"))
     avg_resolution_hours = FigureColumn(_("平均办结时长(h)"), kind=HOURS)
     satisfaction_rate = RateColumn(_("满意率%"))
+    kpi_score = ScoreColumn(_("指标得分"), default=None)
+    deduction_points = DeductionColumn(_("考核扣分"), default=0)
     score = ScoreColumn(_("得分"))
     scored_by_rule = ScoredByRuleColumn(_("按规则计分的指标"))
     rank_change = RankChangeColumn(_("名次变化"))
@@ -94,13 +130,17 @@ class DepartmentTable(tables.Table):
     department = tables.Column(_("专业部门"))
     rank = tables.Column(_("部门内排名"))
     unit = tables.Column(_("地市公司"))
-    complaints = FigureColumn(_("投诉量"), kind=COUNT)
+    accepted_complaints = FigureColumn(_("受理口径投诉量"), kind=COUNT, default=0)
+    complaints = FigureColumn(_("考核口径投诉量"), kind=COUNT)
+    excluded = ExcludedColumn(_("剔除"))
     repeat_rate = RateColumn(_("重复投诉率%"))
     on_time_rate = RateColumn(_("按时办结率%"))
     median_resolution_hours = FigureColumn(_("办结时长中位数(h)"), kind=HOURS)
     satisfaction_rate = RateColumn(_("满意率%"))
     ack_rate = RateColumn(_("2小时接单率%"))
     rectification_on_time_rate = RateColumn(_("整改按期率%"))
+    kpi_score = ScoreColumn(_("指标得分"), default=None)
+    deduction_points = DeductionColumn(_("考核扣分"), default=0)
     score = ScoreColumn(_("得分"))
     scored_by_rule = ScoredByRuleColumn(_("按规则计分的指标"))
     rank_change = RankChangeColumn(_("名次变化"))
@@ -153,7 +193,8 @@ class IncidentTable(tables.Table):
 
 
 class AppealTable(tables.Table):
-    order = tables.Column(_("工单"), accessor="work_order__order_no")
+    order = tables.Column(_("工单/扣分事件"), accessor="subject", order_by=("work_order__order_no", "deduction__event_no"))
+    kind = tables.Column(_("申诉事项"))
     city = tables.Column(_("地市单位"), accessor="city__name")
     from_department = tables.Column(_("原责任部门"), accessor="from_department__name")
     to_department = tables.Column(_("建议责任部门"), accessor="to_department__name")
@@ -163,7 +204,7 @@ class AppealTable(tables.Table):
 
     class Meta:
         model = Appeal
-        fields = ("order", "city", "from_department", "to_department", "filed_by", "filed_at", "status")
+        fields = ("order", "kind", "city", "from_department", "to_department", "filed_by", "filed_at", "status")
         attrs = {"class": "data"}
 
     def render_order(self, value, record):
@@ -189,6 +230,7 @@ class DepartmentComplaintTable(tables.Table):
     customer_name = tables.Column(_("客户"), attrs={"td": {"class": "nowrap"}}, default="—")
     closed_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name=_("办结时间"), attrs={"td": {"class": "nowrap"}})
     reason = tables.Column(_("归因依据"), accessor="attr_rule", order_by=("attr_rule",))
+    exclusion = tables.Column(_("考核口径"), order_by=("exclusion",))
     repeat = tables.Column(_("重复（前次投诉及处理单位）"), accessor="repeat_count", order_by=("-repeat_count",))
     appeal = tables.Column("", accessor="pk", orderable=False, exclude_from_export=True)
 
@@ -197,9 +239,19 @@ class DepartmentComplaintTable(tables.Table):
         order_by = ("accepted_at",)
         empty_text = _("本月没有归属本单位的投诉。")
 
-    def __init__(self, *args, show_personal: bool, can_appeal: bool, names: dict, reason, **kwargs):
+    def __init__(self, *args, show_personal: bool, can_appeal: bool, names: dict, reason,
+                 can_verify: bool = False, **kwargs):
         self.show_personal, self.can_appeal, self.names, self.reason_of = show_personal, can_appeal, names, reason
+        self.can_verify = can_verify
         super().__init__(*args, **kwargs)
+
+    def render_exclusion(self, value):
+        if not value:
+            return _("计入")
+        return format_html('<span class="badge info">{}：{}</span>', _("剔除"), EXCLUSION_LABELS.get(value, value))
+
+    def value_exclusion(self, value):
+        return str(EXCLUSION_LABELS.get(value, value)) if value else str(_("计入"))
 
     def render_order_no(self, value):
         return order_link(value)
@@ -256,6 +308,35 @@ class DepartmentComplaintTable(tables.Table):
         return f"{no} {text}".strip()
 
     def render_appeal(self, value):
-        if not self.can_appeal:
-            return ""
-        return format_html('<a class="button" href="{}">{}</a>', reverse("kpis:appeal_new", args=[value]), _("申诉"))
+        links = []
+        if self.can_appeal:
+            links.append(format_html('<a class="button" href="{}">{}</a>', reverse("kpis:appeal_new", args=[value]),
+                                     _("申诉")))
+        if self.can_verify:
+            links.append(format_html('<a class="button" href="{}">{}</a>', reverse("kpis:verify", args=[value]),
+                                     _("核实定责")))
+        return mark_safe(" ".join(links))
+class DeductionTable(tables.Table):
+    event_no = tables.Column(_("事件编号"))
+    occurred_on = tables.DateColumn(format="Y-m-d", verbose_name=_("发生日期"))
+    kind = tables.Column(_("事件类型"), accessor="kind__name", order_by="kind__sort_order")
+    city = tables.Column(_("地市单位"), accessor="city__name", order_by="city__sort_order")
+    department = tables.Column(_("责任部门"), accessor="department__name", order_by="department__sort_order")
+    points = tables.Column(_("扣分"))
+    description = tables.Column(_("事件说明"), orderable=False)
+    evidence = tables.Column(_("证据"), orderable=False)
+    work_order = tables.Column(_("关联工单"), accessor="work_order__order_no", default="—")
+    entered_by = tables.Column(_("录入人"), accessor="entered_by__username")
+    status = tables.Column(_("状态"))
+
+    class Meta:
+        model = Deduction
+        fields = ("event_no", "occurred_on", "kind", "city", "department", "points", "description", "evidence",
+                  "work_order", "entered_by", "status")
+        attrs = {"class": "data"}
+
+    def render_points(self, value):
+        return f"−{display(value, SCORE)}"
+
+    def value_points(self, value):
+        return value

@@ -14,4 +14,8 @@ urlpatterns = [
     path("appeals/new/<int:order_id>/", views.appeal_create, name="appeal_new"),
     path("appeals/<int:pk>/", views.appeal_detail, name="appeal"),
     path("appeals/<int:pk>/decide/", views.appeal_decide, name="appeal_decide"),
+    path("appeals/new/deduction/<int:pk>/", views.deduction_appeal_create, name="deduction_appeal_new"),
+    path("verify/<int:order_id>/", views.verify_complaint, name="verify"),
+    path("deductions/", views.deduction_list, name="deductions"),
+    path("deductions/new/", views.deduction_create, name="deduction_new"),
 ]

@@ -28,9 +28,24 @@ from scorecard.grid.models import OrgUnit
 
 from . import charts, repeats, selectors, services
 from .filters import AppealFilter, DepartmentComplaintFilter, IncidentFilter
-from .forms import AppealDecisionForm, AppealForm, RectificationForm
+from .forms import (
+    AppealDecisionForm,
+    AppealForm,
+    DeductionAppealForm,
+    DeductionForm,
+    RectificationForm,
+    VerificationForm,
+)
 from .models import Appeal
-from .tables import AppealTable, DepartmentComplaintTable, DepartmentTable, IncidentTable, UnitTable
+from .tables import (
+    AppealTable,
+    DeductionTable,
+    DepartmentComplaintTable,
+    DepartmentTable,
+    IncidentTable,
+    UnitTable,
+    excluded_text,
+)
 
 
 def with_month(view):
@@ -107,6 +122,7 @@ def department_view(request, city_id: int, dept_code: str, *, month: dt.date):
         table = DepartmentComplaintTable(
             filters.qs, show_personal=roles.can_see_personal_data(request.user),
             can_appeal=roles.can_file_appeal(request.user) and window_open, reason=selectors.attribution_reason,
+            can_verify=roles.can_set_verification(request.user),
             names={"departments": repeats.department_names(),
                    "cities": dict(OrgUnit.objects.filter(level=OrgUnit.Level.CITY).values_list("pk", "name"))},
             prefix="c-")
@@ -120,6 +136,8 @@ def department_view(request, city_id: int, dept_code: str, *, month: dt.date):
             "complaints": table, "complaint_filter": filters, "repeat_days": repeats.repeat_days(), "trend": trend,
             "trend_described": charts.describe_trend(trend),
             "can_appeal": roles.can_file_appeal(request.user) and window_open,
+            "can_set_verification": roles.can_set_verification(request.user),
+            "excluded_text": excluded_text((row or {}).get("excluded")),
             "kpis": [(name, display(row.get(code), kind_of(code)) if row.get(code) is not None else None,
                       row.get("bands", {}).get(code), by_rule.get(code))
                      for code, name in selectors.KPI_LABELS] if row else [],
@@ -208,7 +226,7 @@ def appeal_create(request, order_id: int):
     form = AppealForm(request.POST or None, request.FILES or None, exclude_department=request.user.department_id)
     if request.method == "POST" and form.is_valid():
         try:
-            appeal = services.file_appeal(user=request.user, order=order,
+            appeal = services.file_appeal(user=request.user, order=order, kind=form.cleaned_data["kind"],
                                           to_department=form.cleaned_data["to_department"],
                                           reason=form.cleaned_data["reason"],
                                           attachment=form.cleaned_data.get("attachment"))
@@ -218,7 +236,91 @@ def appeal_create(request, order_id: int):
             raise
         except ValidationError as exc:
             form.add_error(None, exc)
-    return render(request, "kpis/appeal_form.html", {"order": order, "form": form})
+    return render(request, "kpis/appeal_form.html", {
+        "order": order, "form": form, "verification": services.effective_verification(order)})
+
+
+@login_required
+def deduction_appeal_create(request, pk: int):
+    """A department head appeals a 考核扣分 event of their own department (in the appeal window)."""
+    if not roles.can_file_appeal(request.user):
+        raise PermissionDenied
+    event = selectors.deduction_for_viewer(pk=pk, viewer=request.user)
+    form = DeductionAppealForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            appeal = services.file_appeal(user=request.user, kind=Appeal.Kind.DEDUCTION, deduction=event,
+                                          reason=form.cleaned_data["reason"],
+                                          attachment=form.cleaned_data.get("attachment"))
+            messages.success(request, _("申诉已提交，等待指挥中心处理"))
+            return redirect("kpis:appeal", pk=appeal.pk)
+        except PermissionDenied:
+            raise
+        except ValidationError as exc:
+            form.add_error(None, exc)
+    return render(request, "kpis/deduction_appeal_form.html", {"event": event, "form": form})
+
+
+@login_required
+def verify_complaint(request, order_id: int):
+    """核实与定责 of one complaint by an analyst, with a reason (before the month's cutoff)."""
+    if not roles.can_set_verification(request.user):
+        raise PermissionDenied
+    order = complaint_selectors.complaint_for_viewer(pk=order_id, viewer=request.user)
+    current = services.effective_verification(order)
+    form = VerificationForm(request.POST or None, initial=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_verification(user=request.user, order=order, valid=form.cleaned_data["valid"],
+                                      at_fault=form.cleaned_data["at_fault"],
+                                      downgraded=form.cleaned_data["downgraded"], reason=form.cleaned_data["reason"])
+            messages.success(request, _("已保存 %(o)s 的核实定责") % {"o": order.order_no})
+            return redirect("kpis:verify", order_id=order.pk)
+        except (ValidationError, services.MonthPublished) as exc:
+            form.add_error(None, "；".join(getattr(exc, "messages", [str(exc)])))
+    return render(request, "kpis/verify_form.html", {
+        "order": order, "form": form, "current": current, "history": selectors.verification_history(order)})
+
+
+@login_required
+@with_month
+def deduction_list(request, *, month: dt.date):
+    """The month's 考核扣分 events the viewer may see; analysts enter new ones here."""
+    qs = selectors.deduction_list(month=month, viewer=request.user)
+    table = DeductionTable(qs)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    fmt = request.GET.get("export")
+    if fmt in FORMATS:
+        return export_response(table, fmt, f"deductions-{label(month)}")
+    can_enter = roles.can_enter_deduction(request.user)
+    form = DeductionForm(initial={"occurred_on": month}) if can_enter else None
+    return render(request, "kpis/deduction_list.html", {
+        "table": table, "month": month, "month_label": label(month), "form": form,
+        "can_appeal": roles.can_file_appeal(request.user) and services.appeal_window_open(month)})
+
+
+@login_required
+@require_POST
+def deduction_create(request):
+    if not roles.can_enter_deduction(request.user):
+        raise PermissionDenied
+    form = DeductionForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            event = services.record_deduction(
+                user=request.user, event_no=data["event_no"], kind=data["kind"], city=data["city"],
+                department=data["department"], occurred_on=data["occurred_on"], points=data["points"],
+                description=data["description"], evidence=data["evidence"],
+                work_order=data["order_no"])
+            messages.success(request, _("已录入扣分事件 %(n)s") % {"n": event.event_no})
+            return redirect(reverse("kpis:deductions") + f"?month={label(event.month)}")
+        except (ValidationError, services.MonthPublished) as exc:
+            messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+    else:
+        messages.error(request, "；".join(f"{form.fields[f].label if f in form.fields else ''}：{' '.join(e)}"
+                                         for f, e in form.errors.items()))
+    return redirect("kpis:deductions")
 
 
 @login_required

@@ -143,6 +143,24 @@ RULES: dict[str, list[Case]] = {
         C(everyone(**SCOPED_404), lambda w: {"pk": w.appeal_b.pk}, label="other city"),
         C(everyone(404), lambda w: {"pk": MISSING}, label="missing"),
     ],
+    "kpis:deduction_appeal_new": [
+        C(only("dept_head"), lambda w: {"pk": w.deduction_a.pk}, label="own department"),
+        C(only(dept_head=404), lambda w: {"pk": w.deduction_b.pk}, label="other city"),
+        C(only(dept_head=404), lambda w: {"pk": MISSING}, label="missing"),
+    ],
+    "kpis:verify": [  # analysts judge every city's complaints; the others may not even probe ids
+        C(only("analyst"), lambda w: {"order_id": w.order_a.pk}, label="a complaint"),
+        C(only("analyst"), lambda w: {"order_id": w.order_b.pk}, label="city B"),
+        C(only(analyst=404), lambda w: {"order_id": MISSING}, label="missing"),
+    ],
+    "kpis:deductions": [
+        C(everyone(), query="month=2024-07"),
+        C(everyone(), query="month=2024-07&export=csv", label="export"),
+    ],
+    "kpis:deduction_new": [
+        C(only("analyst", ok=302), method="post", data={}, label="invalid form"),
+        C(everyone(405), label="GET"),
+    ],
     "kpis:appeal_decide": [
         C(only("analyst", ok=302), lambda w: {"pk": w.appeal_a.pk}, method="post", data={}),
         C(only("analyst", ok=404), lambda w: {"pk": MISSING}, method="post", data={}, label="missing"),

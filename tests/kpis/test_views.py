@@ -54,7 +54,7 @@ def test_scorecard_page_and_exports(client, world):
     resp = client.get("/scorecard/?month=2024-07&table=units&export=csv")
     assert resp["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(resp.content.decode("utf-8-sig"))))
-    assert rows[0][:3] == ["排名", "地市公司", "投诉量"]
+    assert rows[0][:5] == ["排名", "地市公司", "受理口径投诉量", "考核口径投诉量", "剔除"]
     units = [r[1] for r in rows[1:]]
     assert "'=cmd|' /C calc'!A0" in units and "=cmd|' /C calc'!A0" not in units
     resp = client.get("/scorecard/?month=2024-07&table=departments&export=xlsx")

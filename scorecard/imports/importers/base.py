@@ -309,6 +309,10 @@ class Importer:
         """(created, updated, unchanged) of the file's own table, after finish()."""
         raise NotImplementedError
 
+    def row_warnings(self) -> list[str]:
+        """Warnings about the values the rows held (not errors), after the last row was parsed."""
+        return []
+
 
 def run(importer_cls: type[Importer], *, path: str | Path, dry_run: bool = False,
         progress: Callable[[int], None] | None = None,
@@ -420,6 +424,7 @@ def _stream(importer_cls, table, index, headers, errors, result, progress, alias
             if bulk:
                 bulk.restore()
             result.created, result.updated, result.unchanged = importer.counts()
+            result.warnings.extend(importer.row_warnings())
             result.months = [dt.date(y, m, 1) for y, m in sorted(importer.months)]
     finally:
         result.rows = rows

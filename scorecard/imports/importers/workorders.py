@@ -9,7 +9,7 @@ from scorecard.complaints.models import BusinessType, Category, Customer, Detail
 from . import parsing
 from .base import Column, Importer, local_month
 from .caches import Feeders, OrgUnits, UnknownUnit, district_codes
-from .parsing import parse_datetime
+from .parsing import parse_moment
 from .writers import Derived, UpsertSpec, make_writer
 
 SATISFACTION = [c.value for c in WorkOrder.Satisfaction]
@@ -23,7 +23,12 @@ ORDER_FIELDS = (
     "order_no", "accepted_at", "business_type", "is_complaint", "category", "subcategory", "detail",
     "customer", "customer_name", "phone", "city", "county", "station", "district", "feeder",
     "responsible_dept", "dispatched_at", "acknowledged_at", "closed_at", "satisfaction", "content",
+    "valid", "at_fault", "downgraded",
 )
+# 是否属实 / 是否有责 / 是否降级 as exports write them (more spellings are value aliases in the profile).
+VALIDITY = {"": "", "属实": "属实", "是": "属实", "不属实": "不属实", "否": "不属实"}
+FAULT = {"": "", "有责": "有责", "是": "有责", "无责": "无责", "否": "无责"}
+DOWNGRADED = {"": False, "否": False, "是": True, "降级": True, "降级为意见": True}
 
 
 def _maxlen(model, name):
@@ -56,6 +61,9 @@ class WorkOrderImporter(Importer):
         Column("closed_at", "办结时间", needed_for="按时办结率和处理时长无法计算（全部工单视为未办结）"),
         Column("satisfaction", "回访满意度", needed_for="满意率无法计算"),
         Column("content", "受理内容"),
+        Column("valid", "是否属实"),
+        Column("at_fault", "是否有责"),
+        Column("downgraded", "是否降级"),
     )
 
     TEXT_FIELDS = ("order_no", "customer_no", "customer_name", "phone", "city_unit", "county_unit", "station",
@@ -68,7 +76,7 @@ class WorkOrderImporter(Importer):
     FIELD_ORDER = {c.field: i for i, c in enumerate(columns)}
     # The value aliases of these columns go into the lookup tables below: no cost per row.
     absorbs_values = frozenset({"business_type", "category", "subcategory", "detail", "responsible_dept",
-                                "satisfaction"})
+                                "satisfaction", "valid", "at_fault", "downgraded"})
 
     def prepare(self) -> None:
         self.business_types = {n: (pk, c) for pk, n, c in
@@ -88,6 +96,11 @@ class WorkOrderImporter(Importer):
         self.merged("responsible_dept", self.departments)
         # 回访满意度 as stored: the three values, blank, and their aliases (未回访 → blank).
         self.satisfaction = self.merged("satisfaction", {v: v for v in ("", *SATISFACTION)})
+        self.validity = self.merged("valid", dict(VALIDITY))
+        self.fault = self.merged("at_fault", dict(FAULT))
+        self.downgrade = self.merged("downgraded", dict(DOWNGRADED))
+        # Rows whose time column held a date alone, by field (a warning in the summary).
+        self.date_only = dict.fromkeys(("accepted_at", "dispatched_at", "acknowledged_at", "closed_at"), 0)
         self.orgs = OrgUnits()
         self.feeders = Feeders()
         self.districts = district_codes()
@@ -124,7 +137,7 @@ class WorkOrderImporter(Importer):
     def parse(self, row: int, cells: list):
         (order_no, accepted_raw, bt_name, cat_name, sub_name, det_name, customer_no, customer_name, phone,
          city, county, station, code, district_name, feeder_name, dept_name, dispatched_raw, acknowledged_raw,
-         closed_raw, satisfaction, content) = self.take(cells)
+         closed_raw, satisfaction, content, valid_raw, fault_raw, downgraded_raw) = self.take(cells)
         errors = []  # (field, reason)
 
         texts = (order_no, customer_no, customer_name, phone, city, county, station, code, district_name,
@@ -149,9 +162,12 @@ class WorkOrderImporter(Importer):
             errors.append(("accepted_at", "受理时间不能为空"))
         else:
             try:
-                accepted_at = parse_datetime(accepted_raw)
+                accepted_at, date_only = parse_moment(accepted_raw)
             except ValueError as exc:
                 errors.append(("accepted_at", str(exc)))
+            else:
+                if date_only:
+                    self.date_only["accepted_at"] += 1
 
         bt = self.business_types.get(bt_name)
         is_complaint = False
@@ -191,20 +207,28 @@ class WorkOrderImporter(Importer):
         dispatched_at = acknowledged_at = closed_at = None
         if dispatched_raw != "":
             try:
-                dispatched_at = parse_datetime(dispatched_raw)
+                dispatched_at, date_only = parse_moment(dispatched_raw, end_of_day=True)
             except ValueError as exc:
                 errors.append(("dispatched_at", str(exc)))
+            else:
+                if date_only:
+                    self.date_only["dispatched_at"] += 1
         if acknowledged_raw != "":
             try:
-                acknowledged_at = parse_datetime(acknowledged_raw)
+                acknowledged_at, date_only = parse_moment(acknowledged_raw, end_of_day=True)
             except ValueError as exc:
                 errors.append(("acknowledged_at", str(exc)))
+            else:
+                if date_only:
+                    self.date_only["acknowledged_at"] += 1
         if closed_raw != "":
             try:
-                closed_at = parse_datetime(closed_raw)
+                closed_at, date_only = parse_moment(closed_raw, end_of_day=True)
             except ValueError as exc:
                 errors.append(("closed_at", str(exc)))
             else:
+                if date_only:
+                    self.date_only["closed_at"] += 1
                 if accepted_at is not None and closed_at < accepted_at:
                     errors.append(("closed_at", "办结时间早于受理时间"))
 
@@ -214,6 +238,16 @@ class WorkOrderImporter(Importer):
                 errors.append(("satisfaction", f"回访满意度只能是 满意/基本满意/不满意 或空白，不能是“{satisfaction}”"))
             else:
                 satisfaction = stored
+
+        valid = self.validity.get(valid_raw)
+        if valid is None:
+            errors.append(("valid", f"是否属实只能是 属实/不属实（或 是/否）或空白，不能是“{valid_raw}”"))
+        at_fault = self.fault.get(fault_raw)
+        if at_fault is None:
+            errors.append(("at_fault", f"是否有责只能是 有责/无责（或 是/否）或空白，不能是“{fault_raw}”"))
+        downgraded = self.downgrade.get(downgraded_raw)
+        if downgraded is None:
+            errors.append(("downgraded", f"是否降级只能是 是/否 或空白，不能是“{downgraded_raw}”"))
 
         dept_id = None
         if dept_name:
@@ -255,7 +289,7 @@ class WorkOrderImporter(Importer):
         return (
             order_no, accepted_at, bt[0], is_complaint, category_id, subcategory_id, detail_id,
             customer_no or None, customer_name, phone, unit, None, None, code, feeder_name,
-            dept_id, dispatched_at, acknowledged_at, closed_at, satisfaction, content,
+            dept_id, dispatched_at, acknowledged_at, closed_at, satisfaction, content, valid, at_fault, downgraded,
         )
 
     def write(self, records: list) -> None:
@@ -279,6 +313,18 @@ class WorkOrderImporter(Importer):
 
     def counts(self):
         return self.order_writer.created, self.order_writer.updated, self.order_writer.unchanged
+
+    # What a date without a time costs each column's figures (see parsing.parse_moment).
+    DATE_ONLY_EFFECT = {
+        "accepted_at": "按当日 0 点计，时段分布把这些投诉计入 0 时",
+        "dispatched_at": "按当日 23:59:59 计",
+        "acknowledged_at": "按当日 23:59:59 计，2 小时接单率按未及时计",
+        "closed_at": "按当日 23:59:59 计，处理时长按最长计",
+    }
+
+    def row_warnings(self) -> list[str]:
+        return [f"“{self.headers.get(fld) or fld}”列有 {n} 行只有日期、没有时刻：{self.DATE_ONLY_EFFECT[fld]}"
+                for fld, n in self.date_only.items() if n]
 
     def finish(self) -> None:
         self.order_writer.close()
