@@ -320,6 +320,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # --- Tables (django-tables2) -------------------------------------------------------
 DJANGO_TABLES2_TEMPLATE = "tables/table.html"
+# The largest page a list shows (?per_page=); more rows are what the exports are for (core.params).
+SCORECARD_MAX_PAGE_SIZE = env.int("MAX_PAGE_SIZE", default=200)
+# Exports of more rows than this are prepared by the worker and downloaded when ready (accounts.exports).
+SCORECARD_EXPORT_BACKGROUND_ROWS = env.int("EXPORT_BACKGROUND_ROWS", default=50_000)
 
 # --- E-mail -------------------------------------------------------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from scorecard.accounts import notification_views
+from scorecard.accounts import export_views, notification_views
 
 from scorecard.accounts import views as account_views
 
@@ -19,6 +19,9 @@ urlpatterns = [
     path("accounts/profile/", notification_views.profile, name="profile"),
     path("notifications/", notification_views.notification_list, name="notifications"),
     path("notifications/read/", notification_views.notification_read, name="notifications_read"),
+    path("exports/", export_views.export_start, name="export_start"),
+    path("exports/<int:pk>/", export_views.export_status, name="export_status"),
+    path("exports/<int:pk>/download/", export_views.export_download, name="export_download"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("imports/", include("scorecard.imports.urls")),
     path("analysis/", include("scorecard.complaints.urls")),

@@ -25,6 +25,7 @@ from .scoping import ScopeDenied
 # URL names (namespace:name) an auditor may post to: none of them changes product data.
 AUDITOR_WRITABLE = frozenset({
     "login", "logout", "password_change", "profile", "notifications_read", "set_language", "notices:verify",
+    "export_start",  # a background export of what they may read: a file for them, no product data changed
 })
 
 

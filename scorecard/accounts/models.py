@@ -114,3 +114,33 @@ class ReminderSent(models.Model):
     class Meta:
         verbose_name = _("已发提醒")
         verbose_name_plural = _("已发提醒")
+
+
+class ExportJob(models.Model):
+    """An export too big to answer in the request (scorecard.accounts.exports): the worker runs the
+    same page as the same user and writes the file; its owner downloads it from the status page."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("排队中")
+        RUNNING = "running", _("生成中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="exports", verbose_name=_("用户"))
+    view_name = models.CharField(_("页面"), max_length=60)
+    path = models.CharField(_("路径"), max_length=300)
+    query = models.TextField(_("查询参数"))
+    language = models.CharField(_("语言"), max_length=10)
+    fmt = models.CharField(_("格式"), max_length=4)
+    rows = models.PositiveIntegerField(_("行数"), default=0)
+    status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.PENDING)
+    filename = models.CharField(_("文件名"), max_length=200, blank=True)
+    file = models.CharField(_("文件"), max_length=300, blank=True)  # under MEDIA_ROOT, served by a view
+    error = models.TextField(_("错误"), blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("后台导出")
+        verbose_name_plural = _("后台导出")
+        ordering = ["-created_at", "-id"]

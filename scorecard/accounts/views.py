@@ -9,10 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
-from scorecard.core.exports import FORMATS, export_response
+from scorecard.core.exports import FORMATS
 from scorecard.core.roles import can_read_audit
 
 from . import audit, selectors
+from .exports import export
 from .decorators import role_required
 from .models import AuditLog
 
@@ -72,7 +73,7 @@ def audit_log(request):
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     fmt = request.GET.get("export")
     if fmt in FORMATS:
-        return export_response(table, fmt, "audit-log")
+        return export(request, table, fmt, "audit-log")
     return render(request, "accounts/audit_log.html", {"filter": filterset, "table": table,
                                                        "actions": selectors.audit_actions(viewer=request.user)})
 

@@ -20,7 +20,7 @@ from django_tables2 import LazyPaginator, RequestConfig
 from scorecard.accounts import scoping
 from scorecard.accounts import selectors as account_selectors
 from scorecard.accounts.decorators import role_required
-from scorecard.core.exports import export_response
+from scorecard.accounts.exports import export
 from scorecard.core.months import default_month
 from scorecard.core.roles import can_flag_sensitive, can_see_personal_data
 from scorecard.grid.models import OrgUnit
@@ -63,8 +63,9 @@ def _requested_unit(request, scope: scoping.Scope) -> OrgUnit | None:
 def _export(request, table, name: str):
     fmt = request.GET.get("_export")
     if fmt in EXPORT_FORMATS:
-        # The one export path of the product: formula-looking cells (=cmd|...) neutralised, BOM for Excel.
-        return export_response(table, fmt, name)
+        # The one export path of the product: streamed, formula-looking cells (=cmd|...) neutralised,
+        # BOM for Excel, in the background above a size (accounts.exports).
+        return export(request, table, fmt, name)
     return None
 
 

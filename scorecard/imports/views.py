@@ -4,7 +4,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from scorecard.accounts.decorators import role_required
-from scorecard.core.exports import export_response
+from scorecard.accounts.exports import export
 from scorecard.core.roles import can_import, can_read_imports
 from scorecard.core.uploads import upload_limit
 
@@ -68,7 +68,7 @@ def import_confirm(request, pk):
 def import_errors(request, pk):
     """Every row error of the job as CSV (the page shows one line per cause)."""
     job = selectors.import_job_for_viewer(pk=pk, viewer=request.user)
-    return export_response(ImportErrorTable(error_rows(job.errors)), "csv", f"import-{job.pk}-errors")
+    return export(request, ImportErrorTable(error_rows(job.errors)), "csv", f"import-{job.pk}-errors")
 
 
 @role_required(can_read_imports)

@@ -17,7 +17,8 @@ from scorecard.accounts import scoping
 from scorecard.accounts.decorators import role_required
 from scorecard.complaints import selectors as complaint_selectors
 from scorecard.core import roles
-from scorecard.core.exports import FORMATS, export_response
+from scorecard.accounts.exports import export
+from scorecard.core.exports import FORMATS
 from scorecard.core.months import default_month, label, parse_month
 from scorecard.core.numbers import display, kind_of
 from scorecard.core.uploads import upload_limit
@@ -95,7 +96,7 @@ def scorecard_view(request, *, month: dt.date):
     if fmt in FORMATS:
         context = _scorecard_tables(request, month)
         table = context["unit_table"] if which == "units" else context["dept_table"]
-        return export_response(table, fmt, f"scorecard-{which}-{label(month)}")
+        return export(request, table, fmt, f"scorecard-{which}-{label(month)}")
     # Rendering the two tables (~3,000 cells) is most of the page's cost: the HTML is kept per
     # data version, viewer scope, language and query string (freshness.fragment).
     body = freshness.fragment(request, "scorecard", viewer=scoping.viewer_key(request.user), compute=lambda: render_to_string(
@@ -167,7 +168,7 @@ def incident_list(request, *, month: dt.date):
 
     fmt = request.GET.get("export")
     if fmt in FORMATS:
-        return export_response(context()["table"], fmt, f"incidents-{label(month)}")
+        return export(request, context()["table"], fmt, f"incidents-{label(month)}")
     # Incidents and rectification items change only with the data version (traces, saves).
     body = freshness.fragment(request, "incidents", viewer=scoping.viewer_key(request.user), compute=lambda: render_to_string(
         "kpis/_incident_list_body.html", context(), request))
@@ -210,7 +211,7 @@ def appeal_inbox(request):
     fmt = request.GET.get("export")
     if fmt in FORMATS:
         # Named from the model's statuses, never from the raw parameter (issue #15).
-        return export_response(table, fmt, f"appeals-{status if status in Appeal.Status.values else 'all'}")
+        return export(request, table, fmt, f"appeals-{status if status in Appeal.Status.values else 'all'}")
     return render(request, "kpis/appeal_inbox.html", {"table": table, "status": status, "filter": filters,
                                                       "statuses": Appeal.Status.choices})
 

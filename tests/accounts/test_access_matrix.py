@@ -55,6 +55,11 @@ RULES: dict[str, list[Case]] = {
     "notifications": [C(everyone())],
     "notifications_read": [C(everyone(302), method="post", data={})],
     "audit_log": [C(only("auditor", "admin")), C(only("auditor", "admin"), query="export=csv", label="export")],
+    # --- background exports: the owner's only (tests/core/test_exports_large.py follows one through) ----
+    "export_start": [C(everyone(404), method="post", data={"path": "/scorecard/trace/", "query": "export=csv"},
+                       label="not an export page"), C(everyone(405), label="GET")],
+    "export_status": [C(everyone(404), lambda w: {"pk": MISSING})],
+    "export_download": [C(everyone(404), lambda w: {"pk": MISSING})],
     "admin:index": [C(only("admin", anon=302))],
     # --- imports: analysts upload; auditors read the list and the jobs, post nothing ---------
     "imports:list": [C(only("analyst", "auditor")), C(only("analyst"), method="post", data={}, label="upload")],
