@@ -20,4 +20,4 @@ def test_exports_keep_the_numbers():
     data = table_dataset(DepartmentTable([{**ROW, "department": "运检", "median_resolution_hours": 2.5,
                                            "ack_rate": 99.1, "rectification_on_time_rate": None}]))
     row = dict(zip(data.headers, data[0]))
-    assert row["投诉量"] == 12345 and row["得分"] == 40.0 and row["满意率%"] is None
+    assert row["考核口径投诉量"] == 12345 and row["得分"] == 40.0 and row["满意率%"] is None
