@@ -37,11 +37,12 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tables2",
     "django_filters",
-    "django_celery_beat",
-    "django_celery_results",
-    "axes",
+    # Third-party apps under Chinese names in the admin (core.thirdparty).
+    "scorecard.core.thirdparty.CeleryBeatConfig",
+    "scorecard.core.thirdparty.CeleryResultsConfig",
+    "scorecard.core.thirdparty.AxesConfig",
     "rest_framework",
-    "rest_framework.authtoken",
+    "rest_framework.authtoken",  # named literally: its TokenProxy model checks INSTALLED_APPS for this string
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI served from our static files: no CDN at runtime
     # The project's apps, lowest floor first (docs/architecture.md; `make check` enforces the order).

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from scorecard.accounts import export_views, notification_views
 
@@ -8,8 +10,19 @@ from scorecard.accounts import views as account_views
 
 from scorecard.portal import views
 
+
+class FaviconView(RedirectView):
+    """/favicon.ico, which browsers ask for on pages that link none (the admin, the API docs)."""
+
+    permanent = False  # the hashed name changes with the file
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("favicon.ico")
+
+
 urlpatterns = [
     path("", views.home, name="home"),
+    path("favicon.ico", FaviconView.as_view(), name="favicon"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", account_views.PasswordChangeView.as_view(), name="password_change"),

@@ -4,7 +4,21 @@ from django.utils.translation import gettext_lazy as _
 
 from scorecard.core.admin import ReadOnlyAdminMixin
 
+from . import audit
 from .models import AuditLog, User
+
+
+class ActionFilter(admin.SimpleListFilter):
+    """The admin's 操作 filter by label (accounts.audit.ACTION_LABELS), not by code."""
+
+    title = _("操作")
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        return audit.action_choices()
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
 
 
 @admin.register(User)
@@ -21,7 +35,15 @@ class UserAdmin(BaseUserAdmin):
 class AuditLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only for everyone, superusers included: an audit trail nobody can edit."""
 
-    list_display = ("at", "username", "action", "object_type", "object_id", "summary")
-    list_filter = ("action", "object_type")
+    list_display = ("at", "username", "action_text", "object_type_text", "object_id", "summary")
+    list_filter = (ActionFilter,)
     search_fields = ("username", "summary", "object_id")
     date_hierarchy = "at"
+
+    @admin.display(description=_("操作"), ordering="action")
+    def action_text(self, obj):
+        return audit.action_label(obj.action)
+
+    @admin.display(description=_("对象类型"), ordering="object_type")
+    def object_type_text(self, obj):
+        return audit.object_type_label(obj.object_type)

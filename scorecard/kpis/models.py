@@ -16,16 +16,17 @@ from scorecard.complaints.models import Category, WorkOrder
 from scorecard.grid.models import Department, District, OrgUnit
 
 
-# Why a rule chose the department, in the words of the notice.
+# Why a rule chose the department, in the words of the notice (the only way a rule reaches the
+# screen: its code, e.g. fault_majority, is never shown; English via the locale).
 RULE_TEXT = {
-    "project_late": "台区改造项目计划期内未投运，建设滞后",
-    "persists_after_project": "改造项目已投运，瓶颈仍然存在，运维管控不到位",
-    "planning_gap": "无改造项目或项目计划晚于当月，规划缺口",
-    "voltage_without_load": "非负载原因的低电压，运维调压不到位",
-    "over_voltage": "过电压，运维调压不到位",
-    "outage_not_in_plan": "计划/临时停电未纳入月度停电计划，停电计划管控失效",
-    "fault_majority": "故障停电占多数，设备运维不到位",
-    "planned_majority": "计划停电占多数，停电安排统筹不足",
+    "project_late": _("台区改造项目计划期内未投运，建设滞后"),
+    "persists_after_project": _("改造项目已投运，瓶颈仍然存在，运维管控不到位"),
+    "planning_gap": _("无改造项目或项目计划晚于当月，规划缺口"),
+    "voltage_without_load": _("非负载原因的低电压，运维调压不到位"),
+    "over_voltage": _("过电压，运维调压不到位"),
+    "outage_not_in_plan": _("计划/临时停电未纳入月度停电计划，停电计划管控失效"),
+    "fault_majority": _("故障停电占多数，设备运维不到位"),
+    "planned_majority": _("计划停电占多数，停电安排统筹不足"),
 }
 
 
@@ -311,7 +312,7 @@ class Incident(models.Model):
 
     @property
     def rule_text(self) -> str:
-        return RULE_TEXT.get(self.rule, self.rule)
+        return str(RULE_TEXT.get(self.rule) or _("其他规则"))
 
 
 class IncidentComplaint(models.Model):

@@ -78,7 +78,7 @@ def test_openapi_schema_and_docs(world):
     schema = json.loads(resp.content)
     validate_schema(schema)  # raises on an invalid OpenAPI document
     assert schema["openapi"].startswith("3.")
-    assert set(schema["paths"]) == {"/api/v1/scorecard/", "/api/v1/profile/", "/api/v1/incidents/",
+    assert set(schema["paths"]) == {"/api/v1/", "/api/v1/scorecard/", "/api/v1/profile/", "/api/v1/incidents/",
                                     "/api/v1/incidents/{id}/"}
     assert all(set(ops) <= {"get", "parameters"} for ops in schema["paths"].values())  # read-only
     assert {"tokenAuth", "cookieAuth"} <= set(schema["components"]["securitySchemes"])
@@ -87,3 +87,17 @@ def test_openapi_schema_and_docs(world):
     page = docs.get("/api/v1/docs/").content.decode()
     # Swagger UI from our own static files (drf-spectacular-sidecar): no CDN at runtime.
     assert "drf_spectacular_sidecar/swagger-ui-dist" in page and "cdn" not in page.lower()
+
+
+def test_the_index_lists_every_endpoint_of_the_schema(world):
+    assert Client().get("/api/v1/").status_code == 401
+    resp = token_client(world.users["dept_head"]).get("/api/v1/")
+    assert resp.status_code == 200 and resp["Content-Type"] == "application/json"
+    body = resp.json()
+    assert (body["version"], body["schema"], body["docs"]) == ("v1", "/api/v1/schema/", "/api/v1/docs/")
+    listed = {(e["method"], e["path"]) for e in body["endpoints"]}
+    assert listed == {("GET", "/api/v1/"), ("GET", "/api/v1/scorecard/"), ("GET", "/api/v1/profile/"),
+                      ("GET", "/api/v1/incidents/"), ("GET", "/api/v1/incidents/{id}/")}
+    by_path = {e["path"]: e for e in body["endpoints"]}
+    assert by_path["/api/v1/scorecard/"]["summary"] == "考核排名（地市公司与责任单位）"
+    assert "month" in by_path["/api/v1/scorecard/"]["parameters"]

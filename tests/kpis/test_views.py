@@ -95,7 +95,8 @@ def test_incident_pages_show_the_evidence_chain_and_are_scoped(client, world):
     assert "TQ1" in html
     incident = Incident.objects.get(district_id="TQ1", kind="overload")
     page = client.get(f"/scorecard/incidents/{incident.pk}/").content.decode()
-    assert "110.0" in page and "O-TRACED" in page and "planning_gap" in page and "发展" in page
+    assert "110.0" in page and "O-TRACED" in page and "规划缺口" in page and "发展" in page
+    assert "planning_gap" not in page  # the rule in words, never its code (issue #14)
     client.force_login(world["head"])  # 运检 head: the incident is 发展's
     assert client.get(f"/scorecard/incidents/{incident.pk}/").status_code == 404
     client.force_login(world["fazhan"])

@@ -5,6 +5,7 @@ from . import views
 
 app_name = "api"
 urlpatterns = [
+    path("", views.IndexView.as_view(), name="index"),
     path("scorecard/", views.ScorecardView.as_view(), name="scorecard"),
     path("profile/", views.ProfileView.as_view(), name="profile"),
     path("incidents/", views.IncidentListView.as_view(), name="incidents"),

@@ -7,7 +7,10 @@ is a 404. Views are thin: parse, call the selectors (they apply the scope,
 the same selectors as the pages), return.
 """
 import datetime as dt
+import functools
 
+from django.urls import reverse
+from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -141,3 +144,28 @@ class IncidentDetailView(APIView):
     def get(self, request, pk: int):
         inc = kpi_selectors.incident_for_viewer(pk=pk, viewer=request.user)  # 404 outside the scope too
         return Response(_incident_json(inc, kpi_selectors.linked_order_numbers([inc]).get(inc.pk, [])))
+
+
+@functools.cache
+def _endpoints() -> tuple[dict, ...]:
+    """The API's operations as the OpenAPI schema states them (the same summaries as /api/v1/docs/),
+    computed once per process: the URL conf does not change while it runs."""
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    return tuple(
+        {"operation": op.get("operationId", ""), "method": method.upper(), "path": path,
+         "summary": op.get("summary", ""),
+         "parameters": [p["name"] for p in op.get("parameters", []) if p.get("in") == "query"]}
+        for path, ops in schema.get("paths", {}).items() for method, op in ops.items()
+    )
+
+
+class IndexView(APIView):
+    @extend_schema(operation_id="index", summary="接口目录",
+                   description="本接口列出 /api/v1/ 下的所有接口（方法、路径、说明、查询参数），以及 OpenAPI 模式与文档页的地址。",
+                   responses=inline_serializer("ApiIndex", {
+                       "version": serializers.CharField(), "schema": serializers.CharField(),
+                       "docs": serializers.CharField(),
+                       "endpoints": serializers.ListField(child=serializers.DictField())}))
+    def get(self, request):
+        return Response({"version": "v1", "schema": reverse("api:schema"), "docs": reverse("api:docs"),
+                         "endpoints": list(_endpoints())})
