@@ -292,7 +292,7 @@ def deduction_list(request, *, month: dt.date):
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     fmt = request.GET.get("export")
     if fmt in FORMATS:
-        return export_response(table, fmt, f"deductions-{label(month)}")
+        return export(request, table, fmt, f"deductions-{label(month)}")
     can_enter = roles.can_enter_deduction(request.user)
     form = DeductionForm(initial={"occurred_on": month}) if can_enter else None
     return render(request, "kpis/deduction_list.html", {
