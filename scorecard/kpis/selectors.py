@@ -20,7 +20,7 @@ from scorecard.accounts.models import AuditLog
 from scorecard.complaints.models import WorkOrder
 from scorecard.core import freshness
 from scorecard.core.months import LOCAL_TZ, bounds, label, last_day, shift
-from scorecard.core.numbers import PER_10K, PLACES, rate, rounded
+from scorecard.core.numbers import PER_10K, PLACES, SCORE, display, kind_of, rate, rounded
 from scorecard.grid.models import Department, District, OrgUnit
 
 from .attribution import RULES, attributed, default_table, month_complaints
@@ -744,3 +744,156 @@ def appeal_for_viewer(*, pk: int, viewer) -> Appeal:
             or scope.allows(city_id=appeal.city_id, department_id=appeal.to_department_id)):
         raise scoping.ScopeDenied
     return appeal
+
+
+# --- How a score is built (issue #14: "explain the score") ----------------------------------------
+
+def _cutoffs(d: KpiDefinition) -> list[dict]:
+    op = "≤" if d.polarity == KpiDefinition.Polarity.LOWER else "≥"
+    kind = kind_of(d.code)
+    return [{"band": b, "op": op, "value": float(v), "text": f"{b} {op} {display(v, kind)}"}
+            for b, v in (("A", d.band_a), ("B", d.band_b), ("C", d.band_c), ("D", d.band_d))]
+
+
+def score_explanation(figures: dict, definitions: list[KpiDefinition], *, previous: dict | None = None,
+                      tied_with: list[str] | None = None, tied_count: int | None = None,
+                      rules: RuleSettings | None = None) -> dict:
+    """How one row of the scorecard read-out (a unit or a responsible unit) got its score, as data
+    and as sentences: each KPI's value → band (against its cut-offs, or by the missing-data rule) →
+    band points × weight; Σ weighted points ÷ Σ weights = the KPI score; minus the 考核扣分 events
+    (``deductions``, ``deduction_points``, when the row has them) = the score, never below 0; the
+    rank, ties and the change against ``previous`` (the same row of the month before) KPI by KPI.
+
+    Pure: reads nothing but its arguments (``rules`` only for a row without ``bands``: a figures
+    dict straight from ``_kpis``). The department page and the notice's appendix both use it.
+    ``tied_with``: the names of the rows with the same score the caller may show; ``tied_count``:
+    how many there are in all (a department head reading a draft sees the count, not the names).
+    """
+    bands = figures.get("bands") or {}
+    by_rule = {e["kpi"]: e for e in figures.get("scored_by_rule") or []}
+    names = dict(KPI_LABELS)
+    prev_bands = (previous or {}).get("bands") or {}
+    lines, total_weight, weighted_sum, prev_sum = [], Decimal(0), Decimal(0), Decimal(0)
+    for d in sorted(definitions, key=lambda d: (d.sort_order, d.pk or 0)):
+        value = figures.get(d.code)
+        band = bands.get(d.code) or d.band(value)
+        rule = by_rule.get(d.code)
+        if band is None:  # a bare figures dict: the missing-data rule as score() applies it
+            reason = missing_reason(d.code, figures)
+            rules = rules or RuleSettings.current()
+            band = rules.nothing_to_rate_band if reason == NOTHING_TO_RATE else rules.missing_data_band
+            rule = {"kpi": d.code, "band": band, "reason": reason}
+        points = KpiDefinition.BAND_POINTS[band]
+        weighted = d.weight * points
+        total_weight += d.weight
+        weighted_sum += weighted
+        prev_band = prev_bands.get(d.code)
+        prev_weighted = d.weight * KpiDefinition.BAND_POINTS[prev_band] if prev_band else None
+        if prev_weighted is not None:
+            prev_sum += prev_weighted
+        lines.append({
+            "code": d.code, "name": str(names.get(d.code, d.name)), "value": value,
+            "value_text": display(value, kind_of(d.code)), "polarity": d.polarity,
+            "cutoffs": _cutoffs(d), "band": band, "points": points, "weight": float(d.weight),
+            "weighted": float(weighted),
+            "by_rule": str(scored_by_rule_label(rule["reason"], rule["band"])) if rule else None,
+            "previous_band": prev_band,
+        })
+    kpi_score = rounded(weighted_sum / total_weight) if total_weight else 0.0
+    for line in lines:
+        # Each KPI's share of the change of the score: (weighted now − weighted then) ÷ Σ weights.
+        if line["previous_band"] and total_weight:
+            then = Decimal(str(line["weight"])) * KpiDefinition.BAND_POINTS[line["previous_band"]]
+            line["change"] = rounded((Decimal(str(line["weighted"])) - then) / total_weight)
+        else:
+            line["change"] = None
+    deductions = list(figures.get("deductions") or [])
+    deduction_points = figures.get("deduction_points")
+    if deduction_points is None:
+        deduction_points = rounded(sum(Decimal(str(e["points"])) for e in deductions))
+    card_kpi_score = figures.get("kpi_score", figures.get("score"))
+    final = figures.get("score")
+    if final is None:
+        final = rounded(max(Decimal(0), Decimal(str(kpi_score)) - Decimal(str(deduction_points))))
+    out = {
+        "lines": lines, "total_weight": float(total_weight), "weighted_sum": float(weighted_sum),
+        "kpi_score": kpi_score, "deductions": deductions, "deduction_points": deduction_points, "score": final,
+        # A published month keeps the score it was published with; the definitions may have changed since.
+        "definitions_changed": card_kpi_score is not None and rounded(card_kpi_score) != kpi_score,
+        "card_kpi_score": card_kpi_score,
+        "nothing_to_rate": not figures.get("complaints") and not deductions,
+        "rank": figures.get("rank"), "previous_rank": figures.get("previous_rank"),
+        "rank_change": figures.get("rank_change"),
+        "tied_with": list(tied_with or []), "tied_count": tied_count if tied_count is not None else len(tied_with or []),
+        "previous_score": (previous or {}).get("score"),
+    }
+    out["sentences"] = _explanation_sentences(out)
+    return out
+
+
+def _explanation_sentences(e: dict) -> list[str]:
+    """The explanation in words, each sentence from the figures (nothing said that the data does not show)."""
+    s = []
+    if e["nothing_to_rate"]:
+        s.append(str(_("本月没有归属本单位的考核口径投诉，各项指标无可评价内容，按规则参数计分（见上表「计分方式」）；"
+                       "此得分和名次不反映工作成效，仅因无投诉而得。")))
+    s.append(str(_("指标得分 = Σ(档位分 × 权重) ÷ Σ权重 = %(sum)s ÷ %(w)s = %(kpi)s。") % {
+        "sum": display(e["weighted_sum"], SCORE), "w": display(e["total_weight"], SCORE),
+        "kpi": display(e["kpi_score"], SCORE)}))
+    if e["definitions_changed"]:
+        s.append(str(_("该月发布时的指标得分为 %(card)s：此后考核指标的权重或界值有调整，上表按现行定义计算，"
+                       "名次以发布时为准。") % {"card": display(e["card_kpi_score"], SCORE)}))
+    if e["deductions"]:
+        s.append(str(_("扣减考核扣分 %(n)s 项共 %(p)s 分，得分 = max(0, %(kpi)s − %(p)s) = %(score)s。") % {
+            "n": len(e["deductions"]), "p": display(e["deduction_points"], SCORE),
+            "kpi": display(e["card_kpi_score"] if e["definitions_changed"] else e["kpi_score"], SCORE),
+            "score": display(e["score"], SCORE)}))
+    if e["rank"] is not None:
+        if e["tied_count"]:
+            names = "、".join(e["tied_with"])
+            s.append(str(_("与%(who)s同为 %(score)s 分，并列第 %(rank)s 名：同分同名次，其后的名次顺延（如 1、2、2、4）。") % {
+                "who": names if names and len(e["tied_with"]) == e["tied_count"]
+                else str(_("另外 %(n)s 个单位")) % {"n": e["tied_count"]},
+                "score": display(e["score"], SCORE), "rank": e["rank"]}))
+        if e["rank_change"] is None and e["previous_rank"] is None:
+            s.append(str(_("上月无排名可比。")))
+        elif e["previous_rank"] is not None:
+            moved = e["rank_change"] or 0
+            if moved:
+                s.append(str(_("上月第 %(prev)s 名，本月第 %(rank)s 名，%(dir)s %(n)s 名。") % {
+                    "prev": e["previous_rank"], "rank": e["rank"], "n": abs(moved),
+                    "dir": str(_("上升")) if moved > 0 else str(_("下降"))}))
+            else:
+                s.append(str(_("名次与上月相同（第 %(rank)s 名）。") % {"rank": e["rank"]}))
+    if e["previous_score"] is not None:
+        changed = [ln for ln in e["lines"] if ln["change"]]
+        parts = "；".join(f"{ln['name']} {ln['previous_band']}→{ln['band']}（{display(ln['change'], SCORE, signed=True)}）"
+                         for ln in sorted(changed, key=lambda ln: -abs(ln["change"])))
+        delta = Decimal(str(e["score"])) - Decimal(str(e["previous_score"]))
+        s.append(str(_("得分较上月 %(prev)s 变化 %(d)s。") % {
+            "prev": display(e["previous_score"], SCORE), "d": display(delta, SCORE, signed=True)})
+            + (str(_("档位变化：%(parts)s。") % {"parts": parts}) if parts else str(_("各指标档位与上月相同。"))))
+        s.append(str(_("名次按参与排名的各单位本月得分从高到低排定：其他单位得分的变化也会改变本单位的名次。")))
+    return s
+
+
+def department_score_explanation(*, month: dt.date, city: OrgUnit, department: Department, viewer) -> dict | None:
+    """``score_explanation`` of a responsible unit's row for its department page: the peers it is ranked
+    against (same department), the names of those tied with it that the viewer may see, and last month."""
+    card = scorecard_for_month(month)
+    row = next((d for d in card["departments"] if d["unit"] == city.name and d["department"] == department.name),
+               None)
+    if row is None:
+        return None
+    tied = [d["unit"] for d in card["departments"]
+            if d["department"] == department.name and d["unit"] != city.name and d["score"] == row["score"]]
+    visible = {d["unit"] for d in scorecard_for_viewer(month=month, viewer=viewer)["departments"]
+               if d["department"] == department.name}
+    previous_month = shift(month, -1)
+    previous = None
+    if is_published(previous_month) or _has_data(previous_month):
+        previous = next((d for d in scorecard_for_month(previous_month)["departments"]
+                         if d["unit"] == city.name and d["department"] == department.name), None)
+    definitions = list(KpiDefinition.objects.filter(level=KpiDefinition.Level.DEPARTMENT, active=True))
+    return score_explanation(row, definitions, previous=previous, tied_with=[u for u in tied if u in visible],
+                             tied_count=len(tied))

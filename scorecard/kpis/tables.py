@@ -53,6 +53,13 @@ class RateColumn(FigureColumn):
 class ScoreColumn(FigureColumn):
     kind = SCORE
 
+    def render(self, value, record):
+        # Full marks for having nothing to rate is not a silent first place (issue #14).
+        if isinstance(record, dict) and not record.get("complaints") and not record.get("deductions"):
+            return format_html('{} <span class="badge info" title="{}">{}</span>', display(value, SCORE),
+                               _("本月没有考核口径投诉，各项指标按「无可考核数据」规则计分"), _("无可评价"))
+        return display(value, SCORE)
+
 
 class ScoredByRuleColumn(tables.Column):
     """The KPIs a row had no value for and that were scored by the missing-data rule."""

@@ -143,6 +143,8 @@ def department_view(request, city_id: int, dept_code: str, *, month: dt.date):
                       row.get("bands", {}).get(code), by_rule.get(code))
                      for code, name in selectors.KPI_LABELS] if row else [],
             "rule_groups": selectors.scored_by_rule_groups(row.get("scored_by_rule")) if row else [],
+            "explanation": selectors.department_score_explanation(month=month, city=city, department=dept,
+                                                                  viewer=request.user) if row else None,
         }
 
     # 50 complaint rows a page: the HTML is kept per data version, viewer, language, query string
