@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
-from scorecard.accounts.scoping import mask_name, mask_phone
+from scorecard.accounts.scoping import mask_name, mask_phone, mask_text
 
 from .links import order_link
 
@@ -51,6 +51,10 @@ class PersonalDataMixin:
 
     def shown_phone(self, value):
         return (value or "") if self.show_personal else mask_phone(value or "")
+
+    def shown_text(self, value):
+        """Free text (a note): phone-like digit runs masked outside the analyst role."""
+        return (value or "") if self.show_personal else mask_text(value or "")
 
 
 class LinkedTable(PersonalDataMixin, tables.Table):
@@ -178,6 +182,11 @@ class SensitiveCustomerTable(CustomerColumnsMixin, LinkedTable):
         attrs = {"class": "data"}
         row_attrs = {"class": "sensitive"}
         empty_text = _("本月敏感客户没有新投诉。")
+
+    def render_customer__sensitive_note(self, value):
+        return self.shown_text(value)
+
+    value_customer__sensitive_note = render_customer__sensitive_note
 
     def render_complaints(self, value, record):
         return self.link(value, customer=record["customer_id"])

@@ -210,6 +210,9 @@ def order_list(request):
         "body": parts["body"],
         "customer": customer,
         "masked_customer_name": (customer.name if personal else scoping.mask_name(customer.name)) if customer else "",
+        # The analyst's note may quote a phone number: masked for everyone else (issue #15).
+        "sensitive_note": (customer.sensitive_note if personal else scoping.mask_text(customer.sensitive_note))
+        if customer else "",
         "can_flag": can_flag_sensitive(request.user),
     })
 

@@ -632,11 +632,14 @@ def _org_by_name() -> tuple[dict[str, OrgUnit], dict[str, Department]]:
 def _draft_rows(card: dict, scope: scoping.Scope, cities: dict, departments: dict) -> dict:
     """A draft ranking shows only the rows inside the scope: it is only for those who may see every unit's
     figures in it (a published one is public). The one rule for the page and the API."""
+    # A county (or station) leader has no row of their own: every row is a city company's figures, which
+    # sum up the other counties too (issue #15). They see the ranking once it is published.
+    city_level = scope.unit is None
     return {
         **card,
-        "units": [u for u in card["units"] if scope.allows(city_id=_pk(cities, u["unit"]))],
-        "departments": [d for d in card["departments"]
-                        if scope.allows(city_id=_pk(cities, d["unit"]), department_id=_pk(departments, d["department"]))],
+        "units": [u for u in card["units"] if city_level and scope.allows(city_id=_pk(cities, u["unit"]))],
+        "departments": [d for d in card["departments"] if city_level
+                        and scope.allows(city_id=_pk(cities, d["unit"]), department_id=_pk(departments, d["department"]))],
     }
 
 
@@ -679,6 +682,17 @@ def responsible_unit_for_viewer(*, city_id: int, dept_code: str, viewer) -> tupl
     return city, dept
 
 
+def department_row_for_viewer(*, month: dt.date, city: OrgUnit, department: Department, viewer) -> dict | None:
+    """The department page's figures: the scorecard row of ``city`` × ``department``, or None for a county
+    (or station) leader while the month is a draft (``_draft_rows``' rule)."""
+    card = scorecard_for_month(month)
+    row = next((d for d in card["departments"] if d["unit"] == city.name and d["department"] == department.name),
+               None)
+    if row is not None and scoping.scope_for(viewer).unit is not None and not is_published(month):
+        return None
+    return row
+
+
 def department_complaints_for_viewer(*, month: dt.date, city: OrgUnit, department: Department, viewer):
     """``department_complaints`` within the viewer's unit subtree: a county (or station) leader lists the
     complaints of their own subtree only."""
@@ -719,6 +733,15 @@ def incident_complaints(incident: Incident) -> list[WorkOrder]:
         "category", "subcategory", "detail").order_by("accepted_at"))
 
 
+def incident_complaints_for_viewer(incident: Incident, *, viewer) -> list[WorkOrder]:
+    """The incident's complaints the viewer may list (``scoping.scoped_orders``): a department head only
+    those attributed to their department, a county leader those of their county; the rest are counted
+    on the page, not listed (issue #15)."""
+    linked = WorkOrder.objects.filter(incident_link__incident=incident).select_related(
+        "category", "subcategory", "detail")
+    return list(scoping.scoped_orders(linked, scoping.scope_for(viewer)).order_by("accepted_at"))
+
+
 def appeal_list(*, viewer, status: str | None = None):
     """The appeals the viewer may see: those of their city companies and, for a department head, the ones
     they filed and the ones that would move complaints to them. ``status`` (a valid Appeal.Status) narrows."""
@@ -726,6 +749,8 @@ def appeal_list(*, viewer, status: str | None = None):
     qs = Appeal.objects.select_related("work_order", "deduction", "city", "from_department", "to_department", "filed_by")
     if scope.city_ids is not None:
         qs = qs.filter(city_id__in=scope.city_ids)
+    # A county (or station) leader: the appeals on their subtree's complaints only (issue #15).
+    qs = qs.filter(scoping.order_q(scope, prefix="work_order__"))
     if scope.department_id is not None:
         qs = qs.filter(Q(from_department_id=scope.department_id) | Q(to_department_id=scope.department_id))
     if status in Appeal.Status.values:
@@ -743,6 +768,9 @@ def appeal_for_viewer(*, pk: int, viewer) -> Appeal:
     if not (scope.allows(city_id=appeal.city_id, department_id=appeal.from_department_id)
             or scope.allows(city_id=appeal.city_id, department_id=appeal.to_department_id)):
         raise scoping.ScopeDenied
+    order = appeal.work_order
+    if scope.unit is not None and scope.unit.pk not in (order.county_id, order.station_id):
+        raise scoping.ScopeDenied  # another county's complaint
     return appeal
 
 

@@ -111,9 +111,7 @@ def department_view(request, city_id: int, dept_code: str, *, month: dt.date):
     window_open = services.appeal_window_open(month)
 
     def context():
-        card = selectors.scorecard_for_month(month)
-        row = next((d for d in card["departments"] if d["unit"] == city.name and d["department"] == dept.name),
-                   None)
+        row = selectors.department_row_for_viewer(month=month, city=city, department=dept, viewer=request.user)
         # A county (or station) leader lists the complaints of their own subtree only; each row carries its
         # repeat link (the earlier complaint and who handled it), computed in SQL.
         complaints = repeats.with_repeat_of(
@@ -196,8 +194,10 @@ def incident_detail(request, pk: int):
             except ValidationError as exc:
                 form.add_error(None, exc)
     complaints = selectors.incident_complaints(incident)
+    listed = selectors.incident_complaints_for_viewer(incident, viewer=request.user)
     return render(request, "kpis/incident_detail.html", {
-        "incident": incident, "rect": rect, "complaints": complaints, "evidence": incident.evidence,
+        "incident": incident, "rect": rect, "complaints": listed, "linked_count": len(complaints),
+        "other_count": len(complaints) - len(listed), "evidence": incident.evidence,
         "form": form, "can_edit": can_edit, "accountable": bool(complaints),
         "rectify_hazards": services.RuleSettings.current().rectify_hazards,
     })
@@ -332,8 +332,11 @@ def appeal_detail(request, pk: int):
     can_decide = roles.can_decide_appeal(request.user, appeal)
     form = AppealDecisionForm()
     history = selectors.appeal_history(appeal)
+    # The reasons are free text and may quote a customer's phone: masked outside the analyst role.
+    shown = (lambda text: text or "") if roles.can_see_personal_data(request.user) else scoping.mask_text
     return render(request, "kpis/appeal_detail.html", {"appeal": appeal, "form": form, "can_decide": can_decide,
-                                                       "history": history})
+                                                       "history": history, "reason": shown(appeal.reason),
+                                                       "decision_reason": shown(appeal.decision_reason)})
 
 
 @require_POST

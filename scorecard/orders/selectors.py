@@ -8,7 +8,6 @@ names and phone numbers are masked unless the viewer may see personal data (``co
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.http import Http404
@@ -28,7 +27,6 @@ from scorecard.kpis.attribution import attributed
 from scorecard.kpis.expressions import acknowledged_in_time_q, clock_annotations, on_time_q, with_deadline
 from scorecard.kpis.models import RuleSettings
 
-_LONG_DIGITS = re.compile(r"\d{7,}")
 
 
 def order_for_viewer(*, order_no: str, viewer) -> WorkOrder:
@@ -131,7 +129,7 @@ def _audit_trail(order: WorkOrder, appeal_ids: list[int]) -> list[AuditLog]:
 def mask_text(text: str) -> str:
     """Free text (受理内容) for a viewer without personal data: digit runs of 7+ (phone, ID, account
     numbers) masked like a phone number."""
-    return _LONG_DIGITS.sub(lambda m: scoping.mask_phone(m.group()), text or "")
+    return scoping.mask_text(text)  # the one rule for free text (accounts.scoping)
 
 
 def order_detail(order: WorkOrder, *, viewer) -> dict:

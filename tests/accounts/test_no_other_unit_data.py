@@ -24,7 +24,7 @@ def other_unit_markers(world) -> dict[str, str]:
     b = world.order_b
     return {
         "order number": b.order_no, "customer number": b.customer_id, "台区": b.district_id,
-        "customer name": "李四", "masked name": "李*", "phone": "13800002222", "masked phone": "138****2222",
+        "customer name": "李四", "masked name": "李*", "phone": "13800002222", "masked phone": "*******2222",
         "appeal link": reverse("kpis:appeal", args=[world.appeal_b.pk]),
         "incident link": reverse("kpis:incident", args=[world.incident_b.pk]),
     }
