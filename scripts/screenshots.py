@@ -51,7 +51,8 @@ from django.utils import timezone
 from scorecard.grid.models import Department
 from scorecard.kpis import services as kpi
 from scorecard.kpis.models import Appeal, ReportingMonth
-from scorecard.kpis.selectors import department_complaints, latest_month
+from scorecard.complaints.selectors import latest_month
+from scorecard.kpis.selectors import department_complaints
 from scorecard.notices import services as notices
 from scorecard.notices.models import Notice
 
@@ -60,6 +61,15 @@ month = latest_month()
 previous = (month - dt.timedelta(days=1)).replace(day=1)
 analyst = User.objects.get(username="analyst")
 head = User.objects.get(username="depthead")
+
+
+REQUIREMENTS = ("各地市供电公司要针对频繁停电投诉集中的台区，于下月15日前完成隐患排查并报送整改计划。\n"
+                "各专业部门要按照责任分工，对本月追责事件逐项落实整改，按期报送整改说明。")
+
+
+def write_requirements(m):
+    # What the analyst types into 「工作要求」 on /notices/ before publishing (re-renders the draft).
+    notices.set_requirements(notice=Notice.objects.get(month=m, status="draft"), text=REQUIREMENTS, user=analyst)
 
 
 def appeal_window_goes_by(m):
@@ -75,6 +85,7 @@ STEPS = {
 head.email = "depthead@example.com"
 head.save()
 notices.request_generation(month=previous, user=analyst)
+write_requirements(previous)
 appeal_window_goes_by(previous)
 notices.publish_notice(notice=Notice.objects.get(month=previous, status="draft"), user=analyst)
 """,
@@ -98,7 +109,9 @@ pending = Appeal.objects.get(month=month, status=Appeal.Status.PENDING)
 kpi.decide_appeal(user=analyst, appeal=pending, accept=True, reason="核实停电信息未提前公告，改由调控负责。")
 """,
     "published": r"""
-notices.publish_notice(notice=Notice.objects.get(month=month, status="draft"), user=analyst)
+write_requirements(month)
+published = notices.publish_notice(notice=Notice.objects.get(month=month, status="draft"), user=analyst)
+print("PUBLISHED=" + published.file.name)
 """,
     # Run after `import_data workorders <late file>` (补录): the correction draft.
     "correction": r"""
@@ -196,7 +209,8 @@ def main() -> int:
         if cycle:
             step("review")
             notices_page(base, out, CYCLE_SHOTS[3], DEMO_PASSWORD, month, args.quality)
-            step("published")
+            published = value(step("published"), "PUBLISHED")
+            print(f"published notice: {var / 'media' / published} (scripts/notice_pages.py --pdf)")
             notices_page(base, out, CYCLE_SHOTS[4], DEMO_PASSWORD, month, args.quality)
             late = var / "late-workorders.csv"  # one complaint of the published month, found late (补录)
             late.write_text("工单编号,受理时间,业务类型,一级分类,二级分类,客户编号,地市单位,受理内容\n"

@@ -890,13 +890,22 @@ def overdue(ctx: Ctx) -> list:
 def deductions(ctx: Ctx) -> list:
     """考核扣分 itemised (only when the scorecard carries deductions, #13)."""
     card = ctx.s["scorecard"]
-    items = []
-    for u in card["units"]:
-        for d in u.get("deductions") or []:
-            items.append((u["unit"], "—", d))
+    items, seen = [], set()
+
+    def key(unit: str, d: dict):
+        return unit, d.get("event_no") or (d.get("date"), d.get("kind"), d.get("points"), d.get("reason"))
+
+    # Each event once: with its department; a city company's row repeats its departments' events
+    # (it answers for all of them), so only an event no department row has is listed from it.
     for r in card["departments"]:
         for d in r.get("deductions") or []:
             items.append((r["unit"], r["department"], d))
+            seen.add(key(r["unit"], d))
+    for u in card["units"]:
+        for d in u.get("deductions") or []:
+            if key(u["unit"], d) not in seen:
+                items.append((u["unit"], "—", d))
+                seen.add(key(u["unit"], d))
     if not items:
         return []
     total = sum(float(d.get("points") or 0) for _u, _d, d in items)

@@ -203,6 +203,19 @@ def with_verification(snap: dict) -> dict:
     return snap
 
 
+def test_an_event_on_a_department_and_its_city_is_listed_once(tmp_path):
+    snap = with_verification(official_snapshot())
+    event = {"event_no": "KF-01", "kind": "media", "label": "媒体曝光", "points": 5.0, "date": "2018-03-20",
+             "reason": "停电信息未公告被媒体报道"}
+    zz = next(u for u in snap["scorecard"]["units"] if u["unit"] == unit_name("株洲"))
+    yj = next(d for d in snap["scorecard"]["departments"] if d["unit"] == unit_name("株洲") and d["department"] == "运检")
+    zz["deductions"], yj["deductions"] = [event], [event]
+    zz["deduction_points"] = yj["deduction_points"] = 5.0
+    flat = flat_text(render(tmp_path, snap))
+    deductions = section(flat, "九、考核扣分", "十、工作要求")
+    assert "本月考核扣分事项2项，合计扣7.00分" in deductions and deductions.count("停电信息未公告被媒体报道") == 1
+
+
 def test_it_shows_both_bases_and_itemises_deductions_when_the_card_has_them(tmp_path, text):
     flat = flat_text(render(tmp_path, with_verification(official_snapshot())))
     assert "全省共受理95598客户投诉1,245件（受理口径）" in flat
