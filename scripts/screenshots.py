@@ -28,6 +28,7 @@ drives Debian's chromium. With --var DIR the seeded database is kept in DIR
 """
 import argparse
 import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -100,7 +101,7 @@ tk = Department.objects.get(code="tk")
 first = kpi.file_appeal(user=head, order=orders[0], to_department=tk, reason="该停电为调度计划停电，停电信息已按计划公告，非运检责任。")
 kpi.decide_appeal(user=analyst, appeal=first, accept=False, reason="停电记录显示为故障停电，维持原归因。")
 kpi.file_appeal(user=head, order=orders[1], to_department=tk, reason="计划停电未提前公告，应由调控负责。")
-print("DRAFT=" + Notice.objects.get(pk=draft.pk).file)
+print("DRAFT=" + Notice.objects.get(pk=draft.pk).file.name)
 """,
     # The window is over: review. The pending appeal is accepted (the draft is rendered again).
     "review": r"""
@@ -116,7 +117,7 @@ print("PUBLISHED=" + published.file.name)
     # Run after `import_data workorders <late file>` (补录): the correction draft.
     "correction": r"""
 notices.request_generation(month=month, user=analyst, correction_note="补录月末漏报的投诉工单1件")
-print("CORRECTION=" + Notice.objects.filter(month=month, status="draft").get().file)
+print("CORRECTION=" + Notice.objects.filter(month=month, status="draft").get().file.name)
 """,
 }
 CYCLE_SHOTS = ["cycle-1-open", "cycle-2-cutoff", "cycle-3-appeal", "cycle-4-review", "cycle-5-published",
@@ -165,7 +166,9 @@ def main() -> int:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CELERY_BROKER_URL")}
     env.update(SCORECARD_VAR_DIR=str(var), DEBUG="0", SECURE_COOKIES="0", CELERY_TASK_ALWAYS_EAGER="1",
                STATICFILES_BACKEND="django.contrib.staticfiles.storage.StaticFilesStorage",
-               EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend", PYTHONUNBUFFERED="1")
+               EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend", PYTHONUNBUFFERED="1",
+               # DEBUG off refuses the built-in fallback key (core.security): a throwaway one per run.
+               SECRET_KEY=secrets.token_urlsafe(50))
     print(f"demo data in {var}")
     database, pristine = var / "scorecard.sqlite3", var / "seeded.sqlite3"
     if pristine.exists():  # a re-run: back to the freshly seeded province, no notices, no cycle
