@@ -275,7 +275,7 @@ def idle_note(rows: list[dict]) -> str:
     """The footnote for rows with nothing to rate, from their scored_by_rule bands."""
     bands = sorted({e["band"] for r in rows for e in r.get("scored_by_rule") or []})
     how = "计满分（A档）" if bands == ["A"] else "计" + "、".join(f"{b}档" for b in bands)
-    return f"当月无投诉，按无可考核数据规则{how}"
+    return f"当月无投诉，无数值的指标按无可考核数据规则{how}"
 
 
 def _rule_text(reason: str, band: str) -> str:
@@ -724,6 +724,9 @@ def _deduction_col(rows: list[dict]) -> bool:
     return _has(rows, "deduction_points")
 
 
+NAMED_MAX = 12  # a footnote names at most this many units; more are counted
+
+
 def _rule_notes(ctx: Ctx, rows: list[dict], name) -> list:
     """The footnotes under a ranking: ＊ rows with nothing to rate (why they score what they do) and,
     KPI by KPI, the other rows whose value is missing and was scored by rule (all of them named
@@ -738,9 +741,14 @@ def _rule_notes(ctx: Ctx, rows: list[dict], name) -> list:
         for e in r.get("scored_by_rule") or []:
             groups.setdefault((e["kpi"], _rule_text(e["reason"], e["band"])), []).append(_esc(name(r)))
     if groups:
-        parts = [f"{KPI_NAMES.get(kpi, kpi)}{text}：" + ("其余各单位" if idle and len(names) == len(rated) else
-                                                      "各单位" if len(names) == len(rated) else "、".join(names))
-                 for (kpi, text), names in groups.items()]
+        def who(names: list[str]) -> str:
+            if len(names) == len(rated):
+                return "其余各单位" if idle else "各单位"
+            if len(names) > NAMED_MAX:  # the appendix names them row by row («—» in its tables)
+                return f"{len(names)}个单位（见附件）"
+            return "、".join(names)
+
+        parts = [f"{KPI_NAMES.get(kpi, kpi)}{text}：{who(names)}" for (kpi, text), names in groups.items()]
         out.append(ctx.p("注：以下指标无数值，按规则计分（权重不再分摊）——" + "；".join(parts) + "。", "note"))
     return out
 
@@ -940,12 +948,21 @@ def signature(ctx: Ctx) -> list:
     right = 2 * BODY
     issuer_style = ParagraphStyle("signer", parent=st["sign"], rightIndent=max(0, right + (w_date - w_issuer) / 2))
     date_style = ParagraphStyle("signdate", parent=st["sign"], rightIndent=right)
-    out = [Spacer(1, 3 * mm), ctx.p("附件：考核评分说明"), Spacer(1, 10 * mm),
-           KeepTogether([Paragraph(_esc(ctx.issuer), issuer_style), Paragraph(_esc(date_line), date_style)])]
+    block = [Spacer(1, 3 * mm), ctx.p("附件：考核评分说明"), Spacer(1, 10 * mm),
+             Paragraph(_esc(ctx.issuer), issuer_style), Paragraph(_esc(date_line), date_style)]
     contact = (ctx.doc.get("contact") or "").strip()
     if contact:
-        out.append(ctx.p(f"（{_esc(contact.strip('（）()'))}）"))
-    return out
+        block.append(ctx.p(f"（{_esc(contact.strip('（）()'))}）"))
+    return block
+
+
+def closing(ctx: Ctx) -> list:
+    """工作要求 and the 落款: the signature never stands alone on a page (GB/T 9704 §7.3.5), the
+    body's last paragraph goes over with it."""
+    body, sign = requirements(ctx), signature(ctx)
+    if body and isinstance(body[-1], Paragraph):
+        return body[:-1] + [KeepTogether([body[-1], *sign])]
+    return body + [KeepTogether(sign)]
 
 
 # --- the appendix: how the score is made ------------------------------------------------------------
@@ -1069,15 +1086,18 @@ def appendix(ctx: Ctx) -> list:
             out.append(ctx.p(f"并列情况：{ties}。"))
     depts = card["departments"]
     if depts and dept_defs:
-        out += [CondPageBreak(60 * mm), sub.h1("责任单位得分明细")]
+        heading = [CondPageBreak(60 * mm), sub.h1("责任单位得分明细")]
         order: list[str] = []
         for d in depts:
             if d["department"] not in order:
                 order.append(d["department"])
         for i, name in enumerate(order):
             rows = [d for d in depts if d["department"] == name]
-            out.append(KeepTogether([sub.h2(i, _esc(name)), _matrix(ctx, rows, dept_defs,
-                                                                    lambda r: short_unit(r["unit"]))]))
+            # The section heading travels with the first department's table (no orphaned heading).
+            lead = heading[1:] if i == 0 else []
+            out += heading[:1] if i == 0 else []
+            out.append(KeepTogether([*lead, sub.h2(i, _esc(name)),
+                                     _matrix(ctx, rows, dept_defs, lambda r: short_unit(r["unit"]))]))
             ties = _ties(rows, lambda r: short_unit(r["unit"]))
             if ties:
                 out.append(ctx.p(f"并列情况：{ties}。", "note"))
@@ -1105,7 +1125,7 @@ def colophon(ctx: Ctx) -> list:
 
 
 SECTIONS = [head, summary, categories, hourly, unit_ranking, department_ranking, hotspots, incidents, overdue,
-            deductions, requirements, signature, appendix, colophon]
+            deductions, closing, appendix, colophon]
 
 
 # --- page furniture ---------------------------------------------------------------------------------

@@ -151,12 +151,12 @@ def test_a_unit_with_nothing_to_rate_ranked_first_is_explained(text):
     ranking = section(text, "五、责任单位排名", "六、投诉热点台区")
     marketing = section(ranking, "（一）营销", "（二）")
     assert marketing.startswith("（一）营销排名地市公司") and "1国网张家界供电公司＊0" in marketing
-    assert "＊当月无投诉，按无可考核数据规则计满分（A档）：张家界·营销。" in ranking
+    assert "＊当月无投诉，无数值的指标按无可考核数据规则计满分（A档）：张家界·营销。" in ranking
 
 
 def test_the_idle_note_names_another_band_when_the_rule_says_so():
     rows = [{"complaints": 0, "scored_by_rule": [{"kpi": "per_10k", "band": "C", "reason": "nothing_to_rate"}]}]
-    assert renderer.is_idle(rows[0]) and renderer.idle_note(rows) == "当月无投诉，按无可考核数据规则计C档"
+    assert renderer.is_idle(rows[0]) and renderer.idle_note(rows) == "当月无投诉，无数值的指标按无可考核数据规则计C档"
     assert not renderer.is_idle({"complaints": 3, "scored_by_rule": rows[0]["scored_by_rule"]})
 
 
