@@ -47,7 +47,8 @@ class ImportJob(models.Model):
 # Kinds an alias may be limited to; "" = every kind that has the column (台区编号 is in four).
 ALIAS_KINDS = [("", _("所有类型")), ("workorders", _("95598工单")), ("districts", _("台区")),
                ("loads", _("台区负载电压月数据")), ("outages", _("停电记录")), ("projects", _("电网项目")),
-               ("taxonomy", _("分类目录")), ("calendar", _("节假日安排"))]
+               ("taxonomy", _("分类目录")), ("events", _("考核扣分事件")),
+               ("calendar", _("节假日安排"))]
 
 
 class HeaderAlias(models.Model):

@@ -30,7 +30,7 @@ __all__ = ["KINDS", "ImportResult", "RowError", "import_file", "create_import_jo
 
 logger = logging.getLogger(__name__)
 
-KINDS = ("workorders", "districts", "loads", "outages", "projects", "taxonomy")
+KINDS = ("workorders", "districts", "loads", "outages", "projects", "taxonomy", "events")
 KIND_LABELS = {
     "workorders": "95598工单",
     "districts": "台区",
@@ -38,6 +38,7 @@ KIND_LABELS = {
     "outages": "停电记录",
     "projects": "电网项目",
     "taxonomy": "分类目录",
+    "events": "考核扣分事件",
 }
 
 
@@ -74,7 +75,7 @@ def import_file(*, kind: str, path: str | Path, dry_run: bool = False,
 
     # The aliases are read once, here, for the whole file (not per row, nor per cell).
     result = run(IMPORTERS[kind], path=path, dry_run=dry_run, progress=progress, before_commit=committed,
-                 profile=load_profile(kind))
+                 profile=load_profile(kind), user=user)
     result.sha256 = sha256
     if not result.ok or dry_run:
         # Nothing was written: the attempt is still on record (who tried which file, and why it failed).

@@ -230,6 +230,8 @@ def months_to_retrace(*, kind: str, months: list[dt.date]) -> list[dt.date]:
     or an outage counts in the 60-day window of the months after it and a project decides
     the department of every later month.
     """
+    if kind == "events":
+        return []  # 考核扣分 events feed the score, not the trace: nothing to re-trace
     wanted = {m.replace(day=1) for m in months}
     if kind != "workorders":
         wanted |= set(ReportingMonth.objects.unpublished().filter(traced_at__isnull=False)
@@ -558,13 +560,26 @@ def set_verification(*, user, order, valid: str, at_fault: str, downgraded: bool
 
 # --- Deductions (考核扣分) ---------------------------------------------------------
 
+DEDUCTION_FIELDS = ("kind", "city", "department", "occurred_on", "points", "description", "evidence", "work_order")
+
+
+def _deduction_values(event: Deduction) -> dict:
+    return {"kind": event.kind_id, "city": event.city_id, "department": event.department_id,
+            "occurred_on": event.occurred_on.isoformat(), "points": str(event.points),
+            "description": event.description, "evidence": event.evidence, "work_order": event.work_order_id}
+
+
 @transaction.atomic
-def record_deduction(*, user, event_no: str, kind: DeductionKind, city, department: Department,
-                     occurred_on: dt.date, description: str, points=None, evidence: str = "",
-                     work_order=None, source: str = "portal") -> Deduction:
+def save_deduction(*, user, event_no: str, kind: DeductionKind, city, department: Department,
+                   occurred_on: dt.date, description: str, points=None, evidence: str = "", work_order=None,
+                   source: str = "portal", create_only: bool = True) -> tuple[Deduction, str]:
     """Enter a 考核扣分 event (an analyst, in the portal or by ``import_data events``), audited.
 
-    Refused for a published month: its figures never move; a correction version re-opens it."""
+    ``create_only`` (the portal): an existing 事件编号 is an error. Otherwise (the import, keyed by
+    事件编号) an existing event is updated, or left alone when nothing differs, so that re-importing
+    a file changes nothing; its status (an appeal may have withdrawn it) is never touched.
+    Returns (event, "created" | "updated" | "unchanged"). Refused when the event's month, or the
+    month it moves from, is published: a published month's figures never move."""
     if not can_enter_deduction(user):
         raise PermissionDenied(_("只有分析人员可以录入考核扣分"))
     event_no = event_no.strip()
@@ -578,16 +593,33 @@ def record_deduction(*, user, event_no: str, kind: DeductionKind, city, departme
     month = occurred_on.replace(day=1)
     if is_published(month):
         raise MonthPublished(month)
-    if Deduction.objects.filter(event_no=event_no).exists():
+    event = Deduction.objects.select_for_update().filter(event_no=event_no).first()
+    if event is not None and create_only:
         raise ValidationError(_("事件编号 %(n)s 已存在") % {"n": event_no})
-    event = Deduction.objects.create(event_no=event_no, kind=kind, city=city, department=department,
-                                     occurred_on=occurred_on, points=points, description=description.strip(),
-                                     evidence=evidence.strip(), work_order=work_order, entered_by=user)
-    audit.record(user=user, action="deduction.record", obj=event,
+    values = {"kind": kind, "city": city, "department": department, "occurred_on": occurred_on, "points": points,
+              "description": description.strip(), "evidence": evidence.strip(), "work_order": work_order}
+    if event is None:
+        event = Deduction.objects.create(event_no=event_no, entered_by=user, **values)
+        outcome, before = "created", None
+    else:
+        if is_published(event.month):
+            raise MonthPublished(event.month)
+        before = _deduction_values(event)
+        for name, value in values.items():
+            setattr(event, name, value)
+        if _deduction_values(event) == before:
+            return event, "unchanged"
+        event.save()
+        outcome = "updated"
+    audit.record(user=user, action="deduction.record" if outcome == "created" else "deduction.update", obj=event,
                  summary=f"{event_no} {kind.name} {city.name}·{department.name} 扣 {points} 分",
-                 after={"kind": kind.code, "city": city.pk, "department": department.pk, "points": str(points),
-                        "date": occurred_on.isoformat(), "source": source})
-    return event
+                 before=before, after={**_deduction_values(event), "source": source})
+    return event, outcome
+
+
+def record_deduction(**kwargs) -> Deduction:
+    """A new event entered in the portal (``save_deduction`` with create_only)."""
+    return save_deduction(**kwargs, create_only=True)[0]
 
 
 # --- Rectification ------------------------------------------------------------

@@ -55,7 +55,7 @@ def test_the_score_is_the_kpi_score_minus_the_events_and_they_are_itemised(world
     # The ranking follows the score after deductions.
     assert cs["rank"] == 2 and zz["rank"] == 1
     entry = AuditLog.objects.get(action="deduction.record", object_id=str(Deduction.objects.get(event_no="KF-1").pk))
-    assert entry.user == world["analyst"] and entry.after["points"] == "3.00"
+    assert entry.user == world["analyst"] and entry.after["points"] == "3.00" and entry.after["source"] == "portal"
 
 
 def test_the_score_never_goes_below_zero(world):

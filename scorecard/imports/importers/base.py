@@ -230,8 +230,9 @@ class Importer:
     absorbs_values: frozenset[str] = frozenset()
 
     def __init__(self, *, index: dict[str, int], headers: dict[str, str], errors: ErrorList,
-                 value_aliases: dict[str, dict[str, str]] | None = None):
+                 value_aliases: dict[str, dict[str, str]] | None = None, user=None):
         self.index = index
+        self.user = user  # who imports (None: the command line without --by); the events kind needs one
         self.headers = headers
         self.errors = errors
         self.value_aliases = value_aliases or {}
@@ -317,7 +318,7 @@ class Importer:
 def run(importer_cls: type[Importer], *, path: str | Path, dry_run: bool = False,
         progress: Callable[[int], None] | None = None,
         before_commit: Callable[[ImportResult], None] | None = None,
-        profile: Profile = EMPTY_PROFILE) -> ImportResult:
+        profile: Profile = EMPTY_PROFILE, user=None) -> ImportResult:
     """``before_commit(result)`` runs inside the import's transaction once the whole file is
     written and valid (never for a dry run): what it writes (the audit entry) commits or rolls
     back with the data, and what it defers with ``transaction.on_commit`` runs only if they commit.
@@ -335,7 +336,7 @@ def run(importer_cls: type[Importer], *, path: str | Path, dry_run: bool = False
                 errors.extend(header_errors)
                 return result
             aliases = profile.value_aliases(importer_cls.columns)
-            _run_rows(importer_cls, table, index, headers, errors, result, progress, before_commit, aliases)
+            _run_rows(importer_cls, table, index, headers, errors, result, progress, before_commit, aliases, user)
     except FileFormatError as exc:
         errors.add(RowError(exc.row, "", str(exc)))
     except OperationalError as exc:
@@ -356,7 +357,7 @@ def run(importer_cls: type[Importer], *, path: str | Path, dry_run: bool = False
     return result
 
 
-def _run_rows(importer_cls, table, index, headers, errors, result, progress, before_commit, aliases) -> None:
+def _run_rows(importer_cls, table, index, headers, errors, result, progress, before_commit, aliases, user) -> None:
     postgres = connection.vendor == "postgresql"
     nested = connection.in_atomic_block
     try:
@@ -367,7 +368,7 @@ def _run_rows(importer_cls, table, index, headers, errors, result, progress, bef
                 # chunk (see writers.WriteLane); parents are always written first.
                 with connection.cursor() as cur:
                     cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            _stream(importer_cls, table, index, headers, errors, result, progress, aliases)
+            _stream(importer_cls, table, index, headers, errors, result, progress, aliases, user)
             if errors or result.dry_run:
                 transaction.set_rollback(True)
             elif before_commit is not None:
@@ -382,9 +383,9 @@ def _run_rows(importer_cls, table, index, headers, errors, result, progress, bef
         progress(result.rows)
 
 
-def _stream(importer_cls, table, index, headers, errors, result, progress, aliases) -> None:
+def _stream(importer_cls, table, index, headers, errors, result, progress, aliases, user) -> None:
     """Parse every row; write valid chunks until the first error; count."""
-    importer = importer_cls(index=index, headers=headers, errors=errors, value_aliases=aliases)
+    importer = importer_cls(index=index, headers=headers, errors=errors, value_aliases=aliases, user=user)
     rows = 0
     try:
         importer.prepare()
