@@ -3,9 +3,11 @@ from django.utils.translation import gettext_lazy as _
 
 from scorecard.accounts.audit import AuditedAdminMixin
 
+from scorecard.core.admin import ReadOnlyAdminMixin
+
 from .models import (
-    Appeal, CalendarYear, DefaultAttribution, Incident, KpiDefinition, Rectification, ReportingMonth, RuleSettings,
-    WorkingDayOverride,
+    Appeal, CalendarYear, Deduction, DeductionKind, DefaultAttribution, Incident, KpiDefinition, Rectification,
+    ReportingMonth, RuleSettings, Verification, WorkingDayOverride,
 )
 
 
@@ -13,7 +15,8 @@ from .models import (
 class RuleSettingsAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("__str__", "overload_pct", "heavy_load_pct", "low_voltage_v", "over_voltage_v",
                     "frequent_outage_count", "frequent_outage_days", "rectification_days", "rectify_hazards",
-                    "appeal_working_days", "nothing_to_rate_band", "missing_data_band")
+                    "appeal_working_days", "nothing_to_rate_band", "missing_data_band", "exclude_not_valid",
+                    "exclude_not_at_fault", "exclude_downgraded")
 
     # One row: the rules have no history of their own; published months keep
     # their frozen figures, so a change applies to unpublished months only.
@@ -81,11 +84,39 @@ class IncidentAdmin(admin.ModelAdmin):
 
 @admin.register(Appeal)
 class AppealAdmin(admin.ModelAdmin):
-    list_display = ("work_order", "city", "from_department", "to_department", "status", "filed_at", "decided_at")
-    list_filter = ("status", "month")
-    raw_id_fields = ("work_order", "city", "filed_by", "decided_by")
+    list_display = ("__str__", "kind", "city", "from_department", "to_department", "status", "filed_at", "decided_at")
+    list_filter = ("status", "kind", "month")
+    raw_id_fields = ("work_order", "deduction", "city", "filed_by", "decided_by")
     # Decisions go through the appeals page so that they are audited and applied.
     readonly_fields = ("status", "decided_by", "decided_at", "decision_reason")
+
+
+@admin.register(DeductionKind)
+class DeductionKindAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """The kinds of 考核扣分 events and their default points: editable, audited."""
+
+    list_display = ("name", "code", "default_points", "active", "sort_order", "description")
+    list_editable = ("default_points", "active", "sort_order")
+
+
+@admin.register(Deduction)
+class DeductionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: events are entered on the 考核扣分 page or by ``import_data events`` (audited with
+    the analyst) and withdrawn only by an accepted appeal."""
+
+    list_display = ("event_no", "occurred_on", "kind", "city", "department", "points", "status", "entered_by")
+    list_filter = ("month", "kind", "status", "department")
+    search_fields = ("event_no", "description")
+
+
+@admin.register(Verification)
+class VerificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: 核实定责 is set on its page before the cutoff, or by an accepted appeal (both audited)."""
+
+    list_display = ("work_order", "valid", "at_fault", "downgraded", "set_by", "set_at", "appeal")
+    list_filter = ("valid", "at_fault", "downgraded")
+    search_fields = ("work_order__order_no",)
+    raw_id_fields = ("work_order", "appeal")
 
 
 @admin.register(ReportingMonth)
