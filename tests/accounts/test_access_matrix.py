@@ -184,6 +184,10 @@ RULES: dict[str, list[Case]] = {
         # The month's draft: department heads and leaders read the draft they may appeal against.
         C(everyone(), lambda w: {"pk": w.draft.pk}, label="draft"),
     ],
+    "notices:requirements": [  # the draft's 工作要求: those who generate and publish notices
+        C(only("analyst", "admin", ok=302), lambda w: {"pk": w.draft.pk}, method="post", data={}),
+        C(everyone(405), lambda w: {"pk": w.draft.pk}, label="GET"),
+    ],
     "notices:publish": [
         C(only("analyst", "admin", ok=409), lambda w: {"pk": w.draft.pk}, method="post", data={}),
     ],

@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
 
 # The events file as assessment offices write it: header and value aliases (data, editable).
 HEADER_ALIASES = [
-    ("events", "事件编号", ["编号", "扣分事件编号", "考核事件编号"]),
+    ("events", "事件编号", ["事件单号", "扣分事件编号", "考核事件编号"]),
     ("events", "事件类型", ["扣分类型", "考核事件类型", "扣分事项"]),
     ("events", "发生日期", ["事件日期", "日期", "发生时间"]),
     ("events", "扣分", ["扣分分值", "考核扣分", "扣分值"]),
