@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.templatetags.static import static
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from scorecard.accounts import export_views, notification_views
@@ -9,6 +9,7 @@ from scorecard.accounts import export_views, notification_views
 from scorecard.accounts import views as account_views
 
 from scorecard.portal import views
+from scorecard.portal.api import views as api_views
 
 
 class FaviconView(RedirectView):
@@ -29,6 +30,9 @@ urlpatterns = [
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("audit/", account_views.audit_log, name="audit_log"),
     path("api/v1/", include("scorecard.portal.api.urls")),
+    # Any other path under /api/ (ending in a slash: CommonMiddleware's APPEND_SLASH redirect comes
+    # first) is the API's JSON 404, not the site's HTML page (issue #17).
+    re_path(r"^api/(.*/)?$", api_views.not_found, name="api_not_found"),
     path("accounts/profile/", notification_views.profile, name="profile"),
     path("notifications/", notification_views.notification_list, name="notifications"),
     path("notifications/read/", notification_views.notification_read, name="notifications_read"),

@@ -188,6 +188,12 @@ def month_complaints(month, unit: OrgUnit | None = None, *, live: bool = False) 
     return complaints_in(month_window(month, live=live), unit)
 
 
+def month_has_data(month) -> bool:
+    """Whether any complaint of ``month`` was imported (its frozen rows, once frozen): a month
+    without is answered «该月没有数据» (core.months.no_data_message), never with empty figures."""
+    return month_complaints(month).exists()
+
+
 # --- the profile's figures --------------------------------------------------------------------------
 
 def totals(month, unit: OrgUnit | None = None, *, live: bool = False) -> dict:

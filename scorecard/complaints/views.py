@@ -24,7 +24,7 @@ from scorecard.accounts.exports import export
 from scorecard.core.months import default_month
 from scorecard.core.roles import can_flag_sensitive, can_see_personal_data
 from scorecard.grid.models import OrgUnit
-from scorecard.core import freshness
+from scorecard.core import freshness, responses
 
 from . import charts as charts_text
 from . import selectors
@@ -80,7 +80,10 @@ def analysis(request):
     month = None
     if form.is_bound and form.is_valid():
         month = form.cleaned_data["month"]
-    month = month or default_month(selectors.latest_month())
+    latest = selectors.latest_month()
+    month = month or default_month(latest)
+    if not selectors.month_has_data(month):
+        return responses.no_data(request, month=month, title=_("投诉分析"), latest=latest)
     unit_key = unit.pk if unit else "province"
     # The month's figures and the rising-complaint lists are a few grouped queries over the month:
     # computed once per data version, like the scorecard.

@@ -84,3 +84,10 @@ def last_day(month: dt.date) -> dt.date:
 def label(month: dt.date) -> str:
     """'2018-03'."""
     return month.strftime("%Y-%m")
+
+
+def no_data_message(month: dt.date) -> str:
+    """What a page or the API says for a month without any data (issue #17), rather than showing
+    its figures: they would be a ranking of perfect scores that nobody earned."""
+    return _("该月没有数据：%(month)s 没有导入任何投诉工单，也没有已发布的考核结果。请选择其他月份。") % {
+        "month": label(month)}

@@ -328,6 +328,13 @@ def _has_data(month: dt.date) -> bool:
     return month_complaints(month).exists()
 
 
+def month_has_data(month: dt.date) -> bool:
+    """Whether ``month`` has anything to rank: complaints, or a published (frozen) scorecard. A month
+    without answers 404 «该月没有数据» on the pages and in the API (issue #17): computed, it would rank
+    every unit 100 points, band A."""
+    return is_published(month) or _has_data(month)
+
+
 def scorecard_for_month(month: dt.date) -> dict:
     """The scorecard read-out (interfaces.md), with rank movement against the month before.
 

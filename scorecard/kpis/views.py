@@ -23,7 +23,7 @@ from scorecard.core.months import default_month, label, parse_month
 from scorecard.core.numbers import display, kind_of
 from scorecard.core.uploads import upload_limit
 
-from scorecard.core import freshness
+from scorecard.core import freshness, responses
 
 from scorecard.grid.models import OrgUnit
 
@@ -90,6 +90,8 @@ def _scorecard_tables(request, month: dt.date) -> dict:
 @login_required
 @with_month
 def scorecard_view(request, *, month: dt.date):
+    if not selectors.month_has_data(month):
+        return responses.no_data(request, month=month, title=_("考核排名"), latest=complaint_selectors.latest_month())
     fmt = request.GET.get("export")
     # The file is named from this fixed pair, never from the raw parameter (issue #15).
     which = "departments" if request.GET.get("table") == "departments" else "units"
@@ -108,6 +110,9 @@ def scorecard_view(request, *, month: dt.date):
 @with_month
 def department_view(request, city_id: int, dept_code: str, *, month: dt.date):
     city, dept = selectors.responsible_unit_for_viewer(city_id=city_id, dept_code=dept_code, viewer=request.user)
+    if not selectors.month_has_data(month):
+        return responses.no_data(request, month=month, title=f"{city.name} · {dept.name}",
+                                 latest=complaint_selectors.latest_month())
     window_open = services.appeal_window_open(month)
 
     def context():

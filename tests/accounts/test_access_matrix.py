@@ -209,7 +209,7 @@ RULES: dict[str, list[Case]] = {
     # --- JSON API -----------------------------------------------------------------------------
     "api:scorecard": [
         C(everyone(**API), query="month=2024-07"),
-        C(everyone(403, **API), method="post", data={}, label="write refused"),
+        C(everyone(405, auditor=403, **API), method="post", data={}, label="write refused"),  # 405: no handler but GET
     ],
     "api:profile": [
         C(everyone(**API), query="month=2024-07"),
@@ -224,6 +224,7 @@ RULES: dict[str, list[Case]] = {
     "api:index": [C(everyone(**API))],
     "api:schema": [C(everyone(**API))],
     "api:docs": [C(everyone(**API))],
+    "api_not_found": [C(everyone(404, anon=404)), C(everyone(404, anon=404, auditor=403), method="post", data={}, label="POST")],  # auditors post nothing
 }
 
 # Not product URLs: Django's language switch. The admin's internal URLs are covered by

@@ -155,6 +155,7 @@ def test_department_page_appeal_buttons_follow_the_appeal_window(client, people,
 
 
 def test_language_switch_is_not_served_from_the_other_languages_cache(client, people):
+    order(accepted="2024-11-05 10:00", city_unit=people["cs"], order_no="NOV-1", customer="C1")  # a month with data
     client.force_login(people["analyst"])
     zh = client.get("/scorecard/?month=2024-11").content.decode()
     client.cookies["django_language"] = "en"
