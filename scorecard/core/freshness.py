@@ -4,8 +4,17 @@ Writers bump the version: single-row saves and deletes of the models that feed
 the figures do it through the signals below (the admin, the services, the test
 factories alike); set-based writes that send no signals (the importers' bulk
 upserts) call ``bump()`` themselves.
+
+Single flight: when a read-out is missing, the first caller takes a "computing" key with
+``cache.add`` (atomic on every backend we run: the embedded local-memory cache of one process
+and Redis across workers) and computes; the others poll the cache for its result, for at most
+``WAIT_SECONDS``, instead of computing the same thing at once. If the holder fails (exception,
+killed worker), its key is deleted or expires after ``LOCK_SECONDS`` and a waiter takes over;
+a waiter that runs out of patience computes itself, so a page is never refused.
 """
 import hashlib
+import time
+import uuid
 from urllib.parse import urlencode
 
 from django.apps import apps
@@ -38,16 +47,45 @@ def bump() -> None:
         DataVersion.objects.get_or_create(pk=1, defaults={"version": 1})
 
 
+# The longest a read-out takes on the 1M-order province is ~1.1 s (docs/benchmarks.md): a holder that
+# keeps its key for two minutes has died; a waiter gives up after 30 s and computes itself.
+LOCK_SECONDS = 120
+WAIT_SECONDS = 30.0
+POLL_SECONDS = 0.02
+_MISSING = object()  # a read-out may legitimately be None or empty: tell "not cached" apart
+
+
 def cached(name: str, *parts, compute, timeout: int = 24 * 3600):
-    """compute() once per data version; never cache inside a transaction that may roll back."""
+    """compute() once per data version, by one caller at a time (single flight, see above);
+    never cache inside a transaction that may roll back."""
     if transaction.get_connection().in_atomic_block:
         return compute()
     key = f"scorecard:{name}:{current()}:" + ":".join(str(p) for p in parts)
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, timeout=timeout)
-    return value
+    return single_flight(key, compute, timeout=timeout)
+
+
+def single_flight(key: str, compute, *, timeout: int):
+    value = cache.get(key, _MISSING)
+    if value is not _MISSING:
+        return value
+    lock = f"{key}:computing"
+    deadline = time.monotonic() + WAIT_SECONDS
+    while True:
+        token = uuid.uuid4().hex
+        if cache.add(lock, token, timeout=LOCK_SECONDS):
+            try:
+                value = compute()
+                cache.set(key, value, timeout=timeout)
+            finally:
+                if cache.get(lock) == token:  # not a successor's key (ours may have expired)
+                    cache.delete(lock)
+            return value
+        if time.monotonic() >= deadline:
+            return compute()  # the holder is too slow: serve this visitor rather than keep them waiting
+        time.sleep(POLL_SECONDS)
+        value = cache.get(key, _MISSING)
+        if value is not _MISSING:
+            return value
 
 
 FRAGMENT_TIMEOUT = 3600  # rendered HTML is big and query strings many: keep it an hour, not a day
