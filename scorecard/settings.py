@@ -7,6 +7,7 @@ variables, so one settings module serves the demo, the tests, CI and production.
 from pathlib import Path
 
 import environ
+from django.utils.translation import gettext_lazy as _lazy  # lazy: settings load before the translation machinery
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -240,6 +241,12 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 NPM_ROOT = BASE_DIR / "node_modules"
 NPM_STATIC_FILES = {
     "echarts/echarts.min.js": "echarts/dist/echarts.min.js",
+    # The searchable pickers (unit tree, 线路): Tom Select, its complete build and default theme.
+    "tom-select/tom-select.complete.min.js": "tom-select/dist/js/tom-select.complete.min.js",
+    "tom-select/tom-select.default.min.css": "tom-select/dist/css/tom-select.default.min.css",
+    # Their source maps: the files name them (sourceMappingURL), which the manifest storage resolves.
+    "tom-select/tom-select.complete.min.js.map": "tom-select/dist/js/tom-select.complete.min.js.map",
+    "tom-select/tom-select.default.min.css.map": "tom-select/dist/css/tom-select.default.min.css.map",
 }
 # Source maps (8 MB of the Swagger UI / ReDoc bundles) are for a developer's debugger, not
 # for a page: served as they are rather than gzip- and brotli-compressed at collectstatic.
@@ -318,6 +325,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# --- Filters (django-filter) -----------------------------------------------------
+# The empty choice of every filter select reads 「全部」, not Django's 「---------」 (issue #14).
+FILTERS_EMPTY_CHOICE_LABEL = _lazy("全部")
+FILTERS_NULL_CHOICE_LABEL = _lazy("（空）")
 
 # --- Tables (django-tables2) -------------------------------------------------------
 DJANGO_TABLES2_TEMPLATE = "tables/table.html"

@@ -3,23 +3,68 @@ through these query parameters (month, unit, category, subcategory, detail, dist
 customer, feeder)."""
 import django_filters
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from scorecard.accounts.selectors import unit_choice_label
 from scorecard.core.months import parse_month
-from scorecard.grid.models import OrgUnit
+from scorecard.grid.models import Feeder, OrgUnit
 
 from . import selectors
 from .models import Category, Detail, SubCategory, WorkOrder
 
 
-def unit_label(unit: OrgUnit) -> str:
-    depth = max(unit.path.count("/") - 2, 0)
-    return "\u3000" * depth + unit.name
+class PickerMedia:
+    """Tom Select (npm, NPM_STATIC_FILES) and the page script that turns marked selects into pickers."""
+
+    css = {"all": ["tom-select/tom-select.default.min.css"]}
+    js = ["tom-select/tom-select.complete.min.js", "js/pickers.js"]
+
+
+class UnitPicker(forms.Select):
+    """The searchable hierarchical unit picker (city → county → station; issue #14).
+
+    Renders only the empty choice and the chosen unit: the hundreds of others come from the scoped JSON
+    endpoint ``analysis:units`` when the page's script (js/pickers.js) turns the select into a Tom Select,
+    so no page carries 600 options or pays the query for them."""
+
+    Media = PickerMedia
+
+    def __init__(self, attrs=None):
+        super().__init__({"data-picker": "unit", "data-url": reverse_lazy("analysis:units"),
+                          "data-placeholder": _("全部"), **(attrs or {})})
+
+    def optgroups(self, name, value, attrs=None):
+        iterator, full = self.choices, self.choices
+        chosen = [v for v in value if str(v).isdigit()]
+        choices = [("", iterator.field.empty_label)] if iterator.field.empty_label is not None else []
+        choices += [iterator.choice(unit) for unit in iterator.queryset.filter(pk__in=chosen)]
+        self.choices = choices
+        try:
+            return super().optgroups(name, value, attrs)
+        finally:
+            self.choices = full
 
 
 class UnitChoiceField(forms.ModelChoiceField):
+    """A unit among those the page allows (the view narrows ``queryset`` to the viewer's); shown with its
+    parent when its name is not unique (several 黄土供电所 in a province)."""
+
+    widget = UnitPicker
+
     def label_from_instance(self, obj):
-        return unit_label(obj)
+        duplicate = OrgUnit.objects.filter(name=obj.name).exclude(pk=obj.pk).exists()
+        return unit_choice_label(obj.name, obj.parent.name if obj.parent_id else None, duplicate=duplicate)
+
+
+class FeederPicker(forms.TextInput):
+    """线路 by name: a text box that js/pickers.js turns into a search over ``analysis:feeders``."""
+
+    Media = PickerMedia
+
+    def __init__(self, attrs=None):
+        super().__init__({"data-picker": "feeder", "data-url": reverse_lazy("analysis:feeders"),
+                          "data-placeholder": _("全部"), "placeholder": _("线路名称"), **(attrs or {})})
 
 
 class MonthField(forms.CharField):
@@ -55,8 +100,9 @@ class OrderFilter(django_filters.FilterSet):
     hour = django_filters.NumberFilter(label=_("受理时段(时)"), method="filter_hour",
                                        widget=forms.NumberInput(attrs={"min": 0, "max": 23}))
     customer = django_filters.CharFilter(label=_("客户编号"), field_name="customer_id")
-    # By id: a province has thousands of feeders, too many for a drop-down; links carry the id.
-    feeder = django_filters.NumberFilter(label=_("线路ID"), field_name="feeder_id")
+    # By name (a province has thousands of feeders: typed and searched, not a drop-down); links carry the name.
+    feeder = django_filters.ModelChoiceFilter(label=_("线路"), queryset=Feeder.objects.all(), to_field_name="name",
+                                              widget=FeederPicker)
 
     class Meta:
         model = WorkOrder

@@ -31,6 +31,8 @@ class LocalDateTimeColumn(tables.DateTimeColumn):
     """Shown and exported as local (Asia/Shanghai) "YYYY-MM-DD HH:MM", never as UTC."""
 
     def __init__(self, *args, **kwargs):
+        # class "datetime": never wrapped (app.css), 「2026-11-30 19:59」 stays on one line.
+        kwargs.setdefault("attrs", {"td": {"class": "datetime"}, "th": {"class": "datetime"}})
         super().__init__(*args, format="Y-m-d H:i", **kwargs)
 
     def render(self, value):
@@ -124,12 +126,13 @@ class RisingTable(LinkedTable):
         attrs = {"class": "data"}
         empty_text = _("没有环比上升的项目。")
 
-    def __init__(self, *args, link_param: str, **kwargs):
-        self.link_param = link_param
+    def __init__(self, *args, link_param: str, link_key: str = "id", **kwargs):
+        # link_key: the row's value the link carries (feeders: their name, as the 线路 filter takes it).
+        self.link_param, self.link_key = link_param, link_key
         super().__init__(*args, **kwargs)
 
     def render_name(self, value, record):
-        return self.link(value, **{self.link_param: record["id"]})
+        return self.link(value, **{self.link_param: record[self.link_key]})
 
     def value_name(self, value):
         return value
@@ -198,7 +201,7 @@ class SensitiveCustomerTable(CustomerColumnsMixin, LinkedTable):
 class OrderTable(PersonalDataMixin, tables.Table):
     """The drill-down list. Rows of sensitive customers carry the class ``sensitive`` (highlighted)."""
 
-    order_no = tables.Column(verbose_name=_("工单编号"))
+    order_no = tables.Column(verbose_name=_("工单编号"), attrs={"td": {"class": "order_no"}})
     accepted_at = LocalDateTimeColumn(verbose_name=_("受理时间"))
     business_type = tables.Column(verbose_name=_("业务类型"), accessor="business_type__name")
     category = tables.Column(verbose_name=_("一级分类"), accessor="category__name")

@@ -9,7 +9,7 @@ analysts only.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -127,7 +127,8 @@ def _analysis_context(request, form, month, unit, unit_key, figures, params) -> 
     level_name = dict(OrgUnit.Level.choices).get(regional["level"], "")
     tables = {
         "regional_units": RisingTable(regional["units"], params=params, link_param="unit", prefix="ru-"),
-        "regional_feeders": RisingTable(regional["feeders"], params=params, link_param="feeder", prefix="rf-"),
+        "regional_feeders": RisingTable(regional["feeders"], params=params, link_param="feeder", link_key="name",
+                                       prefix="rf-"),
         "hot_topics": HotTopicTable(proactive["hot_topics"], params=params, link_param="subcategory", prefix="ht-"),
         "repeat": RepeatDemandTable(proactive["repeat_demands"], params=params, prefix="rp-",
                                     show_personal=personal),
@@ -232,6 +233,21 @@ def _frozen_listing(request, scope, base, filterset, month):
     frozen = OrderFilter(request.GET, queryset=selectors.month_complaints(month))
     frozen.filters["unit"].queryset = scoping.units_for(scope)
     return selectors.frozen_orders(base, frozen.qs), counts, False
+
+
+@login_required
+def unit_options(request):
+    """The unit picker's data: the units the viewer may pick, in tree order (accounts.selectors.unit_options)."""
+    # Chinese names as UTF-8, not \uXXXX escapes: a third of the bytes for a province's 600 units.
+    return JsonResponse({"units": account_selectors.unit_options(viewer=request.user)},
+                        json_dumps_params={"ensure_ascii": False})
+
+
+@login_required
+def feeder_options(request):
+    """The 线路 picker's data: feeders whose name contains ``q`` (at most 30), of the viewer's city companies."""
+    return JsonResponse({"feeders": account_selectors.feeder_options(viewer=request.user, q=request.GET.get("q", ""))},
+                        json_dumps_params={"ensure_ascii": False})
 
 
 @require_POST

@@ -89,6 +89,9 @@ RULES: dict[str, list[Case]] = {
         C(only("analyst", ok=302), lambda w: {"customer_no": "CA1"}, method="post", data={"sensitive": "1"}),
         C(everyone(405, anon=405), lambda w: {"customer_no": "CA1"}, label="GET"),
     ],
+    # The pickers' data: every signed-in user, each gets their own units / city companies' feeders.
+    "analysis:units": [C(everyone())],
+    "analysis:feeders": [C(everyone(), query="q=线")],
     # --- work orders: the detail page (who may list it may open it) and the search ----------------
     "orders:detail": [
         C(everyone(), lambda w: {"order_no": "O-A-YJ"}, label="own"),

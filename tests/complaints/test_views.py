@@ -123,7 +123,7 @@ def test_order_list_filters(client, analyst, march):
     assert orders(client, month="2018-03", detail=over.pk) == ["A2"]
     assert orders(client, month="2018-03", district="TQT00") == ["A1", "A1", "A2"]
     assert orders(client, month="2018-03", hour=19) == ["A1", "A1"]
-    assert orders(client, month="2018-03", feeder=march.feeders[1].pk) == ["B1"]
+    assert orders(client, month="2018-03", feeder=march.feeders[1].name) == ["B1"]  # 线路 by name
     assert orders(client, customer="B1") == ["B1", "B1"]  # no month: all of the customer's complaints
     assert orders(client, month="2018-02") == ["A3", "B1", "B2"]
     # A malformed month is refused naming the parameter (core.params); other invalid filters: errors, no rows.
