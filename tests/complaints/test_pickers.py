@@ -139,6 +139,7 @@ def test_rising_feeders_link_by_name(client, small):
 
 @pytest.mark.parametrize("url", ["analysis:orders", "analysis:profile", "kpis:incidents", "kpis:appeals"])
 def test_no_select_shows_dashes(client, small, url):
+    small.order(local(2018, 3, 5, 10))  # a month with data (a month without answers «该月没有数据»)
     analyst = User.objects.create_user("p-analyst", password="pw", role="analyst")
     client.force_login(analyst)
     html = client.get(reverse(url), {"month": "2018-03"}).content.decode()
