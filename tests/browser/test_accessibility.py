@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from scorecard.complaints.models import WorkOrder
 from scorecard.kpis import services as kpi_services
 from scorecard.kpis.models import Incident
 
@@ -24,14 +25,16 @@ WIDTHS = (1400, 800)
 SCREENSHOT_NAME = "22-tablet-menu-keyboard.png"
 M = MONTH.strftime("%Y-%m")
 
-# Pages every signed-in role opens; then each role's own. {cs}: the 长沙 company's id, {inc}: an incident.
+# Pages every signed-in role opens; then each role's own. {cs}: the 长沙 company's id, {inc}: an incident,
+# {order}: a 长沙 运检 complaint. Pages a role may not open are checked too (their 403/404 pages).
 COMMON = ["/", f"/analysis/?month={M}", f"/analysis/orders/?month={M}", f"/scorecard/?month={M}",
           "/scorecard/?month=2019-01", f"/scorecard/unit/{{cs}}/yj/?month={M}", f"/scorecard/incidents/?month={M}",
           "/scorecard/incidents/{inc}/", "/scorecard/appeals/", "/notices/", "/notices/rankings/",
-          "/notifications/", "/accounts/profile/", "/accounts/password/", "/no-such-page/"]
+          "/notifications/", "/accounts/profile/", "/accounts/password/", "/no-such-page/",
+          "/analysis/?month=2019-01", "/orders/", "/orders/GD-CS-0/", f"/scorecard/deductions/?month={M}"]
 EXTRA = {
-    "fenxi": ["/imports/", "/notices/verify/"],
-    "yunjian": [],
+    "fenxi": ["/imports/", "/notices/verify/", "/scorecard/verify/{order}/"],
+    "yunjian": ["/scorecard/appeals/new/{order}/"],
     "lingdao": [],
     "shenji": ["/imports/", "/audit/", "/notices/verify/"],
 }
@@ -60,6 +63,8 @@ def test_axe_finds_no_wcag_violation_on_any_main_page_for_any_role_at_both_width
     kpi_services.trace_month(month=MONTH)
     inc = Incident.objects.order_by("pk").first()
     assert inc is not None, "the site fixture should trace an incident (the overloaded 台区)"
+    order = WorkOrder.objects.get(order_no="GD-CS-0")
+    kpi_services.open_draft(month=MONTH)  # the appeal window open: the appeal form is a page
     found = {}
     # The login page, signed out.
     for width in WIDTHS:
@@ -72,12 +77,27 @@ def test_axe_finds_no_wcag_violation_on_any_main_page_for_any_role_at_both_width
         for width in WIDTHS:
             page = browser.login(username, width=width)
             for path in COMMON + extra:
-                url = path.format(cs=site["cs"].pk, inc=inc.pk)
+                url = path.format(cs=site["cs"].pk, inc=inc.pk, order=order.pk)
                 page.goto(browser.url + url)
                 settle(page)
                 for v in violations(page):
                     found.setdefault(v, []).append(f"{username} {width}px {url}")
             page.context.close()
+    # Each chart is an image stating its figures, its drill-down also a link in its data table.
+    page = browser.login("fenxi")
+    page.goto(f"{browser.url}/analysis/?month={M}")
+    settle(page)
+    assert page.get_attribute("#chart-categories", "role") == "img"
+    assert page.get_attribute("#chart-categories", "aria-label").startswith("一级分类占比，共 5 件：供电质量 5 件（100.00%）")
+    assert "高峰：" in page.get_attribute("#chart-hourly", "aria-label")
+    page.click("#hourly-data summary")
+    page.click("#hourly-table a >> text=19时")  # the 19:00 bar, by keyboard-reachable link
+    page.wait_for_url(re.compile(r"/analysis/orders/\?.*hour=19"))
+    assert "GD-CS-0" in page.inner_text("main")
+    page.goto(f"{browser.url}/scorecard/unit/{site['cs'].pk}/yj/?month={M}")
+    settle(page)
+    assert page.get_attribute("#trend", "role") == "img" and "投诉共 3 件" in page.get_attribute("#trend", "aria-label")
+    page.context.close()
     report = "\n".join(f"{v}\n    on {len(where)} page(s), e.g. {', '.join(where[:4])}" for v, where in found.items())
     assert not found, "axe-core (wcag2a, wcag2aa, wcag21aa) reports:\n" + report
 
