@@ -36,24 +36,23 @@ def parse_datetime(value) -> dt.datetime:
     return result
 
 
-def parse_moment(value, *, end_of_day: bool = False) -> tuple[dt.datetime, bool]:
-    """Like ``parse_datetime``, but a date without a time (受理日期, 办结日期 columns) is accepted:
-    ``(moment, date_only)``. A date alone is taken as the start of the day, or with ``end_of_day``
-    as 23:59:59 — for the times that end a step (派单, 接单, 办结), the latest the date allows, so
-    that a missing time never makes a complaint look handled sooner than it may have been."""
-    if isinstance(value, str) and len(value) <= 10 and (m := _DATE_ONLY_RE.fullmatch(value)):
+def parse_date_only(value, *, end_of_day: bool = False) -> dt.datetime | None:
+    """A date without a time (受理日期, 办结日期 columns, or an Excel date cell) as a moment, or None if
+    ``value`` is not a date alone. The start of the day, or with ``end_of_day`` 23:59:59 — for the
+    times that end a step (派单, 接单, 办结) the latest the date allows, so that a missing time never
+    makes a complaint look handled sooner than it may have been."""
+    if type(value) is dt.date:  # an Excel date cell without a time
+        day = value
+    elif isinstance(value, str) and (m := _DATE_ONLY_RE.fullmatch(value)):
         try:
             day = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         except ValueError:
-            raise ValueError(f"“{_show(value)}”不是有效的日期（超出范围）") from None
-        if not MIN_YEAR <= day.year <= MAX_YEAR:
-            raise ValueError(f"“{_show(value)}”不是有效的时间（年份应在 {MIN_YEAR}–{MAX_YEAR} 之间）")
-        moment = dt.datetime.combine(day, dt.time(23, 59, 59) if end_of_day else dt.time(0, 0), tzinfo=LOCAL_TZ)
-        return moment, True
-    if type(value) is dt.date:  # an Excel date cell without a time
-        moment = dt.datetime.combine(value, dt.time(23, 59, 59) if end_of_day else dt.time(0, 0), tzinfo=LOCAL_TZ)
-        return moment, True
-    return parse_datetime(value), False
+            return None
+    else:
+        return None
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        return None
+    return dt.datetime.combine(day, dt.time(23, 59, 59) if end_of_day else dt.time(0, 0), tzinfo=LOCAL_TZ)
 
 
 _DATE_ONLY_RE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")

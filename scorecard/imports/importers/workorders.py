@@ -9,7 +9,7 @@ from scorecard.complaints.models import BusinessType, Category, Customer, Detail
 from . import parsing
 from .base import Column, Importer, local_month
 from .caches import Feeders, OrgUnits, UnknownUnit, district_codes
-from .parsing import parse_moment
+from .parsing import parse_date_only, parse_datetime
 from .writers import Derived, UpsertSpec, make_writer
 
 SATISFACTION = [c.value for c in WorkOrder.Satisfaction]
@@ -99,6 +99,7 @@ class WorkOrderImporter(Importer):
         self.validity = self.merged("valid", dict(VALIDITY))
         self.fault = self.merged("at_fault", dict(FAULT))
         self.downgrade = self.merged("downgraded", dict(DOWNGRADED))
+        self.verified_columns = any(f in self.index for f in ("valid", "at_fault", "downgraded"))
         # Rows whose time column held a date alone, by field (a warning in the summary).
         self.date_only = dict.fromkeys(("accepted_at", "dispatched_at", "acknowledged_at", "closed_at"), 0)
         self.orgs = OrgUnits()
@@ -162,12 +163,11 @@ class WorkOrderImporter(Importer):
             errors.append(("accepted_at", "受理时间不能为空"))
         else:
             try:
-                accepted_at, date_only = parse_moment(accepted_raw)
+                accepted_at = parse_datetime(accepted_raw)
             except ValueError as exc:
-                errors.append(("accepted_at", str(exc)))
-            else:
-                if date_only:
-                    self.date_only["accepted_at"] += 1
+                accepted_at = self.day_only(accepted_raw, "accepted_at")
+                if accepted_at is None:
+                    errors.append(("accepted_at", str(exc)))
 
         bt = self.business_types.get(bt_name)
         is_complaint = False
@@ -207,28 +207,26 @@ class WorkOrderImporter(Importer):
         dispatched_at = acknowledged_at = closed_at = None
         if dispatched_raw != "":
             try:
-                dispatched_at, date_only = parse_moment(dispatched_raw, end_of_day=True)
+                dispatched_at = parse_datetime(dispatched_raw)
             except ValueError as exc:
-                errors.append(("dispatched_at", str(exc)))
-            else:
-                if date_only:
-                    self.date_only["dispatched_at"] += 1
+                dispatched_at = self.day_only(dispatched_raw, "dispatched_at")
+                if dispatched_at is None:
+                    errors.append(("dispatched_at", str(exc)))
         if acknowledged_raw != "":
             try:
-                acknowledged_at, date_only = parse_moment(acknowledged_raw, end_of_day=True)
+                acknowledged_at = parse_datetime(acknowledged_raw)
             except ValueError as exc:
-                errors.append(("acknowledged_at", str(exc)))
-            else:
-                if date_only:
-                    self.date_only["acknowledged_at"] += 1
+                acknowledged_at = self.day_only(acknowledged_raw, "acknowledged_at")
+                if acknowledged_at is None:
+                    errors.append(("acknowledged_at", str(exc)))
         if closed_raw != "":
             try:
-                closed_at, date_only = parse_moment(closed_raw, end_of_day=True)
+                closed_at = parse_datetime(closed_raw)
             except ValueError as exc:
-                errors.append(("closed_at", str(exc)))
-            else:
-                if date_only:
-                    self.date_only["closed_at"] += 1
+                closed_at = self.day_only(closed_raw, "closed_at")
+                if closed_at is None:
+                    errors.append(("closed_at", str(exc)))
+            if closed_at is not None:
                 if accepted_at is not None and closed_at < accepted_at:
                     errors.append(("closed_at", "办结时间早于受理时间"))
 
@@ -239,15 +237,17 @@ class WorkOrderImporter(Importer):
             else:
                 satisfaction = stored
 
-        valid = self.validity.get(valid_raw)
-        if valid is None:
-            errors.append(("valid", f"是否属实只能是 属实/不属实（或 是/否）或空白，不能是“{valid_raw}”"))
-        at_fault = self.fault.get(fault_raw)
-        if at_fault is None:
-            errors.append(("at_fault", f"是否有责只能是 有责/无责（或 是/否）或空白，不能是“{fault_raw}”"))
-        downgraded = self.downgrade.get(downgraded_raw)
-        if downgraded is None:
-            errors.append(("downgraded", f"是否降级只能是 是/否 或空白，不能是“{downgraded_raw}”"))
+        valid, at_fault, downgraded = "", "", False
+        if self.verified_columns:  # most exports carry none of the three: no lookups per row then
+            valid = self.validity.get(valid_raw)
+            if valid is None:
+                errors.append(("valid", f"是否属实只能是 属实/不属实（或 是/否）或空白，不能是“{valid_raw}”"))
+            at_fault = self.fault.get(fault_raw)
+            if at_fault is None:
+                errors.append(("at_fault", f"是否有责只能是 有责/无责（或 是/否）或空白，不能是“{fault_raw}”"))
+            downgraded = self.downgrade.get(downgraded_raw)
+            if downgraded is None:
+                errors.append(("downgraded", f"是否降级只能是 是/否 或空白，不能是“{downgraded_raw}”"))
 
         dept_id = None
         if dept_name:
@@ -314,7 +314,16 @@ class WorkOrderImporter(Importer):
     def counts(self):
         return self.order_writer.created, self.order_writer.updated, self.order_writer.unchanged
 
-    # What a date without a time costs each column's figures (see parsing.parse_moment).
+    def day_only(self, value, fld: str):
+        """A time cell that held a date alone (受理日期, 办结日期): its moment, counted for the warning;
+        None if it is no date either. Reached only when ``parse_datetime`` refused the cell, so the
+        common cell (a date and a time) pays nothing for it."""
+        moment = parse_date_only(value, end_of_day=fld != "accepted_at")
+        if moment is not None:
+            self.date_only[fld] += 1
+        return moment
+
+    # What a date without a time costs each column's figures (see parsing.parse_date_only).
     DATE_ONLY_EFFECT = {
         "accepted_at": "按当日 0 点计，时段分布把这些投诉计入 0 时",
         "dispatched_at": "按当日 23:59:59 计",
