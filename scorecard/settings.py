@@ -173,6 +173,16 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "scorecard.accounts.lockout.lockout_response"  # a Chinese page saying for how long
 
 # --- Sessions and security ----------------------------------------------------
+# Sessions on the embedded default are files under var/sessions, not rows of the SQLite database: with
+# SESSION_SAVE_EVERY_REQUEST every page view would write the session, and a long import holds SQLite's
+# one write lock — pages failed with 「database is locked」 and a login took 18 s (issue #15). Files need
+# no lock of the database, are shared by every gunicorn worker and are deleted at logout. PostgreSQL:
+# database sessions (SESSION_ENGINE overrides either).
+_SQLITE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+SESSION_ENGINE = env.str("SESSION_ENGINE", default="django.contrib.sessions.backends.file" if _SQLITE
+                         else "django.contrib.sessions.backends.db")
+SESSION_FILE_PATH = env.str("SESSION_FILE_PATH", default=str(VAR_DIR / "sessions"))
+Path(SESSION_FILE_PATH).mkdir(parents=True, exist_ok=True)
 SESSION_COOKIE_AGE = 30 * 60  # 30 minutes idle
 SESSION_SAVE_EVERY_REQUEST = True  # so the 30 minutes count from the last request
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -362,6 +372,13 @@ LOGGING = {
 SCORECARD_PROVINCE = env.str("SCORECARD_PROVINCE", default="国网湖南省电力有限公司")
 # The issuer printed on the notices: the province's service command center unless set.
 SCORECARD_ISSUER = env.str("SCORECARD_ISSUER", default=f"{SCORECARD_PROVINCE}供电服务指挥中心")
+
+# An import runs at most this long (Celery soft limit: the job fails cleanly, nothing imported; the hard
+# limit a minute later kills a worker stuck in C code). Rows with errors are kept up to a number, the
+# rest counted per cause (scorecard/imports/importers/base.py).
+IMPORT_SOFT_TIME_LIMIT = env.int("IMPORT_SOFT_TIME_LIMIT", default=1800)
+IMPORT_TIME_LIMIT = IMPORT_SOFT_TIME_LIMIT + 60
+IMPORT_MAX_STORED_ERRORS = env.int("IMPORT_MAX_STORED_ERRORS", default=1000)
 
 # A work-order CSV of at least this many rows that at least doubles the table is
 # loaded the bulk way on PostgreSQL (scorecard/imports/importers/bulk.py: indexes

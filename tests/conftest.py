@@ -8,6 +8,9 @@ pytest_plugins = ["tests.celery_harness",  # real Celery worker fixture, per-run
 def _media_root(settings, tmp_path):
     # Every test writes uploads and PDFs to its own folder, never to var/.
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Sessions of the embedded default are files (settings.SESSION_ENGINE): each test its own folder.
+    (tmp_path / "sessions").mkdir(exist_ok=True)
+    settings.SESSION_FILE_PATH = str(tmp_path / "sessions")
 
 
 @pytest.fixture(scope="session", autouse=True)

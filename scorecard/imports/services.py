@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
@@ -243,6 +244,12 @@ def run_import_job(*, job_id: int) -> ImportJob:
     try:
         result = import_file(kind=job.kind, path=path, dry_run=job.dry_run, progress=progress,
                              user=job.created_by, source=job.original_name or path.name, job=job)
+    except SoftTimeLimitExceeded:
+        # The task's time limit (settings.IMPORT_SOFT_TIME_LIMIT): the transaction rolled back on the way out.
+        logger.warning("import job %s stopped at the time limit", job.pk)
+        job.status = ImportJob.Status.FAILED
+        job.message = (f"导入超过时间上限（{settings.IMPORT_SOFT_TIME_LIMIT} 秒）已停止，整体回滚，未导入任何数据；"
+                       f"请拆分文件后重新导入")
     except Exception as exc:  # the job must end in a visible state, whatever happened
         logger.exception("import job %s crashed", job.pk)
         job.status = ImportJob.Status.FAILED

@@ -14,6 +14,13 @@ pytestmark = pytest.mark.django_db
 LOGIN = "/accounts/login/"
 
 
+@pytest.fixture(autouse=True)
+def _database_sessions(settings):
+    # These tests move a session's expiry in its table; the embedded default keeps sessions in files
+    # (tests/imports/test_limits.py), PostgreSQL in the database: the expiry rules are the same.
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+
 @pytest.fixture
 def users(db):
     return (User.objects.create_user("alice", password=PASSWORD, role="analyst"),

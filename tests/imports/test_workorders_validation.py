@@ -180,9 +180,11 @@ def test_progress_is_reported(tmp_path, monkeypatch):
     assert seen == [2, 4, 5]
 
 
-def test_error_list_is_capped_with_a_count_of_the_rest(tmp_path, monkeypatch):
-    monkeypatch.setattr("scorecard.imports.importers.base.MAX_ERRORS", 3)
+def test_error_list_is_capped_with_a_count_of_the_rest(tmp_path, settings):
+    settings.IMPORT_MAX_STORED_ERRORS = 3
     rows = [wo(f"E{i}", btype="投拆") for i in range(5)]
     errors = _errors(tmp_path, rows)
     assert [e[0] for e in errors[:3]] == [2, 3, 4]
-    assert errors[3] == (1, "", "另有 2 处错误未列出（只列出前 3 处）")
+    # The rest counted per cause (issue #15), then in total.
+    assert errors[3][0] == 1 and errors[3][2].endswith("（另有 2 行同样的错误未列出）") and errors[3][1] == errors[0][1]
+    assert errors[4] == (1, "", "另有 2 处错误未列出（只列出前 3 处）") and len(errors) == 5

@@ -14,10 +14,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import operator
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.db import DatabaseError, OperationalError, connection, transaction
 
 from scorecard.core.months import LOCAL_TZ
@@ -30,9 +32,10 @@ logger = logging.getLogger(__name__)
 
 CHUNK_ROWS = 5_000
 PROGRESS_EVERY = 5_000
-# A file where every row is wrong is a wrong file; a million identical errors
-# would only exhaust memory and the analyst's patience.
-MAX_ERRORS = 10_000
+# A file where every row is wrong is a wrong file; a million identical errors would only exhaust memory,
+# the job's stored status and the analyst's patience: the first settings.IMPORT_MAX_STORED_ERRORS are
+# kept, the rest counted per cause (issue #15: one stray cell at column XFD gave 800k stored errors).
+DEFAULT_MAX_ERRORS = 1000
 
 
 # What parse_datetime's fast path attaches (a fixed +08:00): its wall clock is Asia/Shanghai's.
@@ -137,17 +140,28 @@ HEADER_SEARCH_ROWS = 10
 
 
 class ErrorList(list):
-    """Collects RowErrors up to MAX_ERRORS, counting the rest."""
+    """Collects RowErrors up to ``limit`` (settings.IMPORT_MAX_STORED_ERRORS), counting the rest per cause."""
 
-    def __init__(self):
+    def __init__(self, limit: int | None = None):
         super().__init__()
+        self.limit = limit if limit is not None else getattr(settings, "IMPORT_MAX_STORED_ERRORS", DEFAULT_MAX_ERRORS)
         self.dropped = 0
+        self.dropped_by_cause: Counter[tuple[str, str]] = Counter()
 
     def add(self, error: RowError) -> None:
-        if len(self) < MAX_ERRORS:
+        if len(self) < self.limit:
             self.append(error)
         else:
             self.dropped += 1
+            self.dropped_by_cause[(error.column, error.reason)] += 1
+
+    def summary(self) -> list[RowError]:
+        """What stands for the errors not kept: one line per cause with its count, then the total."""
+        if not self.dropped:
+            return []
+        lines = [RowError(1, column, f"{reason}（另有 {n} 行同样的错误未列出）")
+                 for (column, reason), n in self.dropped_by_cause.most_common()]
+        return lines + [RowError(1, "", f"另有 {self.dropped} 处错误未列出（只列出前 {self.limit} 处）")]
 
 
 def _norm_header(text: str) -> str:
@@ -348,8 +362,7 @@ def run(importer_cls: type[Importer], *, path: str | Path, dry_run: bool = False
         # database still refuses, report it instead of half a stack trace.
         logger.exception("import of %s failed in the database", path)
         errors.add(RowError(1, "", f"数据库拒绝写入（未导入任何数据）：{exc}"))
-    if errors.dropped:
-        errors.append(RowError(1, "", f"另有 {errors.dropped} 处错误未列出（只列出前 {MAX_ERRORS} 处）"))
+    errors.extend(errors.summary())
     if errors:
         result.created = result.updated = result.unchanged = 0
         result.months = []
