@@ -97,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "scorecard.accounts.context_processors.navigation",
+                "scorecard.portal.context_processors.lookbacks",  # the days of each 「重复」
             ],
             # Figures print one way on every page (count / rate / score / per10k / hours / figure).
             "builtins": ["scorecard.core.templatetags.figures"],

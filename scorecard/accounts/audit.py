@@ -25,6 +25,7 @@ ACTION_LABELS = {
     "appeal.close": _("申诉随发布关闭"),
     "rectification.update": _("更新整改"),
     "complaint.verify": _("核实定责"), "deduction.record": _("录入考核扣分"),
+    "deduction.update": _("修改考核扣分"),
     "export.start": _("开始后台导出"),
     "notice.generate": _("申请生成通报"), "notice.render": _("生成通报文件"), "notice.publish": _("发布通报"),
     "notice.download": _("下载通报"), "notice.snapshot": _("下载通报数据快照"), "notice.verify": _("核验通报文件"),

@@ -501,6 +501,15 @@ KPI_LABELS = [
 ]
 
 
+def kpi_name(code: str, *, repeat_days: int | None = None, default: str = "") -> str:
+    """A KPI's name as pages print it; the repeat rate names its look-back (RuleSettings.repeat_days),
+    so that it is not read as the analysis page's 90-day 重复诉求 (issue #14)."""
+    name = str(dict(KPI_LABELS).get(code, default or code))
+    if code == "repeat_rate" and repeat_days is not None:
+        return str(_("%(name)s（%(d)s天回溯）") % {"name": name, "d": repeat_days})
+    return name
+
+
 def scored_by_rule_label(reason: str, band: str) -> str:
     """What the missing-data rule did, in words: the defaults read 按满分计 / 按最低档计,
     another band chosen by the administrator is named as such."""
@@ -792,7 +801,7 @@ def _cutoffs(d: KpiDefinition) -> list[dict]:
 
 def score_explanation(figures: dict, definitions: list[KpiDefinition], *, previous: dict | None = None,
                       tied_with: list[str] | None = None, tied_count: int | None = None,
-                      rules: RuleSettings | None = None) -> dict:
+                      rules: RuleSettings | None = None, repeat_days: int | None = None) -> dict:
     """How one row of the scorecard read-out (a unit or a responsible unit) got its score, as data
     and as sentences: each KPI's value → band (against its cut-offs, or by the missing-data rule) →
     band points × weight; Σ weighted points ÷ Σ weights = the KPI score; minus the 考核扣分 events
@@ -806,7 +815,6 @@ def score_explanation(figures: dict, definitions: list[KpiDefinition], *, previo
     """
     bands = figures.get("bands") or {}
     by_rule = {e["kpi"]: e for e in figures.get("scored_by_rule") or []}
-    names = dict(KPI_LABELS)
     prev_bands = (previous or {}).get("bands") or {}
     lines, total_weight, weighted_sum, prev_sum = [], Decimal(0), Decimal(0), Decimal(0)
     for d in sorted(definitions, key=lambda d: (d.sort_order, d.pk or 0)):
@@ -827,7 +835,7 @@ def score_explanation(figures: dict, definitions: list[KpiDefinition], *, previo
         if prev_weighted is not None:
             prev_sum += prev_weighted
         lines.append({
-            "code": d.code, "name": str(names.get(d.code, d.name)), "value": value,
+            "code": d.code, "name": kpi_name(d.code, repeat_days=repeat_days, default=d.name), "value": value,
             "value_text": display(value, kind_of(d.code)), "polarity": d.polarity,
             "cutoffs": _cutoffs(d), "band": band, "points": points, "weight": float(d.weight),
             "weighted": float(weighted),
@@ -931,4 +939,4 @@ def department_score_explanation(*, month: dt.date, city: OrgUnit, department: D
                          if d["unit"] == city.name and d["department"] == department.name), None)
     definitions = list(KpiDefinition.objects.filter(level=KpiDefinition.Level.DEPARTMENT, active=True))
     return score_explanation(row, definitions, previous=previous, tied_with=[u for u in tied if u in visible],
-                             tied_count=len(tied))
+                             tied_count=len(tied), repeat_days=RuleSettings.current().repeat_days)

@@ -110,7 +110,20 @@ class DeductionColumn(tables.Column):
         return value
 
 
-class UnitTable(tables.Table):
+class RepeatDaysMixin:
+    """The repeat-rate header names its look-back (RuleSettings.repeat_days), so 「重复」 here is not
+    read as the analysis page's 90-day 重复诉求 (issue #14)."""
+
+    def __init__(self, *args, repeat_days: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if repeat_days is not None and "repeat_rate" in self.columns:
+            column = self.columns["repeat_rate"].column  # the instance's deep copy, not the class's
+            column.verbose_name = _("重复投诉率%%（%(d)s天回溯）") % {"d": repeat_days}
+            column.attrs = {**column.attrs, "th": {**column.attrs.get("th", {}), "title": _(
+                "同一客户在此前 %(d)s 天内另有投诉即为重复投诉（规则参数「重复投诉回溯天数」）") % {"d": repeat_days}}}
+
+
+class UnitTable(RepeatDaysMixin, tables.Table):
     rank = tables.Column(_("排名"))
     unit = tables.Column(_("地市公司"))
     accepted_complaints = FigureColumn(_("受理口径投诉量"), kind=COUNT, default=0)
@@ -133,7 +146,7 @@ class UnitTable(tables.Table):
         order_by = "rank"
 
 
-class DepartmentTable(tables.Table):
+class DepartmentTable(RepeatDaysMixin, tables.Table):
     department = tables.Column(_("专业部门"))
     rank = tables.Column(_("部门内排名"))
     unit = tables.Column(_("地市公司"))

@@ -76,7 +76,9 @@ def _scorecard_tables(request, month: dt.date) -> dict:
     dept_filter = request.GET.get("dept")
     if dept_filter in departments:
         depts = [d for d in depts if d["department"] == dept_filter]
-    unit_table, dept_table = UnitTable(units, prefix="u-"), DepartmentTable(depts, prefix="d-")
+    days = repeats.repeat_days()
+    unit_table = UnitTable(units, prefix="u-", repeat_days=days)
+    dept_table = DepartmentTable(depts, prefix="d-", repeat_days=days)
     RequestConfig(request, paginate=False).configure(unit_table)
     RequestConfig(request, paginate=False).configure(dept_table)
     return {
@@ -142,9 +144,10 @@ def department_view(request, city_id: int, dept_code: str, *, month: dt.date):
             "can_appeal": roles.can_file_appeal(request.user) and window_open,
             "can_set_verification": roles.can_set_verification(request.user),
             "excluded_text": excluded_text((row or {}).get("excluded")),
-            "kpis": [(name, display(row.get(code), kind_of(code)) if row.get(code) is not None else None,
+            "kpis": [(selectors.kpi_name(code, repeat_days=repeats.repeat_days()),
+                      display(row.get(code), kind_of(code)) if row.get(code) is not None else None,
                       row.get("bands", {}).get(code), by_rule.get(code))
-                     for code, name in selectors.KPI_LABELS] if row else [],
+                     for code, _name in selectors.KPI_LABELS] if row else [],
             "rule_groups": selectors.scored_by_rule_groups(row.get("scored_by_rule")) if row else [],
             "explanation": selectors.department_score_explanation(month=month, city=city, department=dept,
                                                                   viewer=request.user) if row else None,

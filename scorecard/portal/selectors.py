@@ -25,7 +25,7 @@ from scorecard.core.months import current_month
 from scorecard.imports import selectors as import_selectors
 from scorecard.grid.models import OrgUnit
 from scorecard.kpis import selectors as kpi_selectors
-from scorecard.kpis.models import Appeal, KpiDefinition, Rectification, ReportingMonth
+from scorecard.kpis.models import Appeal, KpiDefinition, Rectification, ReportingMonth, RuleSettings
 from scorecard.notices.models import Notice
 
 KPI_NAMES = dict(kpi_selectors.KPI_LABELS)
@@ -112,11 +112,12 @@ def department_head(user, month: dt.date | None) -> dict:
     ctx["peers"] = sum(1 for d in card["departments"] if d["department"] == user.department.name)
     if row:
         defs = KpiDefinition.objects.filter(level=KpiDefinition.Level.DEPARTMENT, active=True)
-        kpis = []
+        kpis, days = [], RuleSettings.current().repeat_days
         for d in defs:
             value = row.get(d.code)
             band = (row.get("bands") or {}).get(d.code) or d.band(value)
-            kpis.append({"code": d.code, "name": KPI_NAMES.get(d.code, d.name), "value": value, "band": band,
+            kpis.append({"code": d.code, "name": kpi_selectors.kpi_name(d.code, repeat_days=days, default=d.name),
+                         "value": value, "band": band,
                          "target": d.band_a, "lower": d.polarity == KpiDefinition.Polarity.LOWER,
                          "meets": band == "A", "weight": d.weight})
         ctx["kpis"] = kpis

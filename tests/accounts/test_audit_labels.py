@@ -26,9 +26,18 @@ def recorded_actions() -> set[str]:
                 continue
             for kw in node.keywords:
                 if kw.arg == "action":
-                    found |= {c.value for c in ast.walk(kw.value)
-                              if isinstance(c, ast.Constant) and isinstance(c.value, str)}
+                    found |= set(_outcomes(kw.value))
     return found
+
+
+def _outcomes(node):
+    """The strings an expression can evaluate to: a literal, or either branch of a ternary (not the
+    strings its condition compares with)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        yield node.value
+    elif isinstance(node, ast.IfExp):
+        yield from _outcomes(node.body)
+        yield from _outcomes(node.orelse)
 
 
 def test_the_scan_sees_the_actions_the_code_records():

@@ -21,3 +21,10 @@ def test_exports_keep_the_numbers():
                                            "ack_rate": 99.1, "rectification_on_time_rate": None}]))
     row = dict(zip(data.headers, data[0]))
     assert row["考核口径投诉量"] == 12345 and row["得分"] == 40.0 and row["满意率%"] is None
+
+
+def test_the_repeat_rate_header_names_its_look_back_per_table():
+    named = UnitTable([ROW], repeat_days=45).as_html(RequestFactory().get("/"))
+    assert "重复投诉率%（45天回溯）" in named and "此前 45 天内另有投诉" in named
+    plain = UnitTable([ROW]).as_html(RequestFactory().get("/"))
+    assert "天回溯" not in plain  # the class is untouched by an instance
