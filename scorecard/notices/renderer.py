@@ -1008,16 +1008,29 @@ def explanation(row: dict, defs: list[dict], points: dict) -> dict:
             "deduction_points": row.get("deduction_points"), "score": row.get("score")}
 
 
+def _stored_example(ctx: Ctx, row: dict) -> dict | None:
+    """kpis' explanation of this row, when the snapshot stored one (selectors.score_rules_block)."""
+    e = ((ctx.s.get("score_rules") or {}).get("examples") or {}).get("unit")
+    if not e or e.get("unit") != row.get("unit"):
+        return None
+    return {"items": [{**line, "value": line["value"]} for line in e["lines"]], "weight": e["total_weight"],
+            "weighted": e["weighted_sum"], "kpi_score": e["kpi_score"], "deduction_points": e["deduction_points"],
+            "score": e["score"], "definitions_changed": e.get("definitions_changed")}
+
+
 def _example(ctx: Ctx, row: dict, defs: list[dict], name: str) -> Paragraph:
-    e = explanation(row, defs, _points(ctx))
+    e = _stored_example(ctx, row) or explanation(row, defs, _points(ctx))
     terms = "＋".join(f"{KPI_NAMES.get(i['code'], i['name'])}{_kpi_value(i['code'], i['value'])}"
-                     f"（{i['band']}档{'，按规则' if i['by_rule'] else ''}，{i['points']}分×权重{_num(i['weight'])}）"
+                     f"（{i['band']}档{'，按规则' if i['by_rule'] else ''}，{i['points']}分×权重{_num(float(i['weight']))}）"
                      for i in e["items"])
-    text = (f"计算示例（{_esc(name)}）：{terms}，加权合计{_num(e['weighted'])}÷权重合计{_num(e['weight'])}"
+    text = (f"计算示例（{_esc(name)}）：{terms}，加权合计{_num(float(e['weighted']))}÷权重合计{_num(float(e['weight']))}"
             f"＝指标得分{_num(e['kpi_score'])}分")
     if e["deduction_points"] is not None:
-        text += f"；考核扣分{_num(e['deduction_points'])}分，综合得分{_num(e['score'])}分"
-    return ctx.p(text + "。")
+        text += f"；考核扣分{_num(float(e['deduction_points']))}分，综合得分{_num(e['score'])}分"
+    text += "。"
+    if e.get("definitions_changed"):
+        text += "（考核指标设置在本月得分计算后有调整，表列得分以计算时的设置为准。）"
+    return ctx.p(text)
 
 
 def _matrix(ctx: Ctx, rows: list[dict], defs: list[dict], name) -> Table:

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext
 
 from scorecard.complaints.selectors import complaint_profile, hotspot_districts, month_complaints
@@ -24,6 +25,7 @@ from scorecard.core.numbers import COUNT, SCORE, display
 from scorecard.kpis.models import KpiDefinition, LateData, Rectification, ReportingMonth, RuleSettings
 from scorecard.kpis.selectors import (
     is_accountable,
+    score_explanation,
     scorecard_for_month,
     trace_for_month,
 )
@@ -125,16 +127,31 @@ def trend_block(month: dt.date, months: int = TREND_MONTHS) -> list[dict]:
             for m in (shift(month, -i) for i in range(months - 1, -1, -1))]
 
 
-def score_rules_block() -> dict:
+def score_rules_block(card: dict | None = None) -> dict:
     """What the appendix explains the score with: the active KPI definitions of each level, the
-    points of each band and the missing-data rule (as the scorecard was computed with them)."""
+    points of each band and the missing-data rule (as the scorecard was computed with them), and
+    the worked example: kpis' own explanation (``score_explanation``, the department page's) of the
+    first-ranked city company, stored so the renderer stays a pure function of the snapshot."""
     rules = RuleSettings.current()
-    defs: dict[str, list] = {KpiDefinition.Level.UNIT: [], KpiDefinition.Level.DEPARTMENT: []}
+    models: dict[str, list] = {KpiDefinition.Level.UNIT: [], KpiDefinition.Level.DEPARTMENT: []}
     for d in KpiDefinition.objects.filter(active=True).order_by("level", "sort_order", "pk"):
-        defs[d.level].append({"code": d.code, "name": d.name, "polarity": d.polarity, "weight": d.weight,
-                              "band_a": d.band_a, "band_b": d.band_b, "band_c": d.band_c, "band_d": d.band_d})
-    return {"band_points": dict(KpiDefinition.BAND_POINTS), "nothing_to_rate_band": rules.nothing_to_rate_band,
-            "missing_data_band": rules.missing_data_band, "definitions": {str(k): v for k, v in defs.items()}}
+        models[d.level].append(d)
+    defs = {str(level): [{"code": d.code, "name": d.name, "polarity": d.polarity, "weight": d.weight,
+                          "band_a": d.band_a, "band_b": d.band_b, "band_c": d.band_c, "band_d": d.band_d}
+                         for d in rows] for level, rows in models.items()}
+    out = {"band_points": dict(KpiDefinition.BAND_POINTS), "nothing_to_rate_band": rules.nothing_to_rate_band,
+           "missing_data_band": rules.missing_data_band, "definitions": defs, "examples": {}}
+    units = (card or {}).get("units") or []
+    if units and models[KpiDefinition.Level.UNIT]:
+        with translation.override("zh-hans"):  # the notice is Chinese whoever renders it
+            e = score_explanation(units[0], models[KpiDefinition.Level.UNIT], rules=rules)
+        out["examples"]["unit"] = {
+            "unit": units[0]["unit"],
+            "lines": [{k: line[k] for k in ("code", "name", "value", "value_text", "band", "points", "weight",
+                                            "weighted")} | {"by_rule": bool(line["by_rule"])} for line in e["lines"]],
+            **{k: e[k] for k in ("total_weight", "weighted_sum", "kpi_score", "deduction_points", "score",
+                                 "definitions_changed")}}
+    return out
 
 
 def load_profile_block(month: dt.date) -> dict | None:
@@ -158,6 +175,7 @@ def build_snapshot(notice: Notice, *, issued_on: dt.date, draft: bool = True) ->
     file is rendered from the same figures with ``draft=False`` and the publication date."""
     month = notice.month
     document = document_block(notice)
+    card = scorecard_for_month(month)
     snapshot = {
         "schema": SNAPSHOT_SCHEMA,
         "month": label(month),
@@ -170,12 +188,12 @@ def build_snapshot(notice: Notice, *, issued_on: dt.date, draft: bool = True) ->
         "correction": None,
         "profile": complaint_profile(month),
         "hotspots": hotspot_block(month),
-        "scorecard": scorecard_for_month(month),
+        "scorecard": card,
         "incidents": incident_block(trace_for_month(month)),
         "overdue": overdue_block(month, issued_on),
         "document": document,
         "trend": trend_block(month),
-        "score_rules": score_rules_block(),
+        "score_rules": score_rules_block(card),
         "load_profile": load_profile_block(month),
     }
     snapshot = _plain(snapshot)

@@ -43,7 +43,14 @@ def test_the_snapshot_carries_the_document_the_trend_and_the_score_rules(draft):
     assert s["load_profile"] is None  # the grid data has no hourly load: the peak sentence names hours only
     assert {d["code"] for d in s["score_rules"]["definitions"]["unit"]} >= {"per_10k", "on_time_rate"}
     assert s["score_rules"]["band_points"]["A"] == 100
+    # The worked example of the appendix is kpis' own explanation (the department page's) of the first city.
+    top = s["scorecard"]["units"][0]
+    example = s["score_rules"]["examples"]["unit"]
+    assert example["unit"] == top["unit"] and example["kpi_score"] == top.get("kpi_score", top["score"])
+    assert example["definitions_changed"] is False
+    assert [line["code"] for line in example["lines"]] == [d["code"] for d in s["score_rules"]["definitions"]["unit"]]
     text = pdf_text(draft)
+    assert f"计算示例（{top['unit']}）：" in text and f"＝指标得分{example['kpi_score']:.2f}分" in text
     assert "各地市供电公司，省公司各专业部门：" in text and "工作要求尚未填写" in text
     assert "用电负荷" not in text and "投诉高峰时段为19时、11时。" in text
 
