@@ -1,6 +1,6 @@
 """Page images of the notice PDF for the docs (docs/notice-page*.png).
 
-    .venv/bin/python scripts/notice_pages.py [--out docs] [--pages 1,3,5,12,13,14,18] [--dpi 70] [--pdf FILE]
+    .venv/bin/python scripts/notice_pages.py [--out docs] [--pages 1,4,6,13,14,18] [--dpi 70] [--pdf FILE]
 
 Renders the hand-built schema-3 sample (tests/fixtures/notice_sample.py ``official_snapshot``:
 14 city companies, published, with 工作要求) through the real renderer, or takes ``--pdf``
@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(ROOT / "docs"))
-    parser.add_argument("--pages", default="1,3,5,12,13,14,18")
+    parser.add_argument("--pages", default="1,4,6,13,14,18")
     parser.add_argument("--dpi", type=int, default=70)
     parser.add_argument("--pdf", help="an existing notice PDF instead of the sample")
     args = parser.parse_args()

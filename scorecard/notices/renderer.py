@@ -300,14 +300,26 @@ PAD = 3
 CELL_FONT = 9
 
 
-def column_widths(cols: list[Col], rows: list[list], size: float = CELL_FONT, total: float = TEXT_W) -> list[float]:
+NAME_MAX = 14  # a flexible column whose cells are at most this long holds names: kept on one line
+
+
+def _plain_text(value) -> str:
+    return value.getPlainText() if isinstance(value, Paragraph) else str(value)
+
+
+def column_widths(cols: list[Col], rows: list[list], size: float = CELL_FONT, total: float = TEXT_W, *,
+                  names_whole: bool = True) -> list[float]:
     """Widths in which every header line fits on one line and every fixed column's cells too;
-    flexible columns share the rest. Raises ValueError if the fixed columns alone are too wide."""
-    need = []
+    flexible columns share the rest, and (``names_whole``) a flexible column of names is at least as
+    wide as its longest name. Raises ValueError when that does not fit the text block."""
+    need, floor = [], []
     for i, c in enumerate(cols):
         head = max(_width(line, SANS, size) for line in c.head.split("\n"))
-        cells = 0 if c.flex else max([_width(str(r[i]), SERIF, size) for r in rows] or [0])
-        need.append(max(head, cells) + 2 * PAD + 1.5)
+        texts = [_plain_text(r[i]) for r in rows]
+        cells = max([_width(t, SERIF, size) for t in texts] or [0])
+        need.append(max(head, 0 if c.flex else cells) + 2 * PAD + 1.5)
+        names = c.flex and names_whole and all(len(t) <= NAME_MAX for t in texts)
+        floor.append(max(head, cells if names else 0) + 2 * PAD + 1.5)
     fixed = sum(w for w, c in zip(need, cols) if not c.flex)
     flex_total = sum(c.flex for c in cols)
     left = total - fixed
@@ -316,30 +328,43 @@ def column_widths(cols: list[Col], rows: list[list], size: float = CELL_FONT, to
             raise ValueError("columns too wide")
         return [w + left / len(cols) for w in need]
     out = [w if not c.flex else left * c.flex / flex_total for w, c in zip(need, cols)]
-    if any(c.flex and o < n for o, n, c in zip(out, need, cols)):
-        raise ValueError("columns too wide")
+    lacking = sum(floor[i] - out[i] for i, c in enumerate(cols) if c.flex and out[i] < floor[i])
+    if lacking > 0:
+        # The narrow flexible columns take what they need from the other flexible columns' surplus.
+        surplus = sum(out[i] - floor[i] for i, c in enumerate(cols) if c.flex and out[i] > floor[i])
+        if surplus < lacking:
+            raise ValueError("columns too wide")
+        share = lacking / surplus
+        out = [out[i] if not c.flex else floor[i] if out[i] <= floor[i] else out[i] - (out[i] - floor[i]) * share
+               for i, c in enumerate(cols)]
     return out
 
 
 def _table(st: dict, cols: list[Col], rows: list[list], *, size: float = CELL_FONT,
            highlight: list[int] | None = None) -> Table:
-    """A ruled table of paragraphs: headers in 黑体 that never wrap inside a word, cells in the serif;
-    the font shrinks (to 7 pt at least) until the columns fit the text block."""
-    while True:
-        try:
-            widths = column_widths(cols, rows, size)
+    """A ruled table of paragraphs: headers in 黑体 that never wrap inside a word, cells in the serif.
+    The font shrinks (to 7.5 pt) until names fit on one line too; failing that names may wrap,
+    headers never (down to 7 pt)."""
+    widths = None
+    for names_whole, smallest in ((True, 7.5), (False, 7)):
+        trial = size
+        while widths is None and trial >= smallest:
+            try:
+                widths = column_widths(cols, rows, trial, names_whole=names_whole)
+                size = trial
+            except ValueError:
+                trial -= 0.5
+        if widths is not None:
             break
-        except ValueError:
-            if size <= 7:
-                raise
-            size -= 0.5
+    if widths is None:
+        raise ValueError("the table's headers do not fit the text block")
     head = ParagraphStyle("th", fontName=SANS, fontSize=size, leading=size + 3, alignment=TA_CENTER, wordWrap="CJK")
     cell = {a: ParagraphStyle(f"td{a}", fontName=SERIF, fontSize=size, leading=size + 3, wordWrap="CJK",
                               alignment={"c": TA_CENTER, "l": TA_LEFT, "r": TA_RIGHT}[a]) for a in "clr"}
     data = [[Paragraph(_esc(c.head).replace("\n", "<br/>"), head) for c in cols]]
     for row in rows:
-        data.append([v if isinstance(v, Paragraph) else Paragraph(_esc(v).replace("\n", "<br/>"), cell[c.align])
-                     for v, c in zip(row, cols)])
+        data.append([_resized(v, cell[c.align]) if isinstance(v, Paragraph) else
+                     Paragraph(_esc(v).replace("\n", "<br/>"), cell[c.align]) for v, c in zip(row, cols)])
     table = Table(data, colWidths=widths, repeatRows=1, hAlign="CENTER")
     style = [
         ("FONT", (0, 0), (-1, -1), SERIF, size),  # else the table names Helvetica in the file
@@ -355,6 +380,11 @@ def _table(st: dict, cols: list[Col], rows: list[list], *, size: float = CELL_FO
         style.append(("BACKGROUND", (0, i + 1), (-1, i + 1), colors.HexColor("#FDECEC")))
     table.setStyle(TableStyle(style))
     return table
+
+
+def _resized(p: Paragraph, style: ParagraphStyle) -> Paragraph:
+    """A pre-built cell (a name with its footnote mark) in the table's cell style."""
+    return Paragraph(p.text, style)
 
 
 def _marked(text: str, mark: bool, st_align: str = "l") -> Paragraph | str:
@@ -645,9 +675,9 @@ def _assessed_sentence(units: list[dict]) -> str:
     excluded = {k: sum((u.get("excluded") or {}).get(k, 0) for u in units) for k, _l in EXCLUDED_LABELS}
     parts = [f"{label}{excluded[k]:,}件" for k, label in EXCLUDED_LABELS if excluded[k]]
     text = f"纳入考核的投诉（考核口径）{assessed:,}件"
-    if parts:
-        text += "，剔除" + "、".join(parts)
-    return text + f"（地市公司受理口径合计{accepted:,}件）。"
+    if not parts:
+        return text + "，本月无经核实不属实、无责或降级为意见而剔除的投诉。"
+    return text + "，剔除" + "、".join(parts) + f"（地市公司受理口径合计{accepted:,}件）。"
 
 
 def summary(ctx: Ctx) -> list:

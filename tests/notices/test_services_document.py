@@ -33,7 +33,7 @@ def draft(month_data, users) -> Notice:
     return services.render_notice(notice_id=notice.pk)
 
 
-def test_the_snapshot_carries_the_document_the_trend_and_the_score_rules(draft):
+def test_the_snapshot_carries_the_document_the_trend_and_the_score_rules(draft, tmp_path):
     s = draft.snapshot
     assert s["schema"] == 3
     assert s["document"]["recipients"] == "各地市供电公司，省公司各专业部门" and s["document"]["requirements"] == ""
@@ -53,6 +53,14 @@ def test_the_snapshot_carries_the_document_the_trend_and_the_score_rules(draft):
     assert f"计算示例（{top['unit']}）：" in text and f"＝指标得分{example['kpi_score']:.2f}分" in text
     assert "各地市供电公司，省公司各专业部门：" in text and "工作要求尚未填写" in text
     assert "用电负荷" not in text and "投诉高峰时段为19时、11时。" in text
+    # The scorecard has both bases now (#13): the summary says which one each figure is. (Read from the
+    # same snapshot without the draft's diagonal mark, which pdftotext threads through the lines.)
+    clean = tmp_path / "clean.pdf"
+    clean.write_bytes(render_notice_pdf({**s, "draft": False}))
+    clean_text = re.sub(r"\s+", "", subprocess.run(["pdftotext", str(clean), "-"], check=True, capture_output=True,
+                                                    text=True).stdout)
+    assert "全省共受理95598客户投诉6件（受理口径），较上月增加5件，上月1件，环比上升500.00%；" in clean_text
+    assert "纳入考核的投诉（考核口径）6件，本月无经核实不属实、无责或降级为意见而剔除的投诉。" in clean_text
 
 
 def test_writing_the_requirements_re_renders_the_draft_and_is_audited(draft, users):
