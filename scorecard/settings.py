@@ -98,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "scorecard.accounts.context_processors.navigation",
                 "scorecard.portal.context_processors.lookbacks",  # the days of each 「重复」
+                "scorecard.core.context_processors.data_updating",
             ],
             # Figures print one way on every page (count / rate / score / per10k / hours / figure).
             "builtins": ["scorecard.core.templatetags.figures"],

@@ -37,7 +37,7 @@ from django.db.models.functions import Coalesce, ExtractHour
 from django.http import Http404
 
 from scorecard.accounts import scoping
-from scorecard.core import months
+from scorecard.core import freshness, months
 from scorecard.core.months import LOCAL_TZ, parse_month
 from scorecard.core.numbers import change_percent, share, to_float
 from scorecard.grid.models import District, OrgUnit
@@ -427,6 +427,13 @@ def complaint_profile(month, unit: OrgUnit | None = None, *, figures: dict | Non
         "hourly": f["hourly"],
         "peak_hours": f["peak_hours"],
     }
+
+
+def profile_readout(month, unit: OrgUnit | None = None) -> dict:
+    """``profile_figures`` cached per data version: the analysis page reads it, the warm-up after
+    a change of data (kpis.services.warm_read_outs) computes it, under this one key."""
+    return freshness.cached("profile", month.isoformat(), unit.pk if unit else "province",
+                            compute=lambda: profile_figures(month, unit))
 
 
 def latest_month() -> date | None:

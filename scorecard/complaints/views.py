@@ -87,8 +87,7 @@ def analysis(request):
     unit_key = unit.pk if unit else "province"
     # The month's figures and the rising-complaint lists are a few grouped queries over the month:
     # computed once per data version, like the scorecard.
-    figures = freshness.cached("profile", month.isoformat(), unit_key,
-                               compute=lambda: selectors.profile_figures(month, unit))
+    figures = selectors.profile_readout(month, unit)
     params = {"month": figures["month"], "unit": unit.pk if unit else None}
     if request.GET.get("_export") in EXPORT_FORMATS and request.GET.get("_table") in HOTSPOT_TABLES:
         key = request.GET["_table"]

@@ -11,10 +11,32 @@ and Redis across workers) and computes; the others poll the cache for its result
 ``WAIT_SECONDS``, instead of computing the same thing at once. If the holder fails (exception,
 killed worker), its key is deleted or expires after ``LOCK_SECONDS`` and a waiter takes over;
 a waiter that runs out of patience computes itself, so a page is never refused.
+
+Warm-up (the first visitor never computes): after a change of data (import, trace, appeal
+decision, publication) the kpis service calls ``schedule_warm_up``; on commit it marks the new
+version as *warming* in the cache and sends the ``kpis.warm_read_outs`` task, which computes the
+read-outs the pages use under the new version and then marks it *ready*. The rule readers follow
+(``read_versions``):
+
+- the version they compute and cache under is always the current one (``current()``);
+- they first look under the *ready* version instead, and only then, when a warm-up of the current
+  version is pending (warming ≥ current > ready): pages keep serving the previous version, marked
+  「数据更新中」, until the task is done;
+- otherwise (no warm-up was sent — a single-row edit, no broker, a test without a worker —, or the
+  pending mark expired after ``WARM_GRACE_SECONDS`` because no worker took the task) they read and
+  compute the current version, as before: stale figures are never served for long, nor at all
+  without a warm-up under way.
+
+Both marks live in the cache next to the read-outs, so "ready" always means "warmed in this
+cache": with the embedded per-process cache, a worker's warm-up cannot help a web process and
+its marks are not seen there either. Reads never write the database; the marks are cache entries.
 """
+import contextvars
 import hashlib
+import logging
 import time
 import uuid
+from contextlib import contextmanager
 from urllib.parse import urlencode
 
 from django.apps import apps
@@ -25,6 +47,9 @@ from django.db.models.signals import post_delete, post_save
 from django.utils import translation
 
 from .models import DataVersion
+from .tasks import BROKER_ERRORS, task
+
+logger = logging.getLogger(__name__)
 
 # Models whose rows move a scorecard, trace or profile figure.
 FIGURE_MODELS = [
@@ -55,13 +80,76 @@ POLL_SECONDS = 0.02
 _MISSING = object()  # a read-out may legitimately be None or empty: tell "not cached" apart
 
 
+READY_KEY = "scorecard:version:ready"
+WARMING_KEY = "scorecard:version:warming"
+# How long pages may serve the previous version while a warm-up is pending: the warm-up takes a few
+# seconds on the 1M-order province; after this no worker is coming and readers compute themselves.
+WARM_GRACE_SECONDS = 120
+_warming_up = contextvars.ContextVar("scorecard_warming_up", default=False)
+
+
+def read_versions() -> tuple[int, int]:
+    """(current version, version to look under first): see the rule in the module docstring."""
+    version = current()
+    if _warming_up.get():
+        return version, version
+    marks = cache.get_many([READY_KEY, WARMING_KEY])
+    ready, warming = marks.get(READY_KEY), marks.get(WARMING_KEY)
+    if ready is not None and warming is not None and ready < version <= warming:
+        return version, ready
+    return version, version
+
+
+def updating() -> bool:
+    """A newer data version is being warmed up and pages still show the previous one (「数据更新中」)."""
+    version, shown = read_versions()
+    return shown != version
+
+
 def cached(name: str, *parts, compute, timeout: int = 24 * 3600):
     """compute() once per data version, by one caller at a time (single flight, see above);
     never cache inside a transaction that may roll back."""
     if transaction.get_connection().in_atomic_block:
         return compute()
-    key = f"scorecard:{name}:{current()}:" + ":".join(str(p) for p in parts)
-    return single_flight(key, compute, timeout=timeout)
+    version, shown = read_versions()
+    suffix = ":".join(str(p) for p in parts)
+    if shown != version:
+        value = cache.get(f"scorecard:{name}:{shown}:{suffix}", _MISSING)
+        if value is not _MISSING:
+            return value
+    return single_flight(f"scorecard:{name}:{version}:{suffix}", compute, timeout=timeout)
+
+
+def schedule_warm_up(months) -> None:
+    """Once the current transaction commits, mark its version warming and send the warm-up task."""
+    labels = sorted({m.replace(day=1).isoformat() for m in months})
+
+    def send():
+        version = current()
+        cache.set(WARMING_KEY, max(version, cache.get(WARMING_KEY) or 0), timeout=WARM_GRACE_SECONDS)
+        try:
+            task("kpis.warm_read_outs").send_now(labels, version)
+        except BROKER_ERRORS as exc:
+            logger.warning("could not enqueue the warm-up of version %s: %s", version, exc)
+            cache.delete(WARMING_KEY)  # nobody will warm it: readers compute the current version
+
+    transaction.on_commit(send)
+
+
+@contextmanager
+def warming_up():
+    """Inside, read-outs are computed (and cached) under the current version, never read from the ready one."""
+    token = _warming_up.set(True)
+    try:
+        yield current()
+    finally:
+        _warming_up.reset(token)
+
+
+def mark_ready(version: int) -> None:
+    """The read-outs of ``version`` are in the cache: pages may read it (never moves backwards)."""
+    if version > (cache.get(READY_KEY) or -1):
+        cache.set(READY_KEY, version, timeout=None)
 
 
 def single_flight(key: str, compute, *, timeout: int):

@@ -12,14 +12,14 @@ from django.utils.translation import gettext as _
 from scorecard.accounts import audit, notifications
 from scorecard.complaints.freeze import freeze_month as freeze_profile
 from scorecard.complaints.freeze import unfreeze_month as unfreeze_profile
-from scorecard.complaints.selectors import late_rows, profile_changes
+from scorecard.complaints.selectors import late_rows, latest_month, profile_changes, profile_readout
 from scorecard.core import freshness
-from scorecard.core.months import LOCAL_TZ, label, last_day, parse_month
+from scorecard.core.months import LOCAL_TZ, default_month, label, last_day, parse_month
 from scorecard.core.numbers import half_up
 from scorecard.core.roles import can_enter_deduction, can_file_appeal, can_set_verification
 from scorecard.core.signals import attribution_changed
 from scorecard.complaints.models import WorkOrder
-from scorecard.grid.models import Department
+from scorecard.grid.models import Department, OrgUnit
 
 from . import calendar as workcal
 from .attribution import attributed, month_complaints
@@ -109,6 +109,7 @@ def trace_month(*, month: dt.date, user=None, reason: str = "") -> list[Incident
     rm.traced_at = timezone.now()
     rm.save(update_fields=["traced_at"])  # a figure model: bumps the data version (freshness)
     freshness.bump()  # the incident rows were written in bulk, without signals
+    freshness.schedule_warm_up([month])  # after the commit (an import's re-trace, a publication, a rule edit)
     audit.record(user=user, action="month.trace", obj=rm, summary=f"溯源 {label(month)}：{len(incidents)} 起事件",
                  after={"incidents": len(incidents), "reason": reason})
     return incidents
@@ -515,7 +516,29 @@ def decide_appeal(*, user, appeal: Appeal, accept: bool, reason: str) -> Appeal:
         # (notices listens; kpis does not import notices).
         month = appeal.month
         transaction.on_commit(lambda: attribution_changed.send(sender=Appeal, month=month, user=user))
+        freshness.schedule_warm_up([month])
     return appeal
+
+
+def warm_read_outs(*, months: list[dt.date]) -> int:
+    """Compute the read-outs the pages use under the current data version, then mark it ready
+    (core.freshness: pages serve the previous version, 「数据更新中」, until this is done).
+
+    The months touched and the month the pages open on; for each, the scorecard and the complaint
+    profile of the province and of every city (the figures shared by every viewer: scoping and
+    the rendered HTML stay at request time). Published months answer from their snapshot at once.
+    Department trends (one per city × department) are left to their first visitor.
+    Returns the version warmed.
+    """
+    targets = sorted({m.replace(day=1) for m in months} | {default_month(latest_month())})
+    cities = list(OrgUnit.objects.filter(level=OrgUnit.Level.CITY).order_by("path"))
+    with freshness.warming_up() as version:
+        for month in targets:
+            scorecard_for_month(month)
+            for unit in [None, *cities]:
+                profile_readout(month, unit)
+    freshness.mark_ready(version)
+    return version
 
 
 # --- Verification (核实与定责) -----------------------------------------------------

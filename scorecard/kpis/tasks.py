@@ -1,4 +1,5 @@
 """Celery tasks of the kpis app: thin, they call one service (sent on commit: scorecard.core.tasks)."""
+import datetime as dt
 import logging
 
 from celery import shared_task
@@ -14,6 +15,13 @@ logger = logging.getLogger(__name__)
 def retrace_unpublished(reason: str) -> list[str]:
     """A rule or threshold changed: re-trace every unpublished month that was traced before."""
     return [m.isoformat() for m in services.retrace_unpublished(reason=reason)]
+
+
+@shared_task(name="kpis.warm_read_outs", acks_late=True,
+             autoretry_for=(DatabaseOperationalError,), retry_backoff=2, max_retries=3)
+def warm_read_outs(months: list[str], version: int) -> int:
+    """Sent by core.freshness.schedule_warm_up after a change of data (``version``: the one it announced)."""
+    return services.warm_read_outs(months=[dt.date.fromisoformat(m) for m in months])
 
 
 # The beat entry (accounts migration 0004) names the task by this string, which predates its move here.
