@@ -2,9 +2,8 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext_lazy as _
-
 from django.utils.timezone import localtime
+from django.utils.translation import gettext_lazy as _
 
 from scorecard.accounts.scoping import mask_name
 from scorecard.complaints.links import order_link
@@ -12,6 +11,10 @@ from scorecard.core.numbers import COUNT, HOURS, PER_10K, RATE, SCORE, display
 
 from .models import Appeal, Deduction, Exclusion, Incident
 from .selectors import CATEGORY_LABELS, category, scored_by_rule_groups
+
+# Dates and times never wrap (app.css: td.datetime), nor do city company names in the rankings.
+DATE_CELL = {"td": {"class": "datetime"}}
+NOWRAP = {"td": {"class": "nowrap"}, "th": {"class": "nowrap"}}
 
 
 def _pct(value):
@@ -125,7 +128,7 @@ class RepeatDaysMixin:
 
 class UnitTable(RepeatDaysMixin, tables.Table):
     rank = tables.Column(_("排名"))
-    unit = tables.Column(_("地市公司"))
+    unit = tables.Column(_("地市公司"), attrs=NOWRAP)
     accepted_complaints = FigureColumn(_("受理口径投诉量"), kind=COUNT, default=0)
     complaints = FigureColumn(_("考核口径投诉量"), kind=COUNT)
     excluded = ExcludedColumn(_("剔除"))
@@ -149,7 +152,7 @@ class UnitTable(RepeatDaysMixin, tables.Table):
 class DepartmentTable(RepeatDaysMixin, tables.Table):
     department = tables.Column(_("专业部门"))
     rank = tables.Column(_("部门内排名"))
-    unit = tables.Column(_("地市公司"))
+    unit = tables.Column(_("地市公司"), attrs=NOWRAP)
     accepted_complaints = FigureColumn(_("受理口径投诉量"), kind=COUNT, default=0)
     complaints = FigureColumn(_("考核口径投诉量"), kind=COUNT)
     excluded = ExcludedColumn(_("剔除"))
@@ -186,7 +189,8 @@ class IncidentTable(tables.Table):
     city = tables.Column(_("地市单位"), accessor="city__name", order_by="city__name")
     department = tables.Column(_("责任部门"), accessor="department__name", order_by="department__sort_order")
     linked = tables.Column(_("关联投诉"), orderable=True)
-    due_on = tables.DateColumn(format="Y-m-d", verbose_name=_("整改期限"), accessor="rectification__due_on")
+    due_on = tables.DateColumn(format="Y-m-d", verbose_name=_("整改期限"), accessor="rectification__due_on",
+                               attrs=DATE_CELL)
     status = tables.Column(_("整改状态"), accessor="rectification__status")
 
     class Meta:
@@ -219,7 +223,7 @@ class AppealTable(tables.Table):
     from_department = tables.Column(_("原责任部门"), accessor="from_department__name")
     to_department = tables.Column(_("建议责任部门"), accessor="to_department__name")
     filed_by = tables.Column(_("申诉人"), accessor="filed_by__username")
-    filed_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name=_("申诉时间"))
+    filed_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name=_("申诉时间"), attrs=DATE_CELL)
     status = tables.Column(_("状态"))
 
     class Meta:
@@ -242,13 +246,13 @@ class DepartmentComplaintTable(tables.Table):
     Rows come from ``selectors.department_complaints_for_viewer`` + ``repeats.with_repeat_of``; names of
     the earlier order's city and department come from the small dicts ``names`` (no query per row)."""
 
-    order_no = tables.Column(_("工单编号"), attrs={"td": {"class": "nowrap"}})
-    accepted_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name=_("受理时间"), attrs={"td": {"class": "nowrap"}})
+    order_no = tables.Column(_("工单编号"), attrs=NOWRAP)
+    accepted_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name=_("受理时间"), attrs=DATE_CELL)
     category = tables.Column(_("分类"), accessor="subcategory__name", order_by=("category__sort_order",
                                                                                  "subcategory__sort_order"))
     district = tables.Column(_("台区"), accessor="district_id", default="—")
     customer_name = tables.Column(_("客户"), attrs={"td": {"class": "nowrap"}}, default="—")
-    closed_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name=_("办结时间"), attrs={"td": {"class": "nowrap"}})
+    closed_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name=_("办结时间"), attrs=DATE_CELL)
     reason = tables.Column(_("归因依据"), accessor="attr_rule", order_by=("attr_rule",))
     exclusion = tables.Column(_("考核口径"), order_by=("exclusion",))
     repeat = tables.Column(_("重复（前次投诉及处理单位）"), accessor="repeat_count", order_by=("-repeat_count",))
@@ -338,7 +342,7 @@ class DepartmentComplaintTable(tables.Table):
         return mark_safe(" ".join(links))
 class DeductionTable(tables.Table):
     event_no = tables.Column(_("事件编号"))
-    occurred_on = tables.DateColumn(format="Y-m-d", verbose_name=_("发生日期"))
+    occurred_on = tables.DateColumn(format="Y-m-d", verbose_name=_("发生日期"), attrs=DATE_CELL)
     kind = tables.Column(_("事件类型"), accessor="kind__name", order_by="kind__sort_order")
     city = tables.Column(_("地市单位"), accessor="city__name", order_by="city__sort_order")
     department = tables.Column(_("责任部门"), accessor="department__name", order_by="department__sort_order")

@@ -26,6 +26,7 @@ from scorecard.kpis import selectors as kpi_selectors
 from scorecard.kpis.attribution import attributed
 from scorecard.kpis.expressions import acknowledged_in_time_q, clock_annotations, on_time_q, with_deadline
 from scorecard.kpis.models import RuleSettings
+from scorecard.kpis.services import effective_verification
 
 
 
@@ -132,12 +133,31 @@ def mask_text(text: str) -> str:
     return scoping.mask_text(text)  # the one rule for free text (accounts.scoping)
 
 
+def _verification(order: WorkOrder) -> dict | None:
+    """核实与定责 as the scorecard reads it (``kpis.services.effective_verification``: the analyst's, else the
+    export's) and whether the complaint counts in 考核口径 (not 不属实, 无责 or 降级为意见)."""
+    if not order.is_complaint:
+        return None
+    v = effective_verification(order)
+    labels = {**dict(WorkOrder.Validity.choices), **dict(WorkOrder.Fault.choices)}
+    excluded = (v["valid"] == WorkOrder.Validity.NOT_VALID or v["at_fault"] == WorkOrder.Fault.NOT_AT_FAULT
+                or v["downgraded"])
+    return {"valid": labels.get(v["valid"], ""), "at_fault": labels.get(v["at_fault"], ""),
+            "downgraded": v["downgraded"], "from_portal": v["source"] == "portal", "counted": not excluded}
+
+
 def order_detail(order: WorkOrder, *, viewer) -> dict:
     """Everything the detail page shows, for a viewer ``order_for_viewer`` let through."""
     personal = can_see_personal_data(viewer)
     appeals = list(kpi_selectors.appeal_list(viewer=viewer).filter(work_order=order)
                    .select_related("decided_by").order_by("filed_at", "pk"))
     customer = order.customer
+    shown = (lambda text: text or "") if personal else mask_text
+    audit = _audit_trail(order, [a.pk for a in appeals])
+    for a in appeals:  # the order's few appeals and audit entries, already fetched
+        a.shown_reason, a.shown_decision = shown(a.reason), shown(a.decision_reason)
+    for e in audit:
+        e.shown_summary = shown(e.summary)
     return {
         "order": order,
         "personal": personal,
@@ -149,10 +169,11 @@ def order_detail(order: WorkOrder, *, viewer) -> dict:
         "timeline": _timeline(order),
         "sla": _sla(order) if order.is_complaint else None,
         "attribution": _attribution(order),
+        "verification": _verification(order),
         "incident": getattr(getattr(order, "incident_link", None), "incident", None),
         "chain": repeats.repeat_chain(order, viewer=viewer),
         "appeals": appeals,
-        "audit": _audit_trail(order, [a.pk for a in appeals]),
+        "audit": audit,
     }
 
 

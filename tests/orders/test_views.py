@@ -146,3 +146,19 @@ def test_a_department_head_finds_only_their_departments_complaints(client, world
 def test_the_top_bar_has_the_search_box(client, world):
     html = page(client, world.users["auditor"], reverse("home")).content.decode()
     assert f'action="{reverse("orders:search")}"' in html and 'name="q"' in html
+
+
+def test_appeal_reasons_are_masked_outside_the_analyst_role(client, world):
+    world.appeal_a.__class__.objects.filter(pk=world.appeal_a.pk).update(reason="客户电话13900001111说属于调控")
+    html = page(client, world.users["dept_head"], detail("O-A-YJ")).content.decode()
+    assert "13900001111" not in html and "属于调控" in html
+    html = page(client, world.users["analyst"], detail("O-A-YJ")).content.decode()
+    assert "客户电话13900001111说属于调控" in html
+
+
+def test_it_shows_the_verification_and_whether_the_complaint_counts(client, world):
+    WorkOrder.objects.filter(pk=world.order_a.pk).update(valid="属实", at_fault="无责")
+    resp = page(client, world.users["leader"], detail("O-A-YJ"))
+    assert resp.context["verification"] == {"valid": "属实", "at_fault": "无责", "downgraded": False,
+                                            "from_portal": False, "counted": False}
+    assert "不计入考核口径" in resp.content.decode()

@@ -84,6 +84,8 @@ def pages(w) -> list[str]:
         reverse("kpis:appeals") + "?status=all",
         reverse("kpis:appeal", args=[w.appeal_a.pk]),
         reverse("kpis:appeal_new", args=[w.order_a.pk]),
+        reverse("orders:detail", args=[w.order_a.order_no]),
+        reverse("orders:search") + "?q=台区",
         reverse("notices:list"),
         reverse("notices:rankings"),
         reverse("notices:verify"),
