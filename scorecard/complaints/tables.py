@@ -12,11 +12,13 @@ from django_tables2.data import TableListData
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.timezone import localtime
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from scorecard.accounts.scoping import mask_name, mask_phone, mask_text
 
 from .links import order_link
+from .selectors import REPEAT_DEMAND_DAYS
 
 
 NUM = {"td": {"class": "num"}, "th": {"class": "num"}}
@@ -162,7 +164,9 @@ class CustomerColumnsMixin:
 class RepeatDemandTable(CustomerColumnsMixin, LinkedTable):
     customer_id = tables.Column(verbose_name=_("客户编号"))
     customer__name = tables.Column(verbose_name=_("客户名称"))
-    complaints = tables.Column(verbose_name=_("90天内投诉"), attrs=NUM)
+    # The look-back named from the constant the selector counts with, in the page's language.
+    complaints = tables.Column(verbose_name=lazy(lambda: _("%(d)s天内投诉") % {"d": REPEAT_DEMAND_DAYS}, str)(),
+                               attrs=NUM)
     last_at = LocalDateTimeColumn(verbose_name=_("最近受理"))
     customer__sensitive = tables.BooleanColumn(verbose_name=_("敏感客户"))
 

@@ -29,6 +29,7 @@ def test_the_analysis_page_names_both_look_backs(world, days_45):
     html = page(world, "analyst", "/analysis/", month="2024-07")
     assert f"重复诉求：{REPEAT_DEMAND_DAYS}天内投诉2次及以上的客户" in html
     assert f"按月末前 {REPEAT_DEMAND_DAYS} 天统计" in html and "此前 45 天内另有投诉计" in html
+    assert f"{REPEAT_DEMAND_DAYS}天内投诉\n" in html  # the repeat-demand table's header
 
 
 def test_the_scorecard_department_and_home_pages_name_the_kpis_look_back(world, days_45):
