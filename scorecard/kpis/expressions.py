@@ -59,9 +59,12 @@ class Median(Aggregate):
 
     def as_postgresql(self, compiler, connection, **extra):
         # PostgreSQL's ordered-set aggregate takes FILTER after WITHIN GROUP, which is where
-        # Aggregate.as_sql appends it (filter_template wraps the whole template).
-        return self.as_sql(
-            compiler, connection, template="percentile_cont(0.5) WITHIN GROUP (ORDER BY %(expressions)s)", **extra)
+        # Aggregate.as_sql appends it (filter_template wraps the whole template). The template is
+        # set on a copy, not passed: with a filter, Aggregate.as_sql passes template= itself, and a
+        # second one raised "got multiple values for keyword argument 'template'".
+        clone = self.copy()
+        clone.template = "percentile_cont(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+        return clone.as_sql(compiler, connection, **extra)
 
 
 class _SQLiteMedian:
