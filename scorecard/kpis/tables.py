@@ -126,6 +126,21 @@ class RepeatDaysMixin:
                 "同一客户在此前 %(d)s 天内另有投诉即为重复投诉（规则参数「重复投诉回溯天数」）") % {"d": repeat_days}}}
 
 
+class DeductionItemsColumn(tables.Column):
+    """The 考核扣分 events behind ``deduction_points``, itemised with their reasons: in the exports
+    only (the page links each row to its department page, which lists them)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("orderable", False)
+        kwargs.setdefault("default", [])
+        kwargs.setdefault("visible", False)
+        super().__init__(*args, **kwargs)
+
+    def value(self, value):
+        return "；".join(f"{d['event_no']} {d['label']} −{display(d['points'], SCORE)}：{d['reason']}"
+                        for d in value or [])
+
+
 class UnitTable(RepeatDaysMixin, tables.Table):
     rank = tables.Column(_("排名"))
     unit = tables.Column(_("地市公司"), attrs=NOWRAP)
@@ -140,6 +155,7 @@ class UnitTable(RepeatDaysMixin, tables.Table):
     satisfaction_rate = RateColumn(_("满意率%"))
     kpi_score = ScoreColumn(_("指标得分"), default=None)
     deduction_points = DeductionColumn(_("考核扣分"), default=0)
+    deductions = DeductionItemsColumn(_("扣分明细"))
     score = ScoreColumn(_("得分"))
     scored_by_rule = ScoredByRuleColumn(_("按规则计分的指标"))
     rank_change = RankChangeColumn(_("名次变化"))
@@ -164,6 +180,7 @@ class DepartmentTable(RepeatDaysMixin, tables.Table):
     rectification_on_time_rate = RateColumn(_("整改按期率%"))
     kpi_score = ScoreColumn(_("指标得分"), default=None)
     deduction_points = DeductionColumn(_("考核扣分"), default=0)
+    deductions = DeductionItemsColumn(_("扣分明细"))
     score = ScoreColumn(_("得分"))
     scored_by_rule = ScoredByRuleColumn(_("按规则计分的指标"))
     rank_change = RankChangeColumn(_("名次变化"))

@@ -72,7 +72,10 @@ def test_deductions_are_entered_on_their_page_and_itemised_on_the_department_pag
     csv = client.get("/scorecard/deductions/?month=2024-07&export=csv").content.decode("utf-8-sig")
     assert "KF-7" in csv and "12345转办投诉" in csv
     export = client.get("/scorecard/?month=2024-07&table=departments&export=csv").content.decode("utf-8-sig")
-    assert "考核扣分" in export.splitlines()[0] and "指标得分" in export.splitlines()[0]
+    header = export.splitlines()[0].split(",")
+    assert {"指标得分", "考核扣分", "扣分明细"} <= set(header)
+    assert "KF-7 升级投诉 −2.00：12345转办投诉" in export  # itemised with its reason
+    assert "扣分明细" not in client.get("/scorecard/?month=2024-07").content.decode()  # the page links instead
 
 
 def test_a_department_head_appeals_for_not_at_fault_and_a_deduction_through_the_pages(client, world):
