@@ -249,7 +249,9 @@ class AppealTable(tables.Table):
         attrs = {"class": "data"}
 
     def render_order(self, value, record):
-        return format_html('{} <a href="{}">{}</a>', order_link(value), reverse("kpis:appeal", args=[record.pk]),
+        # A work order links to its page; a deduction event (事件编号) is no order number.
+        subject = order_link(value) if record.work_order_id else value
+        return format_html('{} <a href="{}">{}</a>', subject, reverse("kpis:appeal", args=[record.pk]),
                            _("申诉 #%(pk)s") % {"pk": record.pk})
 
     def value_order(self, value):
@@ -375,6 +377,12 @@ class DeductionTable(tables.Table):
         fields = ("event_no", "occurred_on", "kind", "city", "department", "points", "description", "evidence",
                   "work_order", "entered_by", "status")
         attrs = {"class": "data"}
+
+    def render_work_order(self, value):
+        return order_link(value)
+
+    def value_work_order(self, value):
+        return value
 
     def render_points(self, value):
         return f"−{display(value, SCORE)}"

@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from scorecard.accounts.models import AuditLog
 from scorecard.complaints.models import WorkOrder
+from scorecard.kpis.models import Appeal, Deduction
 from tests.fixtures.factories import order
 
 pytestmark = pytest.mark.django_db
@@ -149,7 +150,7 @@ def test_the_top_bar_has_the_search_box(client, world):
 
 
 def test_appeal_reasons_are_masked_outside_the_analyst_role(client, world):
-    world.appeal_a.__class__.objects.filter(pk=world.appeal_a.pk).update(reason="客户电话13900001111说属于调控")
+    Appeal.objects.filter(pk=world.appeal_a.pk).update(reason="客户电话13900001111说属于调控")
     html = page(client, world.users["dept_head"], detail("O-A-YJ")).content.decode()
     assert "13900001111" not in html and "属于调控" in html
     html = page(client, world.users["analyst"], detail("O-A-YJ")).content.decode()
@@ -162,3 +163,15 @@ def test_it_shows_the_verification_and_whether_the_complaint_counts(client, worl
     assert resp.context["verification"] == {"valid": "属实", "at_fault": "无责", "downgraded": False,
                                             "from_portal": False, "counted": False}
     assert "不计入考核口径" in resp.content.decode()
+
+
+def test_a_deduction_appeal_links_no_order_and_a_deduction_links_its_order(client, world):
+    Deduction.objects.filter(pk=world.deduction_a.pk).update(work_order=world.order_a)
+    appeal = Appeal.objects.create(kind="deduction", deduction=world.deduction_a, month=world.appeal_a.month,
+                                   city=world.a, from_department=world.yj, reason="不属实", filed_by=world.users["dept_head"])
+    client.force_login(world.users["analyst"])
+    html = client.get(reverse("kpis:appeals"), {"status": "all"}).content.decode()
+    assert reverse("orders:detail", args=["KF-A-1"]) not in html and "KF-A-1" in html
+    assert reverse("kpis:appeal", args=[appeal.pk]) in html
+    html = client.get(reverse("kpis:deductions"), {"month": "2024-07"}).content.decode()
+    assert f'href="{detail("O-A-YJ")}"' in html
