@@ -12,9 +12,7 @@ and the ratio of compute_scorecard to the baseline. The two must agree on every 
 """
 import argparse
 import os
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -33,6 +31,8 @@ from scorecard.kpis.selectors import compute_scorecard, scorecard_for_month  # n
 from scorecard.kpis.services import trace_month  # noqa: E402
 from scorecard.complaints.selectors import latest_month  # noqa: E402
 from scorecard.core.months import bounds, parse_month, shift  # noqa: E402
+
+from bench.timing import measure  # noqa: E402
 
 BASELINE_SQL = """
 WITH dmap(subcategory_id, department_id) AS (VALUES {sub_values}),
@@ -94,12 +94,9 @@ def baseline(month):
 
 
 def timed(fn, repeat):
-    times, result = [], None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - t0)
-    return result, min(times), statistics.median(times)
+    """bench/timing.py's rule (one untimed warm-up, median of ``repeat``); returns (result, best, median)."""
+    figures = measure(fn, repeat=repeat)
+    return figures["result"], figures["best_s"], figures["median_s"]
 
 
 def main():
@@ -160,15 +157,17 @@ def main():
     print(f"{'  same, last month published':<44}{pub_best:>9.3f}{pub_med:>10.3f}")
     print(f"{'compute_scorecard (one month)':<44}{comp_best:>9.3f}{comp_med:>10.3f}")
     print(f"{'hand-written SQL baseline':<44}{base_best:>9.3f}{base_med:>10.3f}")
-    print(f"ratio compute_scorecard / baseline: {comp_best / base_best:.2f}x (target ≤ 2x); "
-          f"read-out {pub_best:.2f}s with last month published, {full_best:.2f}s without (target < 2 s)")
+    print(f"medians of N={args.repeat} after one warm-up (bench/timing.py)")
+    print(f"ratio compute_scorecard / baseline (medians): {comp_med / base_med:.2f}x (target ≤ 2x); "
+          f"read-out {pub_med:.2f}s with last month published, {full_med:.2f}s without (target < 2 s)")
     if args.json:
         import json
         import resource
 
         print(json.dumps({"bench": "scorecard", "month": f"{month:%Y-%m}", "orders": orders, "complaints": complaints,
-                          "trace_s": trace_best, "readout_s": full_best, "readout_published_s": pub_best,
-                          "compute_s": comp_best, "baseline_s": base_best, "ratio": comp_best / base_best,
+                          "trace_s": trace_med, "readout_s": full_med, "readout_published_s": pub_med,
+                          "compute_s": comp_med, "baseline_s": base_med, "ratio": comp_med / base_med,
+                          "n": args.repeat, "warmup": 1,
                           "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 
 
