@@ -236,21 +236,28 @@ def appeal_create(request, order_id: int):
         scoping.deny()  # another department's complaint: not theirs to see, let alone appeal
     form = AppealForm(request.POST or None, request.FILES or None, exclude_department=request.user.department_id)
     if request.method == "POST" and form.is_valid():
-        try:
-            appeal = services.file_appeal(user=request.user, order=order, kind=form.cleaned_data["kind"],
-                                          to_department=form.cleaned_data["to_department"],
-                                          reason=form.cleaned_data["reason"],
-                                          attachment=form.cleaned_data.get("attachment"))
-            messages.success(request, _("申诉已提交，等待指挥中心处理"))
-            return redirect("kpis:appeal", pk=appeal.pk)
-        except PermissionDenied:
-            raise
-        except ValidationError as exc:
-            form.add_error(None, exc)
+        filed = _file_appeal(request, form, order=order, kind=form.cleaned_data["kind"],
+                             to_department=form.cleaned_data["to_department"])
+        if filed is not None:
+            return filed
     return render(request, "kpis/appeal_form.html", {
         "order": order, "form": form, "verification": services.effective_verification(order)})
 
 
+def _file_appeal(request, form, **subject):
+    """File the appeal of a valid form (``subject``: what it is about) and redirect to it; None when
+    the service refused it (the reason is added to the form, the page is shown again)."""
+    try:
+        appeal = services.file_appeal(user=request.user, reason=form.cleaned_data["reason"],
+                                      attachment=form.cleaned_data.get("attachment"), **subject)
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return None
+    messages.success(request, _("申诉已提交，等待指挥中心处理"))
+    return redirect("kpis:appeal", pk=appeal.pk)
+
+
+@upload_limit("attachment")
 @login_required
 def deduction_appeal_create(request, pk: int):
     """A department head appeals a 考核扣分 event of their own department (in the appeal window)."""
@@ -259,16 +266,9 @@ def deduction_appeal_create(request, pk: int):
     event = selectors.deduction_for_viewer(pk=pk, viewer=request.user)
     form = DeductionAppealForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            appeal = services.file_appeal(user=request.user, kind=Appeal.Kind.DEDUCTION, deduction=event,
-                                          reason=form.cleaned_data["reason"],
-                                          attachment=form.cleaned_data.get("attachment"))
-            messages.success(request, _("申诉已提交，等待指挥中心处理"))
-            return redirect("kpis:appeal", pk=appeal.pk)
-        except PermissionDenied:
-            raise
-        except ValidationError as exc:
-            form.add_error(None, exc)
+        filed = _file_appeal(request, form, kind=Appeal.Kind.DEDUCTION, deduction=event)
+        if filed is not None:
+            return filed
     return render(request, "kpis/deduction_appeal_form.html", {"event": event, "form": form})
 
 

@@ -40,7 +40,8 @@ def test_each_upload_view_refuses_an_oversized_body_unread(world, settings):
     settings.SCORECARD_UPLOAD_LIMITS = {"import": 2 * MB, "attachment": 1 * MB, "verify": 1 * MB}
     analyst, head = as_user(world.users["analyst"]), as_user(world.users["dept_head"])
     cases = [(analyst, reverse("imports:list"), 3 * MB), (analyst, reverse("notices:verify"), 2 * MB),
-             (head, reverse("kpis:appeal_new", args=[world.order_a.pk]), 2 * MB)]
+             (head, reverse("kpis:appeal_new", args=[world.order_a.pk]), 2 * MB),
+             (head, reverse("kpis:deduction_appeal_new", args=[world.deduction_a.pk]), 2 * MB)]
     for client, url, length in cases:
         response = post_unread(client, url, length)
         assert response.status_code == 413, url
