@@ -44,6 +44,7 @@ from .models import (
 )
 from .selectors import (
     compute_scorecard,
+    department_trend,
     is_published,
     scorecard_for_month,
     trace_for_month,
@@ -527,16 +528,22 @@ def warm_read_outs(*, months: list[dt.date]) -> int:
     The months touched and the month the pages open on; for each, the scorecard and the complaint
     profile of the province and of every city (the figures shared by every viewer: scoping and
     the rendered HTML stay at request time). Published months answer from their snapshot at once.
-    Department trends (one per city × department) are left to their first visitor.
+    For the month the pages open on, also every city × department's 12-month trend (the
+    department page's heaviest part); other months' trends are left to their first visitor.
     Returns the version warmed.
     """
-    targets = sorted({m.replace(day=1) for m in months} | {default_month(latest_month())})
+    opens_on = default_month(latest_month())
+    targets = sorted({m.replace(day=1) for m in months} | {opens_on})
     cities = list(OrgUnit.objects.filter(level=OrgUnit.Level.CITY).order_by("path"))
+    departments = list(Department.objects.order_by("pk").values_list("pk", flat=True))
     with freshness.warming_up() as version:
         for month in targets:
             scorecard_for_month(month)
             for unit in [None, *cities]:
                 profile_readout(month, unit)
+        for city in cities:
+            for department_id in departments:
+                department_trend(city_id=city.pk, department_id=department_id, end_month=opens_on)
     freshness.mark_ready(version)
     return version
 

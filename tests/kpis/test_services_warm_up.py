@@ -14,7 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from scorecard.accounts.models import User
 from scorecard.core import freshness
 from scorecard.kpis import services
-from scorecard.kpis.selectors import scorecard_for_month
+from scorecard.grid.models import Department
+from scorecard.kpis.selectors import department_trend, scorecard_for_month
 
 from tests.fixtures.factories import city, order
 from tests.fixtures.readouts import dept_row
@@ -60,6 +61,17 @@ def test_it_serves_the_previous_version_until_the_warm_up_is_done(client):
     assert not freshness.updating()
     assert complaints() == 2
     assert "数据更新中" not in client.get("/scorecard/?month=2024-11").content.decode()
+
+
+def test_the_warm_up_computes_the_department_trends_of_the_month_pages_open_on():
+    cs = city(CS)
+    order(accepted="2024-11-05 10:00", city_unit=cs, order_no="O-1", customer="C1")
+    services.warm_read_outs(months=[NOV])
+    dept = Department.objects.get(code="yx")
+    with CaptureQueriesContext(connection) as ctx:
+        trend = department_trend(city_id=cs.pk, department_id=dept.pk, end_month=NOV)
+    assert trend[-1]["complaints"] == 1
+    assert len(ctx.captured_queries) <= 2  # the data version and the cache marks: not computed here
 
 
 def test_without_a_pending_warm_up_readers_compute_the_current_version():
