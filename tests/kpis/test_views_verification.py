@@ -100,3 +100,20 @@ def test_a_department_head_appeals_for_not_at_fault_and_a_deduction_through_the_
     client.force_login(world["analyst"])
     inbox = client.get("/scorecard/appeals/").content.decode()
     assert "认定无责" in inbox and "KF-1" in inbox
+
+
+def test_a_second_appeal_on_the_same_complaint_or_deduction_says_why_once(client, world):
+    services.open_draft(month=MONTH, at=timezone.now())
+    event = services.record_deduction(
+        user=world["analyst"], event_no="KF-2", kind=DeductionKind.objects.get(code="media"), city=world["cs"],
+        department=dept("营销"), occurred_on=dt.date(2024, 7, 3), description="媒体曝光")
+    client.force_login(world["head"])
+    o1 = world["orders"][0]
+    for url, data in ((f"/scorecard/appeals/new/{o1.pk}/", {"kind": "not_at_fault", "reason": "附政策文件"}),
+                      (f"/scorecard/appeals/new/deduction/{event.pk}/", {"reason": "报道与事实不符"})):
+        assert client.post(url, data).status_code == 302
+        again = client.post(url, data)
+        assert again.status_code == 200
+        # The form's non-field error was printed twice (once by the template, once by as_div).
+        assert again.content.decode().count("已有待处理的申诉") == 1
+    assert Appeal.objects.count() == 2
