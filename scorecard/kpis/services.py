@@ -488,7 +488,9 @@ def _apply_accepted(appeal: Appeal, *, user, now: dt.datetime) -> None:
 
 @transaction.atomic
 def decide_appeal(*, user, appeal: Appeal, accept: bool, reason: str) -> Appeal:
-    appeal = Appeal.objects.select_for_update().select_related("work_order", "deduction").get(pk=appeal.pk)
+    # Lock the appeal row only: its work order and deduction are nullable (outer joins, which
+    # PostgreSQL refuses to lock) and are read, not changed, through it.
+    appeal = Appeal.objects.select_for_update(of=("self",)).select_related("work_order", "deduction").get(pk=appeal.pk)
     if appeal.status != Appeal.Status.PENDING:
         raise ValidationError(_("该申诉已处理"))
     if is_published(appeal.month):
