@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from scorecard.accounts import audit, notifications
+from scorecard.core import freshness
 from scorecard.core.months import LOCAL_TZ, label
 from scorecard.core.tasks import BROKER_ERRORS, task
 from scorecard.kpis.models import LateData, ReportingMonth
@@ -254,7 +255,11 @@ def _draft_figures(notice: Notice, issued_on: dt.date) -> dict:
         return snapshot
     if not is_published(month):
         trace_month(month=month, user=notice.requested_by, reason="draft")
-    return selectors.build_snapshot(notice, issued_on=issued_on)
+    # The current data version, never the previous one that pages may still show while a warm-up
+    # is pending: a draft rendered right after an accepted appeal must contain it (and publication
+    # compares the draft with the figures it freezes from current data).
+    with freshness.warming_up():
+        return selectors.build_snapshot(notice, issued_on=issued_on)
 
 
 def _render(notice: Notice) -> Notice:
