@@ -106,6 +106,8 @@ class Exploding(Table):
 
 
 def test_a_failed_export_leaves_no_half_file(tmp_path):
+    tmp_path = tmp_path / "exports"  # a folder of its own: tests/conftest.py puts the sessions next to it
+    tmp_path.mkdir()
     target = tmp_path / "out.csv"
     with pytest.raises(RuntimeError):
         core_exports.write_file(Exploding([{"n": i} for i in range(5)]), "csv", target)

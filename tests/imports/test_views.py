@@ -56,8 +56,9 @@ def test_analyst_upload_is_checked_then_confirmed_and_imported(client, analyst, 
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = client.post(reverse("imports:confirm", args=[check.pk]))
-    # The real import is queued on commit (the first callback); it announces its own commit (the second).
-    assert len(callbacks) == 2
+    # The real import is queued on commit (the first callback); it announces its own commit (the second)
+    # and schedules the warm-up of the read-outs it moved (the third, core.freshness).
+    assert len(callbacks) == 3
     job = ImportJob.objects.get(confirms=check)
     assert response.status_code == 302 and response["Location"] == reverse("imports:detail", args=[job.pk])
     assert (job.file.name, job.original_name, job.dry_run, job.created_by) == (check.file.name, "orders.csv",
