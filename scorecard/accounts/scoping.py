@@ -183,8 +183,9 @@ def mask_phone(phone: str) -> str:
 
 
 # A phone number, an ID or an account number inside free text: 7 or more digits, possibly split by
-# spaces or dashes (139 1234 5678, 0731-8456123).
-_DIGIT_RUN = re.compile(r"\d(?:[\s-]?\d){6,}")
+# spaces or dashes (139 1234 5678, 0731-8456123) — but not the digits of a code that starts or ends
+# with letters (工单编号 GD202611000142, 台区 TQ0001234): those name records, not people.
+_DIGIT_RUN = re.compile(r"(?<![A-Za-z0-9])\d(?:[\s-]?\d){6,}(?![A-Za-z0-9])")
 
 
 def mask_text(text: str) -> str:

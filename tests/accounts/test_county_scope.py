@@ -95,6 +95,9 @@ def test_phone_numbers_of_any_length_are_masked():
     assert scoping.mask_phone("12345") == "****5" and scoping.mask_phone("123") == "***"
     assert scoping.mask_phone("") == ""
     assert scoping.mask_text("电话13912345678，座机 0731-8456123，编号12") == "电话*******5678，座机 *******6123，编号12"
+    # Record codes are not phone numbers: an order number or a 台区 code stays readable.
+    assert scoping.mask_text("工单GD202611000142重复，台区TQ00012345，电话13912345678") == (
+        "工单GD202611000142重复，台区TQ00012345，电话*******5678")
 
 
 def test_notes_are_masked_outside_the_analyst_role(world):
