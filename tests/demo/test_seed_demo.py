@@ -18,9 +18,17 @@ from .conftest import read_csv
 ARGS = {"orders": 3000, "months": 13, "end_month": "2026-10"}
 
 
+# The demo's 95598 export, like most real ones, carries no verification: 属实/有责/降级 is
+# decided later on the 核实定责 page, so these importer columns are absent on purpose.
+NOT_IN_DEMO = {"workorders": {"是否属实", "是否有责", "是否降级"}}
+
+
 @pytest.mark.parametrize("kind", KINDS)
 def test_the_importer_of_each_kind_knows_every_demo_header(kind):
-    assert {c.header for c in IMPORTERS[kind].columns} == set(HEADERS[kind])
+    known = {c.header for c in IMPORTERS[kind].columns}
+    assert set(HEADERS[kind]) <= known
+    # Every other column of the importer is one the demo leaves out deliberately.
+    assert known - set(HEADERS[kind]) == NOT_IN_DEMO.get(kind, set())
 
 
 def seed(**kwargs) -> str:
