@@ -297,6 +297,10 @@ def peak_hours(hourly: list[int]) -> list[int]:
     return sorted((h for h in range(24) if hourly[h] > 0), key=lambda h: (-hourly[h], h))
 
 
+# The domain's multi-customer 台区 (domain.md): at least this many distinct 客户编号 complained in the
+# month. The one home of the threshold: the hotspot lists and the early-warning label (kpis.risk) use it.
+MULTI_CUSTOMER_MIN = 2
+
 _HOTSPOT_SQL = """
 SELECT m.code, m.complaints, m.customers, p.code IS NOT NULL AS consecutive, y.code IS NOT NULL AS last_year,
        d.name, city.name, county.name
@@ -311,7 +315,7 @@ LEFT JOIN (SELECT DISTINCT {district} AS code FROM {table}
 LEFT JOIN {district_table} d ON d.code = m.code
 LEFT JOIN {unit_table} city ON city.id = d.city_id
 LEFT JOIN {unit_table} county ON county.id = d.county_id
-WHERE m.customers >= 2 OR p.code IS NOT NULL OR y.code IS NOT NULL
+WHERE m.customers >= {multi_min} OR p.code IS NOT NULL OR y.code IS NOT NULL
 ORDER BY m.code
 """
 
@@ -353,7 +357,7 @@ def hotspot_districts(month, unit: OrgUnit | None = None, *, live: bool = False)
         freeze_sql = f"{connection.ops.quote_name(opts.get_field('freeze_month').column)} = %s AND "
         freeze_params = [connection.ops.adapt_datefield_value(source.freeze_month)]
     sql = _HOTSPOT_SQL.format(table=connection.ops.quote_name(opts.db_table), unit=unit_sql, freeze=freeze_sql,
-                              district_table=connection.ops.quote_name(District._meta.db_table),
+                              district_table=connection.ops.quote_name(District._meta.db_table), multi_min=MULTI_CUSTOMER_MIN,
                               unit_table=connection.ops.quote_name(OrgUnit._meta.db_table), **col)
     adapt = connection.ops.adapt_datetimefield_value
     params = [*freeze_params, adapt(window.start), adapt(window.end), *unit_params,
@@ -365,7 +369,7 @@ def hotspot_districts(month, unit: OrgUnit | None = None, *, live: bool = False)
     for code, complaints, customers, consecutive, last_year, name, city, county in rows:
         row = {"code": code, "name": name or "", "city": city, "county": county, "complaints": complaints,
                "customers": customers}
-        if customers >= 2:
+        if customers >= MULTI_CUSTOMER_MIN:
             result["multi_customer_districts"].append(row)
         if consecutive:
             result["consecutive_month_districts"].append(row)
