@@ -604,3 +604,38 @@ class LateData(models.Model):
 
     def __str__(self):
         return f"{self.month:%Y-%m} {self.kind} {self.source}"
+
+
+class RiskList(models.Model):
+    """The early-warning list of one predicted month (issue #18; computed by kpis.risk from data dated
+    before the month). One row per month: recomputing replaces its entries, audited as risk.compute."""
+
+    month = models.DateField(_("预测月份"), unique=True)
+    data_version = models.BigIntegerField(_("数据版本"))
+    model = models.CharField(_("模型"), max_length=40)
+    created_at = models.DateTimeField(_("计算时间"))
+    backtest = models.JSONField(_("回测"), default=list)
+
+    class Meta:
+        verbose_name = _("投诉风险清单")
+        verbose_name_plural = _("投诉风险清单")
+        ordering = ["-month"]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.model}"
+
+
+class RiskEntry(models.Model):
+    risk_list = models.ForeignKey(RiskList, on_delete=models.CASCADE, related_name="entries")
+    district = models.ForeignKey(District, to_field="code", db_column="district_code", on_delete=models.CASCADE,
+                                 related_name="+", verbose_name=_("台区"))
+    rank = models.PositiveIntegerField(_("排名"))
+    probability = models.FloatField(_("成为热点台区的概率"))
+    reasons = models.JSONField(_("主要原因"), default=list)
+
+    class Meta:
+        verbose_name = _("风险台区")
+        verbose_name_plural = _("风险台区")
+        ordering = ["risk_list", "rank"]
+        constraints = [models.UniqueConstraint(fields=["risk_list", "rank"], name="risk_entry_unique_rank"),
+                       models.UniqueConstraint(fields=["risk_list", "district"], name="risk_entry_unique_district")]

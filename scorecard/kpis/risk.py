@@ -31,10 +31,11 @@ from django.db import connection
 
 from scorecard.complaints.models import WorkOrder
 from scorecard.complaints.selectors import MULTI_CUSTOMER_MIN
+from scorecard.core import freshness
 from scorecard.core.months import bounds, label, last_day, parse_month, shift
 from scorecard.grid.models import District, GridProject, LoadReading, Outage
 
-from .models import Incident, Rectification, RuleSettings
+from .models import Incident, Rectification, RiskList, RuleSettings
 
 SEED = 18
 TRAIN_MONTHS = 6
@@ -459,15 +460,20 @@ def backtest_table(rows: list[dict], kind: str) -> list[dict]:
 # --- reasons --------------------------------------------------------------------------------------
 
 def _n(value) -> str:
-    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+    """A voltage as a reason quotes it: one decimal, none when it is zero (190 V, 235.4 V)."""
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def _pct(value) -> str:
+    return f"{value:.0f}"
 
 
 def _reason_load(r):
     if r["load_max_3m"] is None:
         return None
     if r["load_trend_3m"] > 0:
-        return f"近3月负载率上升至{_n(r['load_last'])}%"
-    return f"近3月最大负载率{_n(r['load_max_3m'])}%"
+        return f"近3月负载率上升至{_pct(r['load_last'])}%"
+    return f"近3月最大负载率{_pct(r['load_max_3m'])}%"
 
 
 def _reason_outages(kind_name, kind):
@@ -496,7 +502,7 @@ def _reason_season(r):
     if r["last_year_customer_step"] > 0:
         return f"{season}：去年同月投诉客户比上月多{r['last_year_customer_step']}户"
     if r["last_year_load_step"] > 0:
-        return f"{season}：去年同月负载率比上月升{_n(r['last_year_load_step'])}个百分点"
+        return f"{season}：去年同月负载率比上月升{_pct(r['last_year_load_step'])}个百分点"
     return f"{season}期间"
 
 
@@ -579,3 +585,39 @@ def predict(month: dt.date, *, data: Data | None = None) -> RiskResult:
                         "reasons": reasons(feats[code], {g: float(c[i]) for g, c in contrib.items()}),
                         "features": feats[code]})
     return RiskResult(month, fitted.kind, entries, rows, backtest_table(rows, kind))
+
+
+# --- the read-out (early_warning --json) ------------------------------------------------------------
+
+def _managers(codes: list[str]) -> dict[str, str | None]:
+    """台区经理 by 台区: none recorded in this tree yet (the master data is another part of #18)."""
+    return {}
+
+
+def readout(month: dt.date, *, top: int | None = None) -> dict:
+    """The risk list of ``month`` as ``early_warning --json`` prints it (docs/interfaces.md).
+
+    A read: the stored list when it was computed at the current data version, else computed now
+    from the same data (nothing is stored; ``compute_risk_list`` stores). Either way the same data
+    gives the same list, so the two agree.
+    """
+    month = month.replace(day=1)
+    version = freshness.current()
+    stored = RiskList.objects.filter(month=month, data_version=version).first()
+    if stored is not None:
+        model, backtest_ = stored.model, stored.backtest
+        entries = [{"code": code, "probability": p, "reasons": r} for code, p, r in
+                   stored.entries.order_by("rank").values_list("district_id", "probability", "reasons")[:top]]
+    else:
+        result = predict(month)
+        model, backtest_ = result.model, result.backtest
+        entries = [{"code": e["code"], "probability": e["probability"], "reasons": e["reasons"]}
+                   for e in result.entries[:top]]
+    codes = [e["code"] for e in entries]
+    # Every 台区's station in one read (a list of 20,000 codes would exceed SQLite's parameter limit).
+    stations = dict(District.objects.values_list("code", "station__name")) if codes else {}
+    managers = _managers(codes)
+    return {"month": label(month), "data_version": version, "model": model,
+            "districts": [{"code": e["code"], "station": stations.get(e["code"]), "manager": managers.get(e["code"]),
+                           "probability": e["probability"], "reasons": e["reasons"]} for e in entries],
+            "backtest": backtest_}

@@ -22,6 +22,7 @@ from scorecard.complaints.models import WorkOrder
 from scorecard.grid.models import Department, OrgUnit
 
 from . import calendar as workcal
+from . import risk
 from .attribution import attributed, month_complaints
 from .expressions import exclusion_case
 from .models import (
@@ -36,6 +37,8 @@ from .models import (
     LateData,
     Rectification,
     ReportingMonth,
+    RiskEntry,
+    RiskList,
     RuleSettings,
     SnapshotAttribution,
     Verification,
@@ -786,3 +789,33 @@ def calibrate_bands(*, month: dt.date, code: str = "per_10k", user=None) -> dict
                      summary=f"按 {label(month)} 数据的五分位校准 {definition} 的档位界值",
                      before={"bands": before}, after={"bands": [str(c) for c in cuts], "month": label(month)})
     return result
+
+
+def compute_risk_list(*, month: dt.date, user=None, reason: str = "") -> RiskList:
+    """Compute and store the early-warning list of ``month`` (the predicted month) from data dated
+    before it (kpis.risk), replacing the month's previous list; audited as ``risk.compute``.
+
+    Run by the beat job on the 1st (kpis.compute_risk_list for the month that starts), on demand
+    (``early_warning --write``). ``data_version`` is the version current when the inputs were read.
+    """
+    month = month.replace(day=1)
+    version = freshness.current()
+    result = risk.predict(month)
+    with transaction.atomic():
+        previous = RiskList.objects.select_for_update().filter(month=month).first()
+        before = ({"data_version": previous.data_version, "model": previous.model,
+                   "created_at": previous.created_at.isoformat()} if previous else None)
+        rl, _created = RiskList.objects.update_or_create(month=month, defaults={
+            "data_version": version, "model": result.model, "created_at": timezone.now(),
+            "backtest": result.backtest})
+        rl.entries.all().delete()
+        RiskEntry.objects.bulk_create(
+            [RiskEntry(risk_list=rl, district_id=e["code"], rank=e["rank"], probability=e["probability"],
+                       reasons=e["reasons"]) for e in result.entries], batch_size=2000)
+        top = result.entries[0] if result.entries else None
+        audit.record(user=user, action="risk.compute", obj=rl,
+                     summary=f"风险清单 {label(month)}：{len(result.entries)} 个台区，模型 {result.model}",
+                     before=before, after={"data_version": version, "model": result.model,
+                                           "districts": len(result.entries), "reason": reason,
+                                           "top": top and {"code": top["code"], "probability": top["probability"]}})
+    return rl
