@@ -14,6 +14,7 @@ from scorecard.complaints.freeze import freeze_month as freeze_profile
 from scorecard.complaints.freeze import unfreeze_month as unfreeze_profile
 from scorecard.complaints.selectors import late_rows, latest_month, profile_changes, profile_readout
 from scorecard.core import freshness
+from scorecard.core.tasks import enqueue
 from scorecard.core.months import LOCAL_TZ, default_month, label, last_day, parse_month
 from scorecard.core.numbers import half_up
 from scorecard.core.roles import can_enter_deduction, can_file_appeal, can_set_verification
@@ -819,3 +820,10 @@ def compute_risk_list(*, month: dt.date, user=None, reason: str = "") -> RiskLis
                                            "districts": len(result.entries), "reason": reason,
                                            "top": top and {"code": top["code"], "probability": top["probability"]}})
     return rl
+
+
+def request_risk_list(*, month: dt.date, user=None) -> None:
+    """Send the computation of ``month``'s risk list to a worker once the caller's transaction commits
+    (the worker's ``compute_risk_list`` is the audited write)."""
+    enqueue("kpis.compute_risk_list", month.replace(day=1).isoformat(),
+            f"requested by {getattr(user, 'username', '') or 'command'}")

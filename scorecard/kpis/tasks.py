@@ -5,6 +5,8 @@ import logging
 from celery import shared_task
 from django.db import OperationalError as DatabaseOperationalError
 
+from scorecard.core.months import current_month
+
 from . import reminders, services
 
 logger = logging.getLogger(__name__)
@@ -28,3 +30,13 @@ def warm_read_outs(months: list[str], version: int) -> int:
 @shared_task(name="accounts.remind_rectifications")
 def remind_rectifications() -> int:
     return reminders.remind_rectifications()
+
+
+@shared_task(name="kpis.compute_risk_list", acks_late=True,
+             autoretry_for=(DatabaseOperationalError,), retry_backoff=2, max_retries=3)
+def compute_risk_list(month: str | None = None, reason: str = "beat") -> str:
+    """The early-warning list of ``month`` (YYYY-MM-DD of its first day). Without one — the beat job
+    on the 1st (kpis migration 0012) — the month that starts today, Shanghai time: it is predicted
+    from the complete months before it."""
+    target = dt.date.fromisoformat(month) if month else current_month()
+    return services.compute_risk_list(month=target, reason=reason).month.isoformat()

@@ -3,21 +3,17 @@ by hand, the list of a month on a small synthetic province (deterministic, uncha
 in the month or later, reasons derived from the data), and the stored, audited list."""
 import datetime as dt
 import math
-import random
 
 import pytest
 
 from scorecard.accounts.models import AuditLog
-from scorecard.complaints.models import BusinessType, Category, Customer, SubCategory, WorkOrder
-from scorecard.core.months import bounds, shift
-from scorecard.grid.models import District, LoadReading
+from scorecard.core.months import shift
 from scorecard.kpis import risk, services
 from scorecard.kpis.models import RiskList
-from tests.fixtures.factories import city, district, order, outage, reading
+from tests.fixtures.factories import city, district, order, outage
+from tests.fixtures.risk_world import HISTORY, JUNE, build_province
 
 pytestmark = pytest.mark.django_db
-
-JUNE = dt.date(2024, 6, 1)
 
 
 # --- the arithmetic, by hand ------------------------------------------------------------------------
@@ -95,38 +91,6 @@ def test_it_chooses_the_model_with_the_better_mean_precision_and_logistic_regres
 
 # --- a small synthetic province -----------------------------------------------------------------------
 
-def build_province(months: list[dt.date], *, n: int = 40, seed: int = 7):
-    """``n`` 台区 whose complaints follow their load (higher load, summer: more customers complain)."""
-    rng = random.Random(seed)
-    cs = city("长沙供电公司")
-    if not District.objects.exists():
-        for i in range(n):
-            district(f"TQ{i:03d}", cs, customers=100 + 10 * i, feeder=f"F{i % 4}")
-    districts = list(District.objects.order_by("code"))
-    bt, cat = BusinessType.objects.get(name="投诉"), Category.objects.get(name="服务")
-    sub = SubCategory.objects.get(category=cat, name="服务态度")
-    orders, readings, customers = [], [], set()
-    for month in months:
-        start = bounds(month)[0]
-        for i, d in enumerate(districts):
-            base = 40 + 60 * ((i * 37) % n) / n
-            load = base + (15 if month.month in risk.SUMMER else 0) + rng.uniform(-8, 8)
-            readings.append(LoadReading(district=d, month=month, max_load_pct=round(load, 2), min_voltage=215,
-                                        max_voltage=228))
-            lam = 0.2 + 3.0 * max(0.0, (load - 75) / 25)
-            count = sum(1 for _ in range(12) if rng.random() < lam / 12)
-            for k in range(count):
-                customer = f"{d.code}-C{rng.randrange(6)}"
-                customers.add(customer)
-                orders.append(WorkOrder(order_no=f"GD{d.code}{month:%Y%m}{k:02d}", business_type=bt,
-                                        is_complaint=True, category=cat, subcategory=sub, customer_id=customer,
-                                        city=cs, district=d, accepted_at=start + dt.timedelta(days=k * 2, hours=9)))
-    Customer.objects.bulk_create([Customer(customer_no=c) for c in sorted(customers)], ignore_conflicts=True)
-    LoadReading.objects.bulk_create(readings)
-    WorkOrder.objects.bulk_create(orders)
-
-
-HISTORY = [shift(dt.date(2023, 5, 1), i) for i in range(13)]   # 2023-05 .. 2024-05
 
 
 def comparable(result: risk.RiskResult) -> tuple:

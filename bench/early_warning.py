@@ -1,0 +1,106 @@
+"""Benchmark: the early-warning list of one predicted month, training and backtest included.
+
+Usage (a database filled by `manage.py seed_demo`; the target is the 1M-order, 20,000-台区 province):
+
+    DATABASE_URL=... python bench/early_warning.py [--month YYYY-MM] [--repeat 3]
+
+Prints, for the month after the latest month with complaints (or --month, the predicted month):
+- `risk.predict`: the features of 13 months in SQL (the month and the 12 the backtest and the
+  training read), 12 + 1 model fits (both models for each of the 6 backtest months, then the
+  chosen one), the ranking and the reasons of every 台区 — what the beat job and `early_warning` run;
+- one month's features alone (six SQL statements grouped by 台区);
+- the persistence baseline in the same process (last month's hotspots, one SQL statement, ranked):
+  what an analyst gets without the model, and the ratio of the list's time to it;
+- the peak memory of the process (ru_maxrss: everything, Django and scikit-learn included) and the
+  peak of Python allocations during one list (tracemalloc, numpy's arrays included);
+- the backtest table of the chosen model beside both baselines (docs/benchmarks.md).
+"""
+import argparse
+import os
+import resource
+import sys
+import tracemalloc
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "scorecard.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+
+from scorecard.complaints.models import WorkOrder  # noqa: E402
+from scorecard.complaints.selectors import latest_month  # noqa: E402
+from scorecard.core.months import parse_month, shift  # noqa: E402
+from scorecard.grid.models import District  # noqa: E402
+from scorecard.kpis import risk  # noqa: E402
+
+from bench.timing import fmt, measure  # noqa: E402
+
+
+def pct(value) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--month", help="the predicted month (default: the month after the latest with data)")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--warmup", type=int, default=1)
+    args = parser.parse_args()
+    if args.month:
+        month = parse_month(args.month)
+    else:
+        latest = latest_month()
+        if latest is None:
+            sys.exit("no work orders: run `manage.py seed_demo` first")
+        month = shift(latest, 1)
+    orders, districts = WorkOrder.objects.count(), District.objects.count()
+    load = os.getloadavg()
+    print(f"database: {connection.vendor}, {orders:,} work orders, {districts:,} 台区; predicted month {month:%Y-%m}; "
+          f"{os.cpu_count()} cores, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+
+    base = measure(lambda: risk.baseline_list(risk.hotspots(shift(month, -1))), repeat=args.repeat,
+                   warmup=args.warmup)
+    feats = measure(lambda: risk.features(month), repeat=args.repeat, warmup=args.warmup)
+    full = measure(lambda: risk.predict(month), repeat=args.repeat, warmup=args.warmup)
+    tracemalloc.start()
+    result = risk.predict(month)
+    _, traced_peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    rss_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
+
+    print(f"risk list (13 months' features, 13 fits, backtest, reasons): {fmt(full)}")
+    print(f"one month's features (SQL):                                 {fmt(feats)}")
+    print(f"persistence baseline (last month's hotspots, ranked):        {fmt(base)}")
+    print(f"ratio risk list / persistence baseline: {full['median_s'] / base['median_s']:.1f}x")
+    print(f"peak memory: process RSS {rss_peak / 2**20:.0f} MiB; Python allocations during one list "
+          f"{traced_peak / 2**20:.0f} MiB")
+    print(f"model chosen by the backtest: {result.model}; "
+          f"{sum(1 for e in result.entries if e['reasons'])} of {len(result.entries):,} 台区 with reasons; "
+          f"top: {result.entries[0]['code'] if result.entries else '—'} "
+          f"{result.entries[0]['probability'] if result.entries else ''} "
+          f"{'；'.join(result.entries[0]['reasons']) if result.entries else ''}")
+    print()
+    print("| month | K | hotspots | model P@K | persistence P@K | last year P@K | model R@K | persistence R@K "
+          "| last year R@K | lift |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    actual = {(r["month"], r["k"]): r["actual"] for r in result.backtest_rows}
+    for r in result.backtest:
+        lift = "—" if r["lift"] is None else f"{r['lift']:.2f}"
+        print(f"| {r['month']} | {r['k']} | {actual[(r['month'], r['k'])]} | {pct(r['model_precision'])} "
+              f"| {pct(r['persistence_precision'])} | {pct(r['last_year_precision'])} | {pct(r['model_recall'])} "
+              f"| {pct(r['persistence_recall'])} | {pct(r['last_year_recall'])} | {lift} |")
+    other = [k for k in risk.MODELS if k != result.model]
+    if other and result.backtest_rows:
+        kind = other[0]
+        mean = {k: sum(r[k]["precision"] or 0 for r in result.backtest_rows) / len(result.backtest_rows)
+                for k in risk.MODELS}
+        print(f"\nmean precision@K over the backtest: " + ", ".join(f"{k} {pct(v)}" for k, v in mean.items())
+              + f" (the other model: {kind})")
+
+
+if __name__ == "__main__":
+    main()
