@@ -16,11 +16,14 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from scorecard.accounts.scoping import mask_name, mask_phone, mask_text
+from scorecard.core.numbers import COUNT, RATE, display
+from scorecard.core.tables import FigureColumn
 
 from .links import order_link
 from .selectors import REPEAT_DEMAND_DAYS
 
 
+# Counts carry thousands separators and rates two decimals, as on every page (core.numbers, issue #14).
 NUM = {"td": {"class": "num"}, "th": {"class": "num"}}
 
 
@@ -92,8 +95,8 @@ class HotspotTable(LinkedTable):
     name = tables.Column(verbose_name=_("台区名称"))
     city = tables.Column(verbose_name=_("地市单位"))
     county = tables.Column(verbose_name=_("县级单位"))
-    complaints = tables.Column(verbose_name=_("投诉件数"), attrs=NUM)
-    customers = tables.Column(verbose_name=_("投诉客户数"), attrs=NUM)
+    complaints = FigureColumn(verbose_name=_("投诉件数"), kind=COUNT, attrs=NUM)
+    customers = FigureColumn(verbose_name=_("投诉客户数"), kind=COUNT, attrs=NUM)
 
     class Meta:
         order_by = ("-complaints", "code")
@@ -104,7 +107,7 @@ class HotspotTable(LinkedTable):
         return self.link(value, district=value)
 
     def render_complaints(self, value, record):
-        return self.link(value, district=record["code"])
+        return self.link(display(value, COUNT), district=record["code"])
 
     def value_code(self, value):
         return value
@@ -117,11 +120,10 @@ class RisingTable(LinkedTable):
     """Units, feeders or sub-categories whose complaints rose month on month."""
 
     name = tables.Column(verbose_name=_("名称"))
-    previous = tables.Column(verbose_name=_("上月"), attrs=NUM)
-    current = tables.Column(verbose_name=_("本月"), attrs=NUM)
-    increase = tables.Column(verbose_name=_("增加"), attrs=NUM)
-    increase_pct = tables.Column(verbose_name=_("环比增幅(%)"), attrs=NUM,
-                                 default="—")
+    previous = FigureColumn(verbose_name=_("上月"), kind=COUNT, attrs=NUM)
+    current = FigureColumn(verbose_name=_("本月"), kind=COUNT, attrs=NUM)
+    increase = FigureColumn(verbose_name=_("增加"), kind=COUNT, attrs=NUM)
+    increase_pct = FigureColumn(verbose_name=_("环比增幅(%)"), kind=RATE, attrs=NUM, default="—")
 
     class Meta:
         orderable = False
@@ -165,8 +167,8 @@ class RepeatDemandTable(CustomerColumnsMixin, LinkedTable):
     customer_id = tables.Column(verbose_name=_("客户编号"))
     customer__name = tables.Column(verbose_name=_("客户名称"))
     # The look-back named from the constant the selector counts with, in the page's language.
-    complaints = tables.Column(verbose_name=lazy(lambda: _("%(d)s天内投诉") % {"d": REPEAT_DEMAND_DAYS}, str)(),
-                               attrs=NUM)
+    complaints = FigureColumn(verbose_name=lazy(lambda: _("%(d)s天内投诉") % {"d": REPEAT_DEMAND_DAYS}, str)(),
+                              kind=COUNT, attrs=NUM)
     last_at = LocalDateTimeColumn(verbose_name=_("最近受理"))
     customer__sensitive = tables.BooleanColumn(verbose_name=_("敏感客户"))
 
@@ -181,7 +183,7 @@ class SensitiveCustomerTable(CustomerColumnsMixin, LinkedTable):
     customer_id = tables.Column(verbose_name=_("客户编号"))
     customer__name = tables.Column(verbose_name=_("客户名称"))
     customer__sensitive_note = tables.Column(verbose_name=_("敏感说明"))
-    complaints = tables.Column(verbose_name=_("本月投诉"), attrs=NUM)
+    complaints = FigureColumn(verbose_name=_("本月投诉"), kind=COUNT, attrs=NUM)
     last_at = LocalDateTimeColumn(verbose_name=_("最近受理"))
 
     class Meta:
@@ -196,7 +198,7 @@ class SensitiveCustomerTable(CustomerColumnsMixin, LinkedTable):
     value_customer__sensitive_note = render_customer__sensitive_note
 
     def render_complaints(self, value, record):
-        return self.link(value, customer=record["customer_id"])
+        return self.link(display(value, COUNT), customer=record["customer_id"])
 
     def value_complaints(self, value):
         return value

@@ -519,12 +519,14 @@ def scored_by_rule_label(reason: str, band: str) -> str:
 
 
 def scored_by_rule_groups(entries: list[dict] | None) -> list[dict]:
-    """A row's ``scored_by_rule`` grouped for display: [{"label", "kpis": [names]}], one per (reason, band)."""
+    """A row's ``scored_by_rule`` grouped for display: [{"label", "short", "kpis": [names]}], one per
+    (reason, band); ``short`` (无可考核 / 缺少数据) is the folded cell's summary in the rankings."""
     names = dict(KPI_LABELS)
     groups: dict[tuple[str, str], list] = {}
     for e in entries or []:
         groups.setdefault((e["reason"], e["band"]), []).append(str(names.get(e["kpi"], e["kpi"])))
-    return [{"label": scored_by_rule_label(reason, band), "reason": reason, "band": band, "kpis": kpis}
+    return [{"label": scored_by_rule_label(reason, band), "reason": reason, "band": band, "kpis": kpis,
+             "short": str(_("无可考核") if reason == NOTHING_TO_RATE else _("缺少数据"))}
             for (reason, band), kpis in groups.items()]
 
 
@@ -743,19 +745,19 @@ def incident_for_viewer(*, pk: int, viewer) -> Incident:
     return incident
 
 
-def incident_complaints(incident: Incident) -> list[WorkOrder]:
-    """The complaints an incident explains, oldest first (what the incident page lists)."""
-    return list(WorkOrder.objects.filter(incident_link__incident=incident).select_related(
-        "category", "subcategory", "detail").order_by("accepted_at"))
+def incident_complaints(incident: Incident):
+    """The complaints an incident explains, oldest first (a queryset: the incident page pages it)."""
+    return WorkOrder.objects.filter(incident_link__incident=incident).select_related(
+        "category", "subcategory", "detail").order_by("accepted_at")
 
 
-def incident_complaints_for_viewer(incident: Incident, *, viewer) -> list[WorkOrder]:
+def incident_complaints_for_viewer(incident: Incident, *, viewer):
     """The incident's complaints the viewer may list (``scoping.scoped_orders``): a department head only
     those attributed to their department, a county leader those of their county; the rest are counted
     on the page, not listed (issue #15)."""
     linked = WorkOrder.objects.filter(incident_link__incident=incident).select_related(
         "category", "subcategory", "detail")
-    return list(scoping.scoped_orders(linked, scoping.scope_for(viewer)).order_by("accepted_at"))
+    return scoping.scoped_orders(linked, scoping.scope_for(viewer)).order_by("accepted_at")
 
 
 def appeal_list(*, viewer, status: str | None = None):

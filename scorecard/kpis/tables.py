@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from scorecard.accounts.scoping import mask_name
 from scorecard.complaints.links import order_link
 from scorecard.core.numbers import COUNT, HOURS, PER_10K, RATE, SCORE, display
+from scorecard.core.tables import FigureColumn
 
 from .models import Appeal, Deduction, Exclusion, Incident
 from .selectors import CATEGORY_LABELS, category, scored_by_rule_groups
@@ -32,33 +33,23 @@ class RankChangeColumn(tables.Column):
         return value
 
 
-class FigureColumn(tables.Column):
-    """A figure printed the one way of its kind (core.numbers.display); exports get the number."""
-
-    kind = SCORE
-
-    def __init__(self, *args, kind: str | None = None, **kwargs):
-        self.kind = kind or self.kind
-        kwargs.setdefault("attrs", {"td": {"class": "num"}})
-        super().__init__(*args, **kwargs)
-
-    def render(self, value):
-        return display(value, self.kind)
-
-    def value(self, value):
-        return value
-
-
 class RateColumn(FigureColumn):
     kind = RATE
 
 
 class ScoreColumn(FigureColumn):
+    """A score. With ``badge`` (the total 得分 only), a row with nothing to rate says so beside its score."""
+
     kind = SCORE
 
+    def __init__(self, *args, badge: bool = False, **kwargs):
+        self.badge = badge
+        super().__init__(*args, **kwargs)
+
     def render(self, value, record):
-        # Full marks for having nothing to rate is not a silent first place (issue #14).
-        if isinstance(record, dict) and not record.get("complaints") and not record.get("deductions"):
+        # Full marks for having nothing to rate is not a silent first place (issue #14); once per row.
+        if (self.badge and isinstance(record, dict) and not record.get("complaints")
+                and not record.get("deductions")):
             return format_html('{} <span class="badge info" title="{}">{}</span>', display(value, SCORE),
                                _("本月没有考核口径投诉，各项指标按「无可考核数据」规则计分"), _("无可评价"))
         return display(value, SCORE)
@@ -74,8 +65,15 @@ class ScoredByRuleColumn(tables.Column):
 
     def render(self, value):
         groups = scored_by_rule_groups(value)
-        return format_html_join(mark_safe("<br>"), '<span class="rule {}">{}：{}</span>',
-                                ((g["reason"], g["label"], "、".join(g["kpis"])) for g in groups)) or "—"
+        if not groups:
+            return "—"
+        # Folded: the summary (「缺少数据 2项」, a line per reason) keeps the ranking within 1366 px;
+        # the full list opens on click.
+        summary = format_html_join(mark_safe("<br>"), "{}", ((_("%(label)s %(n)s项") % {
+            "label": g["short"], "n": len(g["kpis"])},) for g in groups))
+        items = format_html_join(mark_safe("<br>"), '<span class="rule {}">{}：{}</span>',
+                                 ((g["reason"], g["label"], "、".join(g["kpis"])) for g in groups))
+        return format_html('<details class="rules"><summary>{}</summary>{}</details>', summary, items)
 
     def value(self, value):
         return "；".join(f"{g['label']}：{'、'.join(g['kpis'])}" for g in scored_by_rule_groups(value))
@@ -156,12 +154,12 @@ class UnitTable(RepeatDaysMixin, tables.Table):
     kpi_score = ScoreColumn(_("指标得分"), default=None)
     deduction_points = DeductionColumn(_("考核扣分"), default=0)
     deductions = DeductionItemsColumn(_("扣分明细"))
-    score = ScoreColumn(_("得分"))
+    score = ScoreColumn(_("得分"), badge=True)
     scored_by_rule = ScoredByRuleColumn(_("按规则计分的指标"))
     rank_change = RankChangeColumn(_("名次变化"))
 
     class Meta:
-        attrs = {"class": "data"}
+        attrs = {"class": "data ranking"}
         order_by = "rank"
 
 
@@ -181,12 +179,12 @@ class DepartmentTable(RepeatDaysMixin, tables.Table):
     kpi_score = ScoreColumn(_("指标得分"), default=None)
     deduction_points = DeductionColumn(_("考核扣分"), default=0)
     deductions = DeductionItemsColumn(_("扣分明细"))
-    score = ScoreColumn(_("得分"))
+    score = ScoreColumn(_("得分"), badge=True)
     scored_by_rule = ScoredByRuleColumn(_("按规则计分的指标"))
     rank_change = RankChangeColumn(_("名次变化"))
 
     class Meta:
-        attrs = {"class": "data"}
+        attrs = {"class": "data ranking"}
 
     def render_unit(self, value, record):
         url = record.get("url")
@@ -205,7 +203,7 @@ class IncidentTable(tables.Table):
     kind = tables.Column(_("类型"))
     city = tables.Column(_("地市单位"), accessor="city__name", order_by="city__name")
     department = tables.Column(_("责任部门"), accessor="department__name", order_by="department__sort_order")
-    linked = tables.Column(_("关联投诉"), orderable=True)
+    linked = FigureColumn(_("关联投诉"), kind=COUNT, orderable=True)
     due_on = tables.DateColumn(format="Y-m-d", verbose_name=_("整改期限"), accessor="rectification__due_on",
                                attrs=DATE_CELL)
     status = tables.Column(_("整改状态"), accessor="rectification__status")
@@ -231,6 +229,33 @@ class IncidentTable(tables.Table):
 
     def render_status(self, record):
         return record.rectification.get_status_display()
+
+
+class IncidentComplaintTable(tables.Table):
+    """The complaints an incident explains (incident page): paged and sortable, each order number a link
+    to its page. Rows come from ``selectors.incident_complaints_for_viewer`` (scoped)."""
+
+    order_no = tables.Column(_("工单编号"), attrs=NOWRAP)
+    accepted_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name=_("受理时间"), attrs=DATE_CELL)
+    category = tables.Column(_("分类"), accessor="category__name", order_by=("category__sort_order",
+                                                                              "subcategory__sort_order"))
+
+    class Meta:
+        attrs = {"class": "data"}
+        order_by = ("accepted_at",)
+        empty_text = _("没有关联投诉。")
+
+    def render_order_no(self, value):
+        return order_link(value)
+
+    def value_order_no(self, value):
+        return value
+
+    def render_category(self, record):
+        return "/".join(x.name for x in (record.category, record.subcategory, record.detail) if x) or "—"
+
+    def value_category(self, record):
+        return self.render_category(record)
 
 
 class AppealTable(tables.Table):

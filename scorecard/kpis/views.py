@@ -43,6 +43,7 @@ from .tables import (
     DeductionTable,
     DepartmentComplaintTable,
     DepartmentTable,
+    IncidentComplaintTable,
     IncidentTable,
     UnitTable,
     excluded_text,
@@ -201,12 +202,14 @@ def incident_detail(request, pk: int):
                 return redirect("kpis:incident", pk=pk)
             except ValidationError as exc:
                 form.add_error(None, exc)
-    complaints = selectors.incident_complaints(incident)
-    listed = selectors.incident_complaints_for_viewer(incident, viewer=request.user)
+    linked_count = selectors.incident_complaints(incident).count()
+    table = IncidentComplaintTable(selectors.incident_complaints_for_viewer(incident, viewer=request.user))
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
     return render(request, "kpis/incident_detail.html", {
-        "incident": incident, "rect": rect, "complaints": listed, "linked_count": len(complaints),
-        "other_count": len(complaints) - len(listed), "evidence": incident.evidence,
-        "form": form, "can_edit": can_edit, "accountable": bool(complaints),
+        "incident": incident, "rect": rect, "table": table, "linked_count": linked_count,
+        # Listed or not, every linked complaint is counted: the rest belong to other departments/units.
+        "other_count": linked_count - table.paginator.count, "evidence": incident.evidence,
+        "form": form, "can_edit": can_edit, "accountable": bool(linked_count),
         "rectify_hazards": services.RuleSettings.current().rectify_hazards,
     })
 

@@ -2,6 +2,7 @@
 from django.test import RequestFactory
 
 from scorecard.core.exports import table_dataset
+from scorecard.kpis.selectors import NO_DATA
 from scorecard.kpis.tables import DepartmentTable, UnitTable
 
 ROW = {"rank": 1, "unit": "国网长沙供电公司", "complaints": 12345, "customers": 1059420, "per_10k": 11.6528,
@@ -24,7 +25,35 @@ def test_exports_keep_the_numbers():
 
 
 def test_the_repeat_rate_header_names_its_look_back_per_table():
-    named = UnitTable([ROW], repeat_days=45).as_html(RequestFactory().get("/"))
+    named = UnitTable([ROW], repeat_days=45).as_html(RequestFactory().get("/")).replace("<wbr>", "")
     assert "重复投诉率%（45天回溯）" in named and "此前 45 天内另有投诉" in named
     plain = UnitTable([ROW]).as_html(RequestFactory().get("/"))
     assert "天回溯" not in plain  # the class is untouched by an instance
+
+
+def test_headers_may_break_only_between_words():
+    html = UnitTable([ROW]).as_html(RequestFactory().get("/"))
+    assert "考核口径<wbr>投诉量" in html and "按时<wbr>办结率%" in html and "平均办结<wbr>时长<wbr>(h)" in html
+    assert "<wbr>排名" not in html  # a break word at the start of a header gets no break point
+    assert "责任部<wbr>" not in DepartmentTable([]).as_html(RequestFactory().get("/"))
+
+
+def test_exports_keep_plain_headers():
+    data = table_dataset(UnitTable([ROW]))
+    assert "考核口径投诉量" in data.headers and not any("wbr" in h for h in data.headers)
+
+
+def test_the_rule_scored_cell_is_folded_to_a_summary_that_opens_on_click():
+    row = {**ROW, "scored_by_rule": [{"kpi": "satisfaction_rate", "reason": NO_DATA, "band": "E"},
+                                     {"kpi": "repeat_rate", "reason": NO_DATA, "band": "E"}]}
+    html = UnitTable([row]).as_html(RequestFactory().get("/"))
+    assert '<details class="rules"><summary>缺少数据 2项</summary>' in html
+    assert html.count("缺少数据，按最低档计：") == 1  # the full list, inside the <details>
+    data = table_dataset(UnitTable([row]))
+    assert dict(zip(data.headers, data[0]))["按规则计分的指标"].startswith("缺少数据，按最低档计：")
+
+
+def test_only_the_total_score_carries_the_nothing_to_rate_badge():
+    row = {**ROW, "complaints": 0, "kpi_score": 40.0, "deductions": []}
+    html = UnitTable([row]).as_html(RequestFactory().get("/"))
+    assert html.count("无可评价") == 1

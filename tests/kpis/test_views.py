@@ -138,3 +138,23 @@ def test_only_department_heads_file_appeals(client, world):
     assert client.get(f"/scorecard/appeals/new/{world['yj'].pk}/").status_code == 403
     client.force_login(world["zz_leader"])
     assert client.get(f"/scorecard/appeals/new/{world['yj'].pk}/").status_code == 404
+
+
+def test_an_incidents_complaint_list_is_paged_and_sortable(client, world):
+    d = Incident.objects.get(district_id="TQ1", kind="overload").district
+    for i in range(55):
+        order(accepted=f"2024-07-{1 + i % 28:02d} {8 + i % 12:02d}:00", city_unit=world["cs"], district_obj=d,
+              category="供电质量", subcategory="电压质量长时间异常", detail="低电压", order_no=f"O-MORE-{i:03d}",
+              customer=f"CM{i}")
+    trace_month(month=dt.date(2024, 7, 1))
+    incident = Incident.objects.get(district_id="TQ1", kind="overload")
+    client.force_login(world["analyst"])
+    page1 = client.get(f"/scorecard/incidents/{incident.pk}/")
+    table = page1.context["table"]
+    assert table.paginator.count == 56 and len(table.page.object_list) == 50
+    assert "共 56 条" in page1.content.decode() and 'href="/orders/O-TRACED/"' in page1.content.decode()
+    page2 = client.get(f"/scorecard/incidents/{incident.pk}/?page=2")
+    assert len(page2.context["table"].page.object_list) == 6
+    newest_first = client.get(f"/scorecard/incidents/{incident.pk}/?sort=-accepted_at").context["table"]
+    times = [row.record.accepted_at for row in newest_first.page.object_list]
+    assert times == sorted(times, reverse=True)

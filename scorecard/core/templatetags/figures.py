@@ -7,6 +7,7 @@ Loaded as a builtin (settings.TEMPLATES): every template prints ``{{ x|count }}`
 from django import template
 
 from scorecard.core import numbers
+from scorecard.core.tables import header_html
 
 register = template.Library()
 
@@ -45,3 +46,9 @@ def change(value, unit: str = "%") -> str:
 def figure(value, code: str) -> str:
     """A scorecard figure by its code (``{{ value|figure:"on_time_rate" }}``)."""
     return numbers.display(value, numbers.kind_of(code))
+
+
+@register.filter
+def header_breaks(value) -> str:
+    """A table header with its word-boundary break points (core.tables.header_html)."""
+    return header_html(value)
