@@ -84,6 +84,8 @@ class Notification(models.Model):
         NOTICE_PUBLISHED = "notice_published", _("通报已发布")
         RECTIFICATION_DUE = "rectification_due", _("整改即将到期")
         RECTIFICATION_OVERDUE = "rectification_overdue", _("整改已逾期")
+        WARNING_ASSIGNED = "warning_assigned", _("收到预警工单")
+        WARNING_ESCALATED = "warning_escalated", _("预警工单逾期升级")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("用户"))
     kind = models.CharField(_("类型"), max_length=24, choices=Kind.choices)

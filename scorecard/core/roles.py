@@ -208,3 +208,26 @@ def can_download(user, notice) -> bool:
     if not _signed_in(user) or not notice.has_pdf:
         return False
     return notice.is_final or can_read_draft(user, notice)
+
+
+# --- early warning (预警工单, issue #18) ------------------------------------------------------------
+
+def can_create_warning(user) -> bool:
+    """Turn a risk into a 预警工单: the command center's analysts, who run the risk list."""
+    return is_analyst(user)
+
+
+def can_handle_warning(user, warning=None) -> bool:
+    """Acknowledge a 预警工单, record what was done and close it: the people the order is addressed to —
+    a leader (所长, 县公司负责人) whose unit is the order's 供电所 or its 县公司, and the head of the order's
+    department in its city company (who also answers when it runs overdue). Analysts issue orders,
+    they do not work them. ``warning``: anything with ``city_id``, ``county_id``, ``station_id`` and
+    ``department_id``; None asks whether the user could handle any order at all."""
+    if not (_signed_in(user) and user.is_active):
+        return False
+    unit = getattr(user, "org_unit", None)
+    if _role(user) == Role.LEADER and unit is not None and unit.level in ("county", "station"):
+        return warning is None or unit.pk in (warning.county_id, warning.station_id)
+    if is_department_head(user) and unit is not None:
+        return warning is None or (user.department_id == warning.department_id and unit.city_id == warning.city_id)
+    return False

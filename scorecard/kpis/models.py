@@ -639,3 +639,101 @@ class RiskEntry(models.Model):
         ordering = ["risk_list", "rank"]
         constraints = [models.UniqueConstraint(fields=["risk_list", "rank"], name="risk_entry_unique_rank"),
                        models.UniqueConstraint(fields=["risk_list", "district"], name="risk_entry_unique_district")]
+
+
+class WarningOrder(models.Model):
+    """预警工单 (issue #18): a 台区 at risk of becoming a complaint hotspot in ``month``, handed to the
+    供电所 that runs it (and its 台区经理) before the complaints come. Made by an analyst from the month's
+    risk list (kpis.warnings.create_warning copies the entry's probability and reasons: a recomputed list
+    replaces its entries, the warning keeps what it was issued on) or for any 台区.
+
+    The 台区's units are copied at creation: the order stays with the station it was given to when the
+    master data changes later. ``department`` is the department that answers for the 台区's equipment
+    (运检 unless the analyst says otherwise): its head is told when the order runs overdue."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待确认")
+        IN_PROGRESS = "in_progress", _("处理中")
+        ESCALATED = "escalated", _("已逾期升级")
+        DONE = "done", _("已完成")
+
+    month = models.DateField(_("预警月份"))
+    district = models.ForeignKey(District, to_field="code", db_column="district_code", on_delete=models.PROTECT,
+                                 related_name="+", verbose_name=_("台区"))
+    city = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("地市单位"))
+    county = models.ForeignKey(OrgUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("县公司"))
+    station = models.ForeignKey(OrgUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("供电所"))
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("责任部门"))
+    manager_name = models.CharField(_("台区经理"), max_length=40, blank=True)
+    manager_staff_no = models.CharField(_("台区经理工号"), max_length=40, blank=True)
+    # From the risk list the order was made from (None: an analyst's order for a 台区 not on it).
+    probability = models.FloatField(_("成为热点台区的概率"), null=True, blank=True)
+    risk_rank = models.PositiveIntegerField(_("风险排名"), null=True, blank=True)
+    reasons = models.JSONField(_("主要原因"), default=list, blank=True)
+    note = models.TextField(_("预警说明"), blank=True)
+    due_on = models.DateField(_("处理期限"))
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("发起人"))
+    created_at = models.DateTimeField(_("发起时间"))
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                        related_name="+", verbose_name=_("确认人"))
+    acknowledged_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("逾期升级时间"), null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+", verbose_name=_("办结人"))
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    outcome = models.TextField(_("处理结果"), blank=True)
+
+    class Meta:
+        verbose_name = _("预警工单")
+        verbose_name_plural = _("预警工单")
+        ordering = ["-month", "due_on", "pk"]
+        indexes = [models.Index(fields=["month", "city"], name="warning_month_city_idx"),
+                   models.Index(fields=["status", "due_on"], name="warning_status_due_idx")]
+        constraints = [
+            # One order per 台区 and month: a second one would split the actions and count the hit twice.
+            models.UniqueConstraint(fields=["month", "district"], name="warning_unique_district_month"),
+            models.CheckConstraint(condition=Q(month__day=1), name="warning_month_first_day"),
+            models.CheckConstraint(condition=~Q(status="done") | (Q(closed_at__isnull=False) & ~Q(outcome="")),
+                                   name="warning_done_has_outcome"),
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.district_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != self.Status.DONE
+
+    @property
+    def probability_pct(self) -> float | None:
+        """The probability as a percentage (printed with the rate format)."""
+        return None if self.probability is None else self.probability * 100
+
+
+class WarningAction(models.Model):
+    """What the assignee did about a 预警工单, one row per action (the order page's timeline)."""
+
+    class Kind(models.TextChoices):
+        PATROL = "patrol", _("巡视")
+        LOAD = "load", _("负荷调整")
+        RETROFIT = "retrofit", _("改造申请")
+        VISIT = "visit", _("客户走访")
+
+    warning = models.ForeignKey(WarningOrder, on_delete=models.CASCADE, related_name="actions",
+                                verbose_name=_("预警工单"))
+    kind = models.CharField(_("措施类型"), max_length=10, choices=Kind.choices)
+    text = models.TextField(_("措施内容"))
+    at = models.DateTimeField(_("实施时间"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                           verbose_name=_("记录人"))
+    recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("预警处理措施")
+        verbose_name_plural = _("预警处理措施")
+        ordering = ["warning", "at", "pk"]

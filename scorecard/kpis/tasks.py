@@ -7,7 +7,7 @@ from django.db import OperationalError as DatabaseOperationalError
 
 from scorecard.core.months import current_month
 
-from . import reminders, services
+from . import reminders, services, warning_services
 
 logger = logging.getLogger(__name__)
 
@@ -40,3 +40,10 @@ def compute_risk_list(month: str | None = None, reason: str = "beat") -> str:
     from the complete months before it."""
     target = dt.date.fromisoformat(month) if month else current_month()
     return services.compute_risk_list(month=target, reason=reason).month.isoformat()
+
+
+@shared_task(name="kpis.escalate_overdue_warnings", acks_late=True,
+             autoretry_for=(DatabaseOperationalError,), retry_backoff=2, max_retries=3)
+def escalate_overdue_warnings() -> int:
+    """The daily beat job (kpis migration 0013): overdue 预警工单 go to the department head."""
+    return warning_services.escalate_overdue_warnings()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, warning_views
 
 app_name = "kpis"
 urlpatterns = [
@@ -18,4 +18,11 @@ urlpatterns = [
     path("verify/<int:order_id>/", views.verify_complaint, name="verify"),
     path("deductions/", views.deduction_list, name="deductions"),
     path("deductions/new/", views.deduction_create, name="deduction_new"),
+    # 预警工单 (issue #18): kpis.warning_views
+    path("warnings/", warning_views.warning_list, name="warnings"),
+    path("warnings/new/", warning_views.warning_create, name="warning_create"),
+    path("warnings/<int:pk>/", warning_views.warning_detail, name="warning"),
+    path("warnings/<int:pk>/acknowledge/", warning_views.warning_acknowledge, name="warning_acknowledge"),
+    path("warnings/<int:pk>/action/", warning_views.warning_action, name="warning_action"),
+    path("warnings/<int:pk>/close/", warning_views.warning_close, name="warning_close"),
 ]

@@ -175,6 +175,22 @@ RULES: dict[str, list[Case]] = {
         C(only("analyst", ok=404), lambda w: {"pk": MISSING}, method="post", data={}, label="missing"),
         C(everyone(405, anon=405), lambda w: {"pk": w.appeal_a.pk}, label="GET"),
     ],
+    # --- 预警工单 (issue #18): the city A 运检 head is the one world user an order of city A is addressed to ---
+    "kpis:warnings": [C(everyone()), C(everyone(), query="status=pending&page=2", label="filtered")],
+    "kpis:warning": [
+        C(everyone(), lambda w: {"pk": w.warning_a.pk}, label="own"),
+        C(everyone(**SCOPED_404), lambda w: {"pk": w.warning_b.pk}, label="other city"),
+        C(everyone(404), lambda w: {"pk": MISSING}, label="missing"),
+    ],
+    "kpis:warning_create": [
+        C(only("analyst"), query="district=TQA01&month=2024-08"),
+        C(only("analyst"), method="post", data={}, label="invalid form"),
+    ],
+    **{name: [
+        C(only("dept_head", ok=302), lambda w: {"pk": w.warning_a.pk}, method="post", data={}),
+        C(only("dept_head", ok=404), lambda w: {"pk": w.warning_b.pk}, method="post", data={}, label="other city"),
+        C(everyone(405, anon=405), lambda w: {"pk": w.warning_a.pk}, label="GET"),
+    ] for name in ("kpis:warning_acknowledge", "kpis:warning_action", "kpis:warning_close")},
     # --- notices ------------------------------------------------------------------------------
     "notices:list": [C(everyone())],
     "notices:rankings": [C(everyone())],
