@@ -3,6 +3,6 @@
 A plain package (not a Django app): it only writes CSV files; ``seed_demo`` imports
 them through the same importers as real exports.
 """
-from .generator import HEADERS, KINDS, default_end_month, write_demo_csvs
+from .generator import FILE_KIND, FILES, HEADERS, KINDS, default_end_month, write_demo_csvs
 
-__all__ = ["HEADERS", "KINDS", "default_end_month", "write_demo_csvs"]
+__all__ = ["FILE_KIND", "FILES", "HEADERS", "KINDS", "default_end_month", "write_demo_csvs"]

@@ -31,7 +31,8 @@ from scorecard.core.months import label, parse_month, previous_month
 from . import province as P
 
 HEADERS = {
-    "districts": ["台区编号", "台区名称", "地市单位", "县级单位", "供电所", "线路名称", "配变容量", "用户数"],
+    "districts": ["台区编号", "台区名称", "地市单位", "县级单位", "供电所", "线路名称", "配变容量", "用户数",
+                  "台区经理", "台区经理工号", "生效日期"],
     "loads": ["台区编号", "月份", "最大负载率", "最低电压", "最高电压"],
     "outages": ["停电编号", "线路名称", "台区编号", "停电类型", "开始时间", "结束时间", "纳入月度计划"],
     "projects": ["项目编号", "台区编号", "项目类型", "计划投运日期", "实际投运日期"],
@@ -41,6 +42,13 @@ HEADERS = {
 }
 # The order seed_demo imports them in: every later kind references 台区 or feeders.
 KINDS = ["districts", "loads", "outages", "projects", "workorders"]
+# The files, in import order: a second districts file re-imports the 台区 whose 台区经理 changed
+# during the demo months (dated by 生效日期), so the demo has a manager history, not just names.
+CHANGES = "district_changes"
+FILES = ["districts", CHANGES, "loads", "outages", "projects", "workorders"]
+FILE_KIND = {CHANGES: "districts"}
+# About this share of 台区 get a new 台区经理 during the demo months (a colleague of the station or a new hire).
+MANAGER_CHANGE_SHARE = 0.08
 
 MAX_DISTRICTS = 20_000
 DAY = 86_400
@@ -218,10 +226,50 @@ class _Province:
         for d in rng.sample(range(n), n_hot):
             self.hotspot[d] = 1
 
-    def district_rows(self):
+    def assign_managers(self) -> None:
+        """台区经理: each station's 台区 split among a few managers (about 12 台区 each), in office from the
+        first demo month; ``MANAGER_CHANGE_SHARE`` of the 台区 change hands on a day of a later month.
+        A stage of its own (its own random stream): the other files do not move."""
+        rng = self.rng("managers")
+        serial = itertools.count(1)
+
+        def hire() -> tuple[str, str]:
+            return f"{rng.choice(P.SURNAMES)}{rng.choice(P.GIVEN)}", f"GW{next(serial):06d}"
+
+        by_station: dict[tuple[str, str], list[int]] = {}
         for d in range(self.n):
-            yield (self.code[d], self.dname[d], self.city_names[self.city[d]], self.county[d], self.station[d],
-                   self.feeder[d], self.capacity[d], self.customers[d])
+            by_station.setdefault((self.county[d], self.station[d]), []).append(d)
+        self.manager: list[tuple[str, str]] = [("", "")] * self.n
+        self.manager_change: dict[int, tuple[str, str, str]] = {}  # 台区 → (name, staff number, 生效日期)
+        for districts in by_station.values():
+            staff = [hire() for _ in range(max(1, round(len(districts) / 12)))]
+            per = -(-len(districts) // len(staff))
+            for i, d in enumerate(districts):
+                self.manager[d] = staff[i // per]
+            if len(self.months) < 3:
+                continue
+            for d in districts:
+                if rng.random() >= MANAGER_CHANGE_SHARE:
+                    continue
+                others = [m for m in staff if m != self.manager[d]]
+                name, staff_no = rng.choice(others) if others and rng.random() < 0.6 else hire()
+                month = rng.randrange(2, len(self.months))
+                y, m = self.months[month]
+                day = dt.date(y, m, rng.randint(1, calendar.monthrange(y, m)[1]))
+                self.manager_change[d] = (name, staff_no, day.isoformat())
+
+    def _district_row(self, d: int, manager: tuple[str, str, str]) -> tuple:
+        return (self.code[d], self.dname[d], self.city_names[self.city[d]], self.county[d], self.station[d],
+                self.feeder[d], self.capacity[d], self.customers[d], *manager)
+
+    def district_rows(self):
+        since = self.day_str[0]
+        for d in range(self.n):
+            yield self._district_row(d, (*self.manager[d], since))
+
+    def district_change_rows(self):
+        for d in sorted(self.manager_change):
+            yield self._district_row(d, self.manager_change[d])
 
     # ---- projects ---------------------------------------------------------------------
     def plan_projects(self) -> list[tuple]:
@@ -538,7 +586,7 @@ def _write(path: Path, header: list[str], rows) -> int:
 def write_demo_csvs(outdir: Path, *, seed: int = 95598, orders: int = 200_000, months: int = 13,
                     end_month: str | None = None, districts: int | None = None,
                     counts: dict[str, int] | None = None) -> dict[str, Path]:
-    """Write the demo province's five CSV exports into ``outdir``; return kind → path.
+    """Write the demo province's CSV exports into ``outdir``; return file name (``FILES``) → path.
 
     ``districts`` defaults to ``default_districts(orders)`` (20,000 for the full demo).
     If ``counts`` is given, it receives the number of data rows written per kind.
@@ -555,9 +603,11 @@ def write_demo_csvs(outdir: Path, *, seed: int = 95598, orders: int = 200_000, m
     outdir.mkdir(parents=True, exist_ok=True)
     prov = _Province(seed, month_list, n_districts)
     prov.build_grid()
-    paths = {kind: outdir / f"{kind}.csv" for kind in KINDS}
+    prov.assign_managers()
+    paths = {name: outdir / f"{name}.csv" for name in FILES}
     written = {}
     written["districts"] = _write(paths["districts"], HEADERS["districts"], prov.district_rows())
+    written[CHANGES] = _write(paths[CHANGES], HEADERS["districts"], prov.district_change_rows())
     projects = prov.plan_projects()  # before loads: commissioned projects relieve the load
     written["loads"] = _write(paths["loads"], HEADERS["loads"], prov.load_rows())
     written["outages"] = _write(paths["outages"], HEADERS["outages"], prov.outage_rows())

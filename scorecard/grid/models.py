@@ -176,3 +176,41 @@ class GridProject(models.Model):
         verbose_name = _("电网项目")
         verbose_name_plural = _("电网项目")
         indexes = [models.Index(fields=["district", "planned_on"], name="project_district_plan_idx")]
+
+
+class DistrictManagerAssignment(models.Model):
+    """Who was a 台区's 台区经理, and when: [valid_from, valid_to), valid_to null = still in office.
+
+    History is kept rather than overwritten because a month's figures name the manager who held the
+    台区 then (``scorecard.grid.selectors.manager_on``), and a change must not move past complaints
+    onto the successor. The ``districts`` import closes the current row and opens the next one.
+    """
+
+    district = models.ForeignKey(District, to_field="code", db_column="district_code", verbose_name=_("台区"),
+                                 on_delete=models.CASCADE, related_name="manager_assignments")
+    name = models.CharField(_("台区经理"), max_length=50)
+    staff_no = models.CharField(_("工号"), max_length=40, blank=True)
+    valid_from = models.DateField(_("任职日期"))
+    valid_to = models.DateField(_("卸任日期"), null=True, blank=True,
+                                help_text=_("空表示现任；当天起由下一任接任"))
+
+    class Meta:
+        verbose_name = _("台区经理任职")
+        verbose_name_plural = _("台区经理任职")
+        ordering = ["district", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["district"], condition=Q(valid_to__isnull=True),
+                                    name="manager_one_current_per_district"),
+            models.UniqueConstraint(fields=["district", "valid_from"], name="manager_unique_district_from"),
+            models.CheckConstraint(condition=Q(valid_to__isnull=True) | Q(valid_to__gt=F("valid_from")),
+                                   name="manager_to_after_from"),
+        ]
+        indexes = [models.Index(fields=["district", "valid_from"], name="manager_district_from_idx"),
+                   models.Index(fields=["staff_no"], name="manager_staff_idx")]
+
+    def __str__(self):
+        return f"{self.name}（{self.staff_no}）" if self.staff_no else self.name
+
+    @property
+    def label(self) -> str:
+        return str(self)

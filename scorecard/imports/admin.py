@@ -2,6 +2,8 @@ from django.contrib import admin
 
 from scorecard.accounts.audit import AuditedAdminMixin
 
+from scorecard.grid.models import DistrictManagerAssignment
+
 from .models import HeaderAlias, ImportJob, ValueAlias
 
 
@@ -34,3 +36,17 @@ class ValueAliasAdmin(_AliasAdmin):
     list_display = ("header", "alias", "value", "kind")
     list_filter = ("kind", "header")
     search_fields = ("alias", "value")
+
+
+@admin.register(DistrictManagerAssignment)
+class DistrictManagerAssignmentAdmin(_AliasAdmin):
+    """台区经理任职 (grid's model, registered here where the audit is: grid sits below accounts). The
+    ``districts`` import writes the history; an administrator corrects a past row here, audited
+    with the row before and after like the profiles."""
+
+    list_display = ("district", "name", "staff_no", "valid_from", "valid_to")
+    search_fields = ("district__code", "name", "staff_no")
+    list_filter = (("valid_to", admin.EmptyFieldListFilter),)
+    date_hierarchy = "valid_from"
+    raw_id_fields = ("district",)
+    ordering = ("district", "-valid_from")

@@ -88,7 +88,7 @@ def import_file(*, kind: str, path: str | Path, dry_run: bool = False,
             # The import may have failed *because* the database went away: its row errors say
             # so, and must reach the analyst rather than a traceback about the audit row.
             logger.warning("import of %s: the failed attempt could not be audited", source, exc_info=True)
-    elif result.created or result.updated:
+    elif result.created or result.updated or any(result.changes.values()):
         # Bulk upserts send no model signals: tell the cached read-outs that figures may have moved.
         freshness.bump()
         if result.created + result.updated >= ANALYZE_AFTER_ROWS:
@@ -124,7 +124,8 @@ def _audit(*, action: str, result: ImportResult, user, source: str, job: ImportJ
         after={"file": source, "sha256": result.sha256, "kind": result.kind, "rows": result.rows,
                "created": result.created, "updated": result.updated, "unchanged": result.unchanged,
                "months": months, "dry_run": result.dry_run, "errors": len(result.errors),
-               "job": job.pk if job is not None else None},
+               "job": job.pk if job is not None else None,
+               **({"changes": dict(result.changes)} if result.changes else {})},
     )
 
 

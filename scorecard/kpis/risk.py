@@ -34,6 +34,7 @@ from scorecard.complaints.selectors import MULTI_CUSTOMER_MIN
 from scorecard.core import freshness
 from scorecard.core.months import bounds, label, last_day, parse_month, shift
 from scorecard.grid.models import District, GridProject, LoadReading, Outage
+from scorecard.grid.selectors import current_managers
 
 from .models import Incident, Rectification, RiskList, RuleSettings
 
@@ -590,8 +591,9 @@ def predict(month: dt.date, *, data: Data | None = None) -> RiskResult:
 # --- the read-out (early_warning --json) ------------------------------------------------------------
 
 def _managers(codes: list[str]) -> dict[str, str | None]:
-    """台区经理 by 台区: none recorded in this tree yet (the master data is another part of #18)."""
-    return {}
+    """台区经理 by 台区: the one in office today, 「姓名（工号）」 (grid.selectors); every 台区 in one read,
+    like the stations (a list of 20,000 codes would exceed SQLite's parameter limit)."""
+    return current_managers() if codes else {}
 
 
 def readout(month: dt.date, *, top: int | None = None) -> dict:

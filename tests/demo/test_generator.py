@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from scorecard.demo import HEADERS, KINDS, default_end_month, write_demo_csvs
+from scorecard.demo import FILES, HEADERS, KINDS, default_end_month, write_demo_csvs
 from scorecard.demo.province import COMPLAINT_PROFILE
 
 from .conftest import SHAPE
@@ -15,7 +15,8 @@ from .conftest import SHAPE
 INTERFACE_HEADERS = {
     "workorders": "工单编号 受理时间 业务类型 一级分类 二级分类 三级分类 客户编号 客户名称 联系电话 地市单位 县级单位 "
                   "供电所 台区编号 台区名称 线路名称 责任部门 派单时间 接单时间 办结时间 回访满意度 受理内容",
-    "districts": "台区编号 台区名称 地市单位 县级单位 供电所 线路名称 配变容量 用户数",
+    # The interface's columns, then the optional 台区经理 columns of issue #18 (docs/interfaces.md).
+    "districts": "台区编号 台区名称 地市单位 县级单位 供电所 线路名称 配变容量 用户数 台区经理 台区经理工号 生效日期",
     "loads": "台区编号 月份 最大负载率 最低电压 最高电压",
     "outages": "停电编号 线路名称 台区编号 停电类型 开始时间 结束时间 纳入月度计划",
     "projects": "项目编号 台区编号 项目类型 计划投运日期 实际投运日期",
@@ -42,9 +43,9 @@ def test_same_seed_gives_byte_identical_files_and_another_seed_differs(tmp_path)
     a = _bytes(write_demo_csvs(tmp_path / "a", seed=7, **kw))
     b = _bytes(write_demo_csvs(tmp_path / "b", seed=7, **kw))
     c = _bytes(write_demo_csvs(tmp_path / "c", seed=8, **kw))
-    assert set(a) == set(KINDS)
+    assert set(a) == set(FILES)
     assert a == b
-    for kind in KINDS:
+    for kind in FILES:
         assert a[kind] != c[kind], kind
 
 
@@ -268,3 +269,25 @@ def test_projects_on_time_late_and_later(demo_rows):
     # Projects target overloaded 台区.
     overloaded = {x["台区编号"] for x in demo_rows["loads"] if float(x["最大负载率"]) >= 100}
     assert sum(p["台区编号"] in overloaded for p in projects) > 0.5 * len(projects)
+
+
+# ---- 台区经理 --------------------------------------------------------------------------
+
+def test_every_district_has_a_manager_from_the_first_month_and_some_change_later(demo_rows):
+    districts, changes = demo_rows["districts"], demo_rows["district_changes"]
+    assert {d["生效日期"] for d in districts} == {"2025-10-01"}  # 13 months ending 2026-10 start 2025-10
+    assert all(d["台区经理"] and re.fullmatch(r"GW\d{6}", d["台区经理工号"]) for d in districts)
+    # A manager looks after the 台区 of one station, at most about a dozen of them.
+    stations = defaultdict(set)
+    for d in districts:
+        stations[d["台区经理工号"]].add((d["县级单位"], d["供电所"]))
+    assert all(len(s) == 1 for s in stations.values())
+    assert 4 <= len(districts) / len(stations) <= 16  # small stations of a small demo have one
+    # About 8 % change hands, each to someone else, on a day of the third month or later.
+    assert 0.05 <= len(changes) / len(districts) <= 0.11
+    before = {d["台区编号"]: d for d in districts}
+    for c in changes:
+        old = before[c["台区编号"]]
+        assert c["台区经理工号"] != old["台区经理工号"]
+        assert "2025-12-01" <= c["生效日期"] <= "2026-10-31"
+        assert [c[h] for h in HEADERS["districts"][:8]] == [old[h] for h in HEADERS["districts"][:8]]

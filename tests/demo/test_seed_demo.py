@@ -8,7 +8,7 @@ from django.core.management.base import CommandError
 from scorecard.accounts.models import User
 from scorecard.accounts.services import DEMO_PASSWORD
 from scorecard.complaints.models import Customer, WorkOrder
-from scorecard.grid.models import District, GridProject, LoadReading, OrgUnit, Outage
+from scorecard.grid.models import District, DistrictManagerAssignment, GridProject, LoadReading, OrgUnit, Outage
 
 from scorecard.imports.importers import IMPORTERS
 from scorecard.demo import HEADERS, KINDS
@@ -47,6 +47,12 @@ def test_seed_demo_imports_everything_and_creates_users(fast_hasher, tmp_path):
     assert LoadReading.objects.count() == len(files["loads"])
     assert Outage.objects.count() == len(files["outages"])
     assert GridProject.objects.count() == len(files["projects"])
+    # Every 台区 has a 台区经理; those of the changes file have two rows, the first closed on the 生效日期.
+    changes = read_csv(tmp_path / "district_changes.csv")
+    assert changes and DistrictManagerAssignment.objects.filter(valid_to__isnull=True).count() == len(files["districts"])
+    assert DistrictManagerAssignment.objects.count() == len(files["districts"]) + len(changes)
+    moved = DistrictManagerAssignment.objects.get(district_id=changes[0]["台区编号"], valid_to__isnull=False)
+    assert moved.valid_to.isoformat() == changes[0]["生效日期"]
     assert WorkOrder.objects.filter(is_complaint=True).count() == sum(
         r["业务类型"] == "投诉" for r in files["workorders"])
     assert Customer.objects.exists()

@@ -1,5 +1,6 @@
 """``early_warning --month YYYY-MM --json`` (docs/interfaces.md): the JSON's shape, a read-out that stores
 nothing unless --write, the table; the task the beat job sends on the 1st."""
+import datetime as dt
 import json
 from io import StringIO
 
@@ -9,7 +10,7 @@ from django_celery_beat.models import PeriodicTask
 
 from scorecard.accounts.models import AuditLog
 from scorecard.core import freshness
-from scorecard.grid.models import District, OrgUnit
+from scorecard.grid.models import District, DistrictManagerAssignment, OrgUnit
 from scorecard.kpis import risk, tasks
 from scorecard.kpis.models import RiskList
 from tests.fixtures.risk_world import HISTORY, JUNE, build_province
@@ -28,6 +29,14 @@ def province():
     county = OrgUnit.objects.create(name="望城县供电公司", level="county", parent=cs)
     station = OrgUnit.objects.create(name="丁字供电所", level="station", parent=county)
     District.objects.filter(code__lt="TQ020").update(county=county, station=station)
+    # 台区经理: TQ001 in office since January; TQ002's first manager was replaced; TQ003's left (none now).
+    A = DistrictManagerAssignment
+    A.objects.create(district_id="TQ001", name="张伟", staff_no="GW001", valid_from=dt.date(2024, 1, 1))
+    A.objects.create(district_id="TQ002", name="李娜", staff_no="GW002", valid_from=dt.date(2024, 1, 1),
+                     valid_to=dt.date(2024, 5, 10))
+    A.objects.create(district_id="TQ002", name="王芳", staff_no="", valid_from=dt.date(2024, 5, 10))
+    A.objects.create(district_id="TQ003", name="赵六", staff_no="GW006", valid_from=dt.date(2024, 1, 1),
+                     valid_to=dt.date(2024, 3, 1))
 
 
 def run(*args) -> str:
@@ -47,7 +56,9 @@ def test_it_prints_the_list_and_the_backtest_in_the_agreed_shape(province):
     assert probabilities == sorted(probabilities, reverse=True)
     stations = {d["code"]: d["station"] for d in data["districts"]}
     assert stations["TQ001"] == "丁字供电所" and stations["TQ039"] is None
-    assert {d["manager"] for d in data["districts"]} == {None}     # no 台区经理 recorded in this tree
+    managers = {d["code"]: d["manager"] for d in data["districts"]}
+    assert (managers["TQ001"], managers["TQ002"], managers["TQ003"]) == ("张伟（GW001）", "王芳", None)
+    assert {m for code, m in managers.items() if code > "TQ003"} == {None}  # nobody recorded for the others
     assert all(isinstance(r, str) for d in data["districts"] for r in d["reasons"])
     assert len(data["backtest"]) == 18 and all(list(r) == BACKTEST_KEYS for r in data["backtest"])
     assert [r["k"] for r in data["backtest"][:3]] == [50, 100, 200]

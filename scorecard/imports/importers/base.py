@@ -80,6 +80,10 @@ class ImportResult:
     ignored_columns: list[str] = field(default_factory=list)  # headers no column of the kind matched
     renamed_columns: list[tuple[str, str]] = field(default_factory=list)  # (header as written, standard header)
     warnings: list[str] = field(default_factory=list)  # absent columns a figure needs
+    # What the file changed besides its own table's rows (the districts' 台区经理 history), counted
+    # (``changes``, for the audit entry) and said in words (``details``, after the counts).
+    changes: dict[str, int] = field(default_factory=dict)
+    details: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -89,7 +93,8 @@ class ImportResult:
         """The header notes as JSON (the web job keeps them)."""
         return {"header_row": self.header_row, "skipped_rows": [list(r) for r in self.skipped_rows],
                 "ignored_columns": list(self.ignored_columns),
-                "renamed_columns": [list(r) for r in self.renamed_columns], "warnings": list(self.warnings)}
+                "renamed_columns": [list(r) for r in self.renamed_columns], "warnings": list(self.warnings),
+                "details": list(self.details)}
 
     def note_lines(self) -> list[str]:
         """The notes as the command line and the job page say them (warnings apart)."""
@@ -97,7 +102,7 @@ class ImportResult:
 
 
 def note_lines(notes: dict) -> list[str]:
-    lines = []
+    lines = list(notes.get("details") or [])
     skipped = notes.get("skipped_rows") or []
     if skipped:
         shown = "、".join(f"第 {row} 行「{text}」" if text else f"第 {row} 行（空行）" for row, text in skipped)
@@ -328,6 +333,10 @@ class Importer:
         """Warnings about the values the rows held (not errors), after the last row was parsed."""
         return []
 
+    def changes(self) -> tuple[dict[str, int], list[str]]:
+        """What else the file changed, after finish(): (counts by name, the same in words)."""
+        return {}, []
+
 
 def run(importer_cls: type[Importer], *, path: str | Path, dry_run: bool = False,
         progress: Callable[[int], None] | None = None,
@@ -366,6 +375,7 @@ def run(importer_cls: type[Importer], *, path: str | Path, dry_run: bool = False
     if errors:
         result.created = result.updated = result.unchanged = 0
         result.months = []
+        result.changes, result.details = {}, []
     result.errors = list(errors)
     return result
 
@@ -439,6 +449,7 @@ def _stream(importer_cls, table, index, headers, errors, result, progress, alias
                 bulk.restore()
             result.created, result.updated, result.unchanged = importer.counts()
             result.warnings.extend(importer.row_warnings())
+            result.changes, result.details = importer.changes()
             result.months = [dt.date(y, m, 1) for y, m in sorted(importer.months)]
     finally:
         result.rows = rows

@@ -1,9 +1,13 @@
 """KINDs ``districts``, ``loads``, ``outages`` and ``projects``: grid data."""
 from __future__ import annotations
 
+import datetime as dt
+from collections import Counter
+
 from django.db import connection
 
-from scorecard.grid.models import District, GridProject, LoadReading, Outage
+from scorecard.grid.models import District, DistrictManagerAssignment, GridProject, LoadReading, Outage
+from scorecard.grid.selectors import today
 
 from . import parsing
 from .base import Column, Importer, local_month
@@ -66,6 +70,11 @@ class _GridImporter(Importer):
         return True
 
 
+# How the districts import changes a 台区's 台区经理 (DistrictManagerAssignment).
+NEW, CHANGE, CORRECT = "new", "changed", "corrected"
+MANAGER_ABSENT = "台区经理及其任职历史不更新（保留现有记录）"
+
+
 class DistrictImporter(_GridImporter):
     kind = "districts"
     columns = (
@@ -77,6 +86,10 @@ class DistrictImporter(_GridImporter):
         Column("feeder", "线路名称"),
         Column("capacity_kva", "配变容量"),
         Column("customers", "用户数", needed_for="每万户投诉数无法计算"),
+        Column("manager_name", "台区经理", needed_for=MANAGER_ABSENT),
+        Column("manager_staff_no", "台区经理工号"),
+        # Blank or absent: the change takes effect on the day of the import.
+        Column("effective_on", "生效日期"),
     )
 
     def make_spec(self):
@@ -87,6 +100,16 @@ class DistrictImporter(_GridImporter):
         super().prepare()
         self.orgs = OrgUnits()
         self.feeders = Feeders()
+        self.today = today()
+        # The 台区经理 history of every 台区 (~20k small rows): a row's change is decided while it is parsed.
+        self.current: dict[str, tuple] = {}
+        self.history: dict[str, list[tuple]] = {}
+        for pk, code, name, staff_no, since, until in DistrictManagerAssignment.objects.values_list(
+                "pk", "district_id", "name", "staff_no", "valid_from", "valid_to"):
+            if until is None:
+                self.current[code] = (pk, name, staff_no, since)
+            self.history.setdefault(code, []).append((since, until, name, staff_no))
+        self.manager_counts: Counter[str] = Counter()
 
     def parse(self, row, cells):
         v = self.values(cells)
@@ -107,12 +130,55 @@ class DistrictImporter(_GridImporter):
         checks.append(ok)
         customers, ok = self.convert(row, v, "customers", parsing.parse_int)
         checks.append(ok)
+        manager, ok = self.manager(row, v, code)
+        checks.append(ok)
         if not all(checks):
             return None
         unit = self.orgs.ref(city, county, station)
         if feeder:
             self.feeders.ref(feeder, unit)
-        return (code, name, unit, feeder, capacity, customers or 0)
+        return (code, name, unit, feeder, capacity, customers or 0, manager)
+
+    def manager(self, row, v, code):
+        """The row's 台区经理 change: (action, name, staff_no, day, current pk) or None (no change), and ok.
+
+        A blank 台区经理 changes nothing (an export that leaves the cell empty does not dismiss anyone);
+        the same person again changes nothing whatever the date, so a re-import is a no-op."""
+        name, ok_name = self.text(row, v, "manager_name", 50)
+        staff_no, ok_staff = self.text(row, v, "manager_staff_no", 40)
+        day, ok_day = self.convert(row, v, "effective_on", parsing.parse_date)
+        if not (ok_name and ok_staff and ok_day):
+            return None, False
+        if not name:
+            if staff_no:
+                self.error(row, "manager_staff_no", f"有台区经理工号“{staff_no}”但没有台区经理姓名")
+                return None, False
+            return None, True
+        current = self.current.get(code)
+        day = day or self.today
+        if (current is not None and (current[1], current[2]) == (name, staff_no)) or self.held(code, day) == (
+                name, staff_no):
+            # Known already: the current manager, or an older export re-imported (its manager is the one
+            # recorded in office on its 生效日期).
+            self.manager_counts["unchanged"] += 1
+            return None, True
+        if current is None:
+            return (NEW, name, staff_no, day, None), True
+        since = current[3]
+        if day < since:
+            self.error(row, "effective_on" if "effective_on" in self.index else "manager_name",
+                       f"生效日期 {day:%Y-%m-%d} 早于现任台区经理“{current[1]}”的任职日期 {since:%Y-%m-%d}"
+                       f"：历史任职请在系统管理中修改")
+            return None, False
+        # The same day as the current appointment: that appointment was wrong, not a change of person.
+        return ((CORRECT if day == since else CHANGE), name, staff_no, day, current[0]), True
+
+    def held(self, code: str, day: dt.date) -> tuple[str, str] | None:
+        """(name, staff number) of the 台区经理 recorded in office on ``day``, if any."""
+        for since, until, name, staff_no in self.history.get(code, ()):
+            if since <= day and (until is None or day < until):
+                return name, staff_no
+        return None
 
     def write(self, records: list) -> None:
         # New org units and feeders in bulk first, then names → ids.
@@ -122,7 +188,45 @@ class DistrictImporter(_GridImporter):
         self.feeders.flush(self.orgs)
         ids, feeder_id = self.orgs.ids, self.feeders.id
         super().write([(code, name, *ids(unit), feeder_id(feeder), capacity, customers)
-                       for code, name, unit, feeder, capacity, customers in records])
+                       for code, name, unit, feeder, capacity, customers, _manager in records])
+        changes = [(code, m) for code, *_rest, m in records if m is not None]
+        if changes:
+            self.lane.drain()  # the 台区 rows first (the history refers to them), then the ORM
+            self.write_managers(changes)
+
+    def write_managers(self, changes: list) -> None:
+        """Close the current rows that a change ends (one UPDATE per day), correct in place the ones
+        a same-day change replaces, then open the new rows: never two current rows for a 台区."""
+        closing: dict[dt.date, list[int]] = {}
+        corrected, opened = [], []
+        for code, (action, name, staff_no, day, current_pk) in changes:
+            self.manager_counts[action] += 1
+            if action == CORRECT:
+                corrected.append(DistrictManagerAssignment(pk=current_pk, name=name, staff_no=staff_no))
+                continue
+            if action == CHANGE:
+                closing.setdefault(day, []).append(current_pk)
+            opened.append(DistrictManagerAssignment(district_id=code, name=name, staff_no=staff_no, valid_from=day))
+        for day, pks in closing.items():
+            DistrictManagerAssignment.objects.filter(pk__in=pks).update(valid_to=day)
+        if corrected:
+            DistrictManagerAssignment.objects.bulk_update(corrected, ["name", "staff_no"])
+        DistrictManagerAssignment.objects.bulk_create(opened)
+
+    def row_warnings(self) -> list[str]:
+        if "manager_name" in self.index and "manager_staff_no" not in self.index:
+            return ["缺少“台区经理工号”列：台区经理只按姓名记录，同名的不同人员无法区分"]
+        return []
+
+    def changes(self):
+        c = self.manager_counts
+        counts = {"managers_new": c[NEW], "managers_changed": c[CHANGE], "managers_corrected": c[CORRECT],
+                  "managers_unchanged": c["unchanged"]}
+        if "manager_name" not in self.index:
+            return {}, []
+        line = (f"台区经理：新任 {c[NEW]} 个台区，变更 {c[CHANGE]} 个（原任职截至生效日期，历史保留），"
+                f"当日更正 {c[CORRECT]} 个，未变 {c['unchanged']} 个")
+        return counts, [line]
 
 
 class LoadImporter(_GridImporter):

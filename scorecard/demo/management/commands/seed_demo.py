@@ -12,10 +12,10 @@ from django.core.management.base import BaseCommand, CommandError
 from scorecard.accounts.services import DEMO_PASSWORD, create_demo_users
 from scorecard.complaints.models import WorkOrder
 from scorecard.core.months import label, parse_month
-from scorecard.demo import KINDS, default_end_month, write_demo_csvs
+from scorecard.demo import FILE_KIND, FILES, default_end_month, write_demo_csvs
 
-KIND_LABELS = {"districts": "台区", "loads": "负载电压", "outages": "停电记录", "projects": "电网项目",
-               "workorders": "95598工单"}
+KIND_LABELS = {"districts": "台区", "district_changes": "台区经理变更", "loads": "负载电压", "outages": "停电记录",
+               "projects": "电网项目", "workorders": "95598工单"}
 
 
 def _end_month(value: str) -> str:
@@ -72,11 +72,13 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         gen_s = time.perf_counter() - t0
         self.stdout.write(f"  生成完成 {gen_s:.1f} 秒：" + "，".join(
-            f"{KIND_LABELS[k]} {counts[k]} 行" for k in KINDS))
+            f"{KIND_LABELS[k]} {counts[k]} 行" for k in FILES))
         t_import = time.perf_counter()
-        for kind in KINDS:
+        for kind in FILES:
             t1 = time.perf_counter()
             total = counts[kind]
+            if not total and kind in FILE_KIND:
+                continue  # no 台区经理 changed (fewer than 3 months): an empty file would be refused
             step = max(50_000, total // 10)
             last = [0]
 
@@ -86,7 +88,7 @@ class Command(BaseCommand):
                     self.stdout.write(f"    {KIND_LABELS[kind]} {rows}/{total} …")
                     self.stdout.flush()
 
-            result = import_file(kind=kind, path=paths[kind], progress=progress)
+            result = import_file(kind=FILE_KIND.get(kind, kind), path=paths[kind], progress=progress)
             if not result.ok:
                 shown = "\n".join(f"  {e}" for e in result.errors[:20])
                 more = f"\n  …共 {len(result.errors)} 处错误" if len(result.errors) > 20 else ""
