@@ -3,10 +3,14 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from django.db.models import Q
+
+from scorecard.complaints.filters import UnitFilter
 from scorecard.complaints.models import Category, WorkOrder
+from scorecard.complaints.selectors import unit_q
 from scorecard.grid.models import Department, OrgUnit
 
-from .models import Appeal, Incident, Rectification
+from .models import Appeal, Incident, Rectification, RiskEntry
 from .selectors import ACCOUNTABILITY, CATEGORY_LABELS, RULE_LABELS
 
 
@@ -72,3 +76,24 @@ class DepartmentComplaintFilter(django_filters.FilterSet):
 
     def filter_repeat(self, queryset, name, value):
         return queryset.filter(repeat_count__gt=0) if value else queryset
+
+
+class RiskFilter(django_filters.FilterSet):
+    """The risk list: by unit (a city company, county or station: its subtree; the view narrows the choices
+    to the viewer's units) and by 台区 code or name."""
+
+    unit = UnitFilter(label=_("单位"), queryset=OrgUnit.objects.order_by("path"), method="filter_unit")
+    district = django_filters.CharFilter(label=_("台区编号/名称"), method="filter_district")
+
+    class Meta:
+        model = RiskEntry
+        fields = []
+
+    def filter_unit(self, queryset, name, value):
+        return queryset.filter(unit_q(value, prefix="district__")) if value else queryset
+
+    def filter_district(self, queryset, name, value):
+        value = (value or "").strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(district__code__icontains=value) | Q(district__name__icontains=value))

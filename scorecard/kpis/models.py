@@ -632,6 +632,11 @@ class RiskEntry(models.Model):
     rank = models.PositiveIntegerField(_("排名"))
     probability = models.FloatField(_("成为热点台区的概率"))
     reasons = models.JSONField(_("主要原因"), default=list)
+    # What the reasons page shows, stored at compute time so that a read never recomputes: every feature
+    # value of the predicted month (kpis.risk.FEATURES, missing readings None) and, per reason (same
+    # order as ``reasons``), its feature group and how many probability points it accounts for.
+    features = models.JSONField(_("特征值"), default=dict)
+    explanation = models.JSONField(_("原因构成"), default=list)
 
     class Meta:
         verbose_name = _("风险台区")

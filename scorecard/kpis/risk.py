@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.db import connection
+from django.utils.translation import gettext_lazy as _
 
 from scorecard.complaints.models import WorkOrder
 from scorecard.complaints.selectors import MULTI_CUSTOMER_MIN
@@ -331,7 +332,7 @@ class Data:
 
     def __init__(self, districts: list[tuple[str, int]] | None = None):
         self.districts = district_rows() if districts is None else districts
-        self.codes = [c for c, _ in self.districts]
+        self.codes = [c for c, _customers in self.districts]
         self._features: dict[dt.date, dict] = {}
         self._X: dict[dt.date, np.ndarray] = {}
         self._hot: dict[dt.date, dict] = {}
@@ -526,6 +527,37 @@ REASONS = {
     "rectifications": lambda r: f"{r['rectifications_overdue']}项整改逾期未完成" if r["rectifications_overdue"] else None,
     "size": lambda r: f"用户数{r['district_customers']}户" if r["district_customers"] else None,
 }
+# How the reasons page names each feature and its unit (the model's names never reach the screen).
+FEATURE_LABELS = {
+    "load_max_3m": (_("近3月最大负载率"), "%"), "load_last": (_("上月最大负载率"), "%"),
+    "load_trend_3m": (_("近3月负载率变化（上月减3个月前）"), _("个百分点")),
+    "overload_months_3m": (_("近3月过载月数"), _("个月")), "heavy_months_3m": (_("近3月重载月数"), _("个月")),
+    "reading_months_3m": (_("近3月有负载数据的月数"), _("个月")),
+    "vmin_3m": (_("近3月最低电压"), "V"), "low_voltage_months_3m": (_("近3月低电压月数"), _("个月")),
+    "vmax_3m": (_("近3月最高电压"), "V"), "over_voltage_months_3m": (_("近3月过电压月数"), _("个月")),
+    "outages_60d_fault": (_("近60天故障停电"), _("次")), "outages_90d_fault": (_("近90天故障停电"), _("次")),
+    "outages_60d_planned": (_("近60天计划停电"), _("次")), "outages_90d_planned": (_("近90天计划停电"), _("次")),
+    "outages_60d_temporary": (_("近60天临时停电"), _("次")),
+    "outages_90d_temporary": (_("近90天临时停电"), _("次")),
+    "complaints_1m": (_("上月投诉"), ""), "customers_1m": (_("上月投诉客户"), _("户")),
+    "complaints_3m": (_("近3月投诉"), ""), "customers_3m": (_("近3月投诉客户"), _("户")),
+    "complaints_12m": (_("近12月投诉"), ""), "customers_12m": (_("近12月投诉客户"), _("户")),
+    "last_year_complaints": (_("去年同月投诉"), ""), "last_year_customers": (_("去年同月投诉客户"), _("户")),
+    "summer": (_("迎峰度夏月份（6—9月）"), ""), "winter": (_("迎峰度冬月份（12—2月）"), ""),
+    "last_year_load_step": (_("去年同月负载率比上月变化"), _("个百分点")),
+    "last_year_customer_step": (_("去年同月投诉客户比上月变化"), _("户")),
+    "projects_due": (_("计划本月底前投运、尚未投运的工程"), ""),
+    "projects_commissioned_60d": (_("近60天投运的工程"), ""),
+    "incidents_3m": (_("近3月供电瓶颈事件"), ""), "rectifications_overdue": (_("逾期未完成的整改"), ""),
+    "district_customers": (_("用户数"), _("户")),
+}
+GROUP_LABELS = {
+    "load": _("负载"), "low_voltage": _("低电压"), "over_voltage": _("过电压"), "outage_fault": _("故障停电"),
+    "outage_planned": _("计划停电"), "outage_temporary": _("临时停电"), "complaints_1m": _("上月投诉"),
+    "complaints_3m": _("近3月投诉"), "complaints_12m": _("近12月投诉"), "last_year": _("去年同月投诉"),
+    "season": _("季节"), "projects_due": _("待投运工程"), "projects_commissioned": _("新投运工程"),
+    "incidents": _("供电瓶颈事件"), "rectifications": _("逾期整改"), "size": _("台区规模"),
+}
 _GROUP_COLUMNS = {g: [FEATURES.index(f) for f in fs] for g, fs in GROUPS.items()}
 
 
@@ -543,17 +575,23 @@ def contributions(fitted: Fitted, X: np.ndarray) -> dict[str, np.ndarray]:
     return out
 
 
-def reasons(row: dict, contrib: dict[str, float], limit: int = TOP_REASONS) -> list[str]:
-    """The words of the groups that raise this 台区's probability the most (ties by group order)."""
+def explained(row: dict, contrib: dict[str, float], limit: int = TOP_REASONS) -> list[dict]:
+    """The groups that raise this 台区's probability the most (ties by group order), each as
+    ``{"group", "text", "points"}``: its words and the probability it accounts for (0–1)."""
     order = sorted((g for g in GROUPS if contrib[g] > 1e-4), key=lambda g: (-contrib[g], list(GROUPS).index(g)))
     out = []
     for g in order:
         text = REASONS[g](row)
         if text:
-            out.append(text)
+            out.append({"group": g, "text": text, "points": round(contrib[g], 4)})
         if len(out) == limit:
             break
     return out
+
+
+def reasons(row: dict, contrib: dict[str, float], limit: int = TOP_REASONS) -> list[str]:
+    """The words of the groups that raise this 台区's probability the most (ties by group order)."""
+    return [r["text"] for r in explained(row, contrib, limit)]
 
 
 # --- the list -------------------------------------------------------------------------------------
@@ -582,9 +620,9 @@ def predict(month: dt.date, *, data: Data | None = None) -> RiskResult:
     entries = []
     for rank, i in enumerate(ranking(data.codes, proba), start=1):
         code = data.codes[i]
+        why = explained(feats[code], {g: float(c[i]) for g, c in contrib.items()})
         entries.append({"code": code, "rank": rank, "probability": round(float(proba[i]), 4),
-                        "reasons": reasons(feats[code], {g: float(c[i]) for g, c in contrib.items()}),
-                        "features": feats[code]})
+                        "reasons": [r["text"] for r in why], "explanation": why, "features": feats[code]})
     return RiskResult(month, fitted.kind, entries, rows, backtest_table(rows, kind))
 
 

@@ -21,7 +21,7 @@ from scorecard.complaints.models import WorkOrder
 from scorecard.core import freshness
 from scorecard.core.months import LOCAL_TZ, bounds, label, last_day, shift
 from scorecard.core.numbers import PER_10K, PLACES, SCORE, display, kind_of, rate, rounded
-from scorecard.grid.models import Department, District, OrgUnit
+from scorecard.grid.models import Department, District, GridProject, LoadReading, OrgUnit, Outage
 
 from .attribution import RULES, attributed, default_table, month_complaints
 from .calendar import library_covers
@@ -46,6 +46,8 @@ from .models import (
     LateData,
     Rectification,
     ReportingMonth,
+    RiskEntry,
+    RiskList,
     RuleSettings,
     Verification,
 )
@@ -942,3 +944,82 @@ def department_score_explanation(*, month: dt.date, city: OrgUnit, department: D
     definitions = list(KpiDefinition.objects.filter(level=KpiDefinition.Level.DEPARTMENT, active=True))
     return score_explanation(row, definitions, previous=previous, tied_with=[u for u in tied if u in visible],
                              tied_count=len(tied), repeat_days=RuleSettings.current().repeat_days)
+
+
+# --- early warning (issue #18): the stored risk lists, read only -----------------------------------
+
+def risk_months() -> list[dt.date]:
+    """The predicted months that have a stored risk list, latest first."""
+    return list(RiskList.objects.order_by("-month").values_list("month", flat=True))
+
+
+def risk_list(month: dt.date) -> RiskList | None:
+    """The stored list of ``month`` (the predicted month), or None: a read never computes one."""
+    return RiskList.objects.filter(month=month.replace(day=1)).first()
+
+
+def risk_entries(*, risk_list: RiskList, viewer):
+    """The list's 台区 the viewer may see (their city company or county subtree; a department head their
+    city company's: a risk is a 台区's, not yet any department's), with city, county and station."""
+    scope = scoping.scope_for(viewer)
+    return (RiskEntry.objects.filter(risk_list=risk_list).filter(scoping.district_q(scope))
+            .select_related("district__city", "district__county", "district__station").order_by("rank"))
+
+
+def district_for_viewer(*, code: str, viewer) -> District:
+    """One 台区 (with its units and feeder) if it is inside the viewer's scope: 404 otherwise."""
+    district = District.objects.select_related("city", "county", "station", "feeder").filter(code=code).first()
+    if district is None:
+        raise Http404
+    if not scoping.allows_district(scoping.scope_for(viewer), district):
+        raise scoping.ScopeDenied
+    return district
+
+
+def risk_entry(*, risk_list: RiskList | None, district: District) -> RiskEntry | None:
+    if risk_list is None:
+        return None
+    return RiskEntry.objects.filter(risk_list=risk_list, district=district).first()
+
+
+def risk_feature_groups(entry: RiskEntry) -> list[dict]:
+    """The stored feature values of an entry by feature group (kpis.risk.GROUPS order), each feature as
+    (label, value, unit); the groups its reasons come from first, in the reasons' order, with the words and
+    the probability points they account for."""
+    from . import risk  # noqa: PLC0415  (numpy: only the pages that need it pay for the import)
+
+    why = {r["group"]: r for r in entry.explanation}
+    groups = []
+    for group, names in risk.GROUPS.items():
+        rows = []
+        for name in names:
+            text, unit = risk.FEATURE_LABELS[name]
+            value = entry.features.get(name)
+            if name in ("summer", "winter"):
+                value, unit = (_("是") if value else _("否")), ""
+            rows.append({"label": text, "value": value, "unit": unit})
+        reason = why.get(group)
+        groups.append({"group": group, "label": risk.GROUP_LABELS[group], "features": rows,
+                       "reason": reason and reason["text"], "points": reason and reason["points"] * 100})
+    order = list(why)
+    return sorted(groups, key=lambda g: (order.index(g["group"]) if g["group"] in order else len(order)))
+
+
+def district_history(*, district: District, month: dt.date, viewer) -> dict:
+    """What lies behind a 台区's features, dated before ``month``: its monthly readings of the 13 months
+    before it, the outages on it or its whole feeder in the 90 days before it, its grid projects, and the
+    latest complaints the viewer may list (``scoping.scoped_orders``)."""
+    start = bounds(month)[0]
+    readings = (LoadReading.objects.filter(district=district, month__gte=shift(month, -13), month__lt=month)
+                .order_by("-month"))
+    on_district = Q(district=district)
+    if district.feeder_id:
+        on_district |= Q(district__isnull=True, feeder_id=district.feeder_id)
+    outages = (Outage.objects.filter(on_district, start_at__gte=start - dt.timedelta(days=90), start_at__lt=start)
+               .select_related("feeder").order_by("-start_at"))
+    projects = GridProject.objects.filter(district=district).order_by("planned_on", "project_no")
+    orders = scoping.scoped_orders(WorkOrder.objects.filter(district=district, is_complaint=True,
+                                                            accepted_at__lt=start),
+                                   scoping.scope_for(viewer))
+    return {"readings": list(readings), "outages": list(outages), "projects": list(projects),
+            "complaints": list(orders.select_related("category", "subcategory").order_by("-accepted_at")[:10])}

@@ -812,7 +812,8 @@ def compute_risk_list(*, month: dt.date, user=None, reason: str = "") -> RiskLis
         rl.entries.all().delete()
         RiskEntry.objects.bulk_create(
             [RiskEntry(risk_list=rl, district_id=e["code"], rank=e["rank"], probability=e["probability"],
-                       reasons=e["reasons"]) for e in result.entries], batch_size=2000)
+                       reasons=e["reasons"], features=e["features"], explanation=e["explanation"])
+             for e in result.entries], batch_size=2000)
         top = result.entries[0] if result.entries else None
         audit.record(user=user, action="risk.compute", obj=rl,
                      summary=f"风险清单 {label(month)}：{len(result.entries)} 个台区，模型 {result.model}",

@@ -414,3 +414,44 @@ class DeductionTable(tables.Table):
 
     def value_points(self, value):
         return value
+
+
+class RiskTable(tables.Table):
+    """The risk list (issue #18): one stored RiskEntry a row, the 台区 linked to its reasons page."""
+
+    rank = tables.Column(_("全省排名"), attrs={"td": {"class": "num"}})
+    district = tables.Column(_("台区"), accessor="district_id", order_by="district_id")
+    station = tables.Column(_("供电所"), accessor="district__station__name", order_by="district__station__name",
+                            default="—")
+    county = tables.Column(_("县公司"), accessor="district__county__name", order_by="district__county__name",
+                           default="—")
+    city = tables.Column(_("地市公司"), accessor="district__city__name", order_by="district__city__name")
+    probability = tables.Column(_("成为热点台区的概率"), attrs={"td": {"class": "num"}, "th": {"class": "num"}})
+    reasons = tables.Column(_("主要原因"), orderable=False)
+
+    class Meta:
+        attrs = {"class": "data", "id": "risk-table"}
+        order_by = "rank"
+
+    def __init__(self, *args, month_label: str = "", **kwargs):
+        self.month_label = month_label
+        super().__init__(*args, **kwargs)
+
+    def render_district(self, value, record):
+        url = reverse("kpis:risk_district", args=[value]) + f"?month={self.month_label}"
+        return format_html('<a href="{}">{} {}</a>', url, value, record.district.name)
+
+    def value_district(self, value):
+        return value
+
+    def render_probability(self, value):
+        return display(value * 100, RATE, unit="%")
+
+    def value_probability(self, value):
+        return value
+
+    def render_reasons(self, value):
+        return "；".join(value) if value else "—"
+
+    def value_reasons(self, value):
+        return "；".join(value or [])

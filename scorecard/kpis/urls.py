@@ -25,4 +25,8 @@ urlpatterns = [
     path("warnings/<int:pk>/acknowledge/", warning_views.warning_acknowledge, name="warning_acknowledge"),
     path("warnings/<int:pk>/action/", warning_views.warning_action, name="warning_action"),
     path("warnings/<int:pk>/close/", warning_views.warning_close, name="warning_close"),
+    path("risk/", views.risk_list, name="risk"),
+    path("risk/compute/", views.risk_compute, name="risk_compute"),
+    # path: a 台区 code is whatever the import accepted.
+    path("risk/district/<path:code>/", views.risk_district, name="risk_district"),
 ]

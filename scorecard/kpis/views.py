@@ -19,7 +19,7 @@ from scorecard.complaints import selectors as complaint_selectors
 from scorecard.core import roles
 from scorecard.accounts.exports import export
 from scorecard.core.exports import FORMATS
-from scorecard.core.months import default_month, label, parse_month
+from scorecard.core.months import current_month, default_month, label, parse_month
 from scorecard.core.numbers import display, kind_of
 from scorecard.core.uploads import upload_limit
 
@@ -28,7 +28,7 @@ from scorecard.core import freshness, responses
 from scorecard.grid.models import OrgUnit
 
 from . import charts, repeats, selectors, services
-from .filters import AppealFilter, DepartmentComplaintFilter, IncidentFilter
+from .filters import AppealFilter, DepartmentComplaintFilter, IncidentFilter, RiskFilter
 from .forms import (
     AppealDecisionForm,
     AppealForm,
@@ -45,6 +45,7 @@ from .tables import (
     DepartmentTable,
     IncidentComplaintTable,
     IncidentTable,
+    RiskTable,
     UnitTable,
     excluded_text,
 )
@@ -404,3 +405,65 @@ def cutoff(request):
     services.declare_cutoff(month=month, user=request.user)
     messages.success(request, _("已声明 %(month)s 数据截止") % {"month": label(month)})
     return redirect(reverse("notices:list") + f"?month={label(month)}")
+
+
+# --- early warning (issue #18): the stored risk list, read only; an analyst may ask a worker for one ---
+
+def _risk_month(request) -> dt.date:
+    """``?month=YYYY-MM`` (the predicted month); default the latest stored list's, else this month."""
+    value = request.GET.get("month")
+    if value:
+        return parse_month(value)
+    months = selectors.risk_months()
+    return months[0] if months else current_month()
+
+
+@login_required
+def risk_list(request):
+    try:
+        month = _risk_month(request)
+    except ValueError as exc:
+        return HttpResponseBadRequest(f"month: {exc}", content_type="text/plain; charset=utf-8")
+    stored = selectors.risk_list(month)
+    context = {"month": month, "month_label": label(month), "stored": stored, "months": selectors.risk_months(),
+               "can_compute": roles.is_analyst(request.user)}
+    if stored is not None:
+        scope = scoping.scope_for(request.user)
+        filters = RiskFilter(request.GET, queryset=selectors.risk_entries(risk_list=stored, viewer=request.user))
+        filters.filters["unit"].queryset = scoping.units_for(scope)
+        valid = not (filters.is_bound and not filters.is_valid())
+        table = RiskTable(filters.qs if valid else filters.queryset.none(), month_label=label(month))
+        RequestConfig(request, paginate={"per_page": 50}).configure(table)
+        context.update({"table": table, "filter": filters, "backtest": stored.backtest})
+    return render(request, "kpis/risk_list.html", context)
+
+
+@login_required
+@require_POST
+def risk_compute(request):
+    """An analyst asks a worker to compute a month's list (the task the beat job sends on the 1st)."""
+    if not roles.is_analyst(request.user):
+        raise PermissionDenied
+    try:
+        month = parse_month(request.POST.get("month", ""))
+    except ValueError as exc:
+        return HttpResponseBadRequest(f"month: {exc}", content_type="text/plain; charset=utf-8")
+    services.request_risk_list(month=month, user=request.user)
+    messages.success(request, _("已提交计算 %(month)s 的风险清单，完成后刷新本页即可查看") % {"month": label(month)})
+    return redirect(reverse("kpis:risk") + f"?month={label(month)}")
+
+
+@login_required
+def risk_district(request, code: str):
+    """One 台区's probability, its reasons and the stored feature values behind them."""
+    district = selectors.district_for_viewer(code=code, viewer=request.user)
+    try:
+        month = _risk_month(request)
+    except ValueError as exc:
+        return HttpResponseBadRequest(f"month: {exc}", content_type="text/plain; charset=utf-8")
+    stored = selectors.risk_list(month)
+    entry = selectors.risk_entry(risk_list=stored, district=district)
+    return render(request, "kpis/risk_district.html", {
+        "district": district, "month": month, "month_label": label(month), "stored": stored, "entry": entry,
+        "groups": selectors.risk_feature_groups(entry) if entry else [],
+        "history": selectors.district_history(district=district, month=month, viewer=request.user)})

@@ -162,6 +162,17 @@ RULES: dict[str, list[Case]] = {
         C(only("analyst"), lambda w: {"order_id": w.order_b.pk}, label="city B"),
         C(only(analyst=404), lambda w: {"order_id": MISSING}, label="missing"),
     ],
+    # The risk list (issue #18): everyone reads it within their scope; only analysts ask a worker for one.
+    "kpis:risk": [C(everyone(), query="month=2024-07")],
+    "kpis:risk_compute": [
+        C(only("analyst", ok=302), method="post", data={"month": "2024-07"}),
+        C(everyone(405), label="GET"),
+    ],
+    "kpis:risk_district": [
+        C(everyone(), lambda w: {"code": "TQA01"}, "month=2024-07", label="own"),
+        C(everyone(**SCOPED_404), lambda w: {"code": "TQB01"}, "month=2024-07", label="other city"),
+        C(everyone(404), lambda w: {"code": "NO-SUCH"}, "month=2024-07", label="missing"),
+    ],
     "kpis:deductions": [
         C(everyone(), query="month=2024-07"),
         C(everyone(), query="month=2024-07&export=csv", label="export"),

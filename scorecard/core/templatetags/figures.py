@@ -52,3 +52,9 @@ def figure(value, code: str) -> str:
 def header_breaks(value) -> str:
     """A table header with its word-boundary break points (core.tables.header_html)."""
     return header_html(value)
+
+
+@register.filter
+def fraction_pct(value) -> str:
+    """A fraction (0–1: a probability, precision@K) as a percentage: ``0.4567`` → ``45.67%``."""
+    return numbers.display(None if value is None else value * 100, numbers.RATE, unit="%")
