@@ -22,6 +22,7 @@ from scorecard.core import freshness
 from scorecard.core.months import LOCAL_TZ, bounds, label, last_day, shift
 from scorecard.core.numbers import PER_10K, PLACES, SCORE, display, kind_of, rate, rounded
 from scorecard.grid.models import Department, District, GridProject, LoadReading, OrgUnit, Outage
+from scorecard.grid.selectors import manager_label, manager_on, month_manager_day
 
 from .attribution import RULES, attributed, default_table, month_complaints
 from .calendar import library_covers
@@ -99,15 +100,27 @@ def is_published(month: dt.date) -> bool:
     return ReportingMonth.objects.published().filter(month=month).exists()
 
 
-def _complaint_rows(month: dt.date, group_by: list[str]):
-    """The month's complaints, attributed, aggregated in SQL by ``group_by``.
+def _complaint_rows(month: dt.date, group_by: list[str], *, where: Q | None = None,
+                    department_id: int | None = None):
+    """The month's complaints, attributed, aggregated in SQL by ``group_by`` (city, department, and for
+    the drill-downs county, station, district or manager — the 台区经理 of the month's last day).
 
     ``accepted`` counts every complaint (受理口径) and ``excl_*`` those the 考核口径 leaves out,
-    by reason; every KPI count counts only the assessed ones (``exclusion`` = "")."""
+    by reason; every KPI count counts only the assessed ones (``exclusion`` = ""). ``where`` narrows
+    the complaints (a unit's subtree), ``department_id`` to one department's attributed ones."""
     rs = RuleSettings.current()
     qs = with_deadline(month_attributed(month, rules=rs)).annotate(**clock_annotations(),
                                                                    repeat=is_repeat(rs.repeat_days))
-    fields = {"city": "city_id", "department": "attr_department_id"}
+    if where is not None:
+        qs = qs.filter(where)
+    if department_id is not None:
+        qs = qs.filter(attr_department_id=department_id)
+    fields = {"city": "city_id", "department": "attr_department_id", "county": "county_id",
+              "station": "station_id", "district": "district_id"}
+    if "manager" in group_by:
+        qs = qs.annotate(**manager_on(month_manager_day(month)))
+        group_by = [g for g in group_by if g != "manager"] + ["manager_name", "manager_staff_no"]
+        fields.update(manager_name="manager_name", manager_staff_no="manager_staff_no")
     counted = Q(exclusion="")
 
     def count(condition: Q | None = None) -> Count:
@@ -684,6 +697,9 @@ def scorecard_page(*, month: dt.date, viewer) -> dict:
     scope = scoping.scope_for(viewer)
     cities, departments = _org_by_name()
     card = _card_for_scope(month, scope, lambda: (cities, departments))
+    for u in card["units"]:
+        if u["unit"] in cities and scoping.unit_allowed(scope, cities[u["unit"]]):
+            u["url"] = reverse("kpis:drill", args=[cities[u["unit"]].pk]) + f"?month={label(month)}"
     for d in card["departments"]:
         if scope.allows(city_id=cities[d["unit"]].pk, department_id=departments[d["department"]].pk):
             d["url"] = reverse("kpis:department", args=[cities[d["unit"]].pk, departments[d["department"]].code]) \
@@ -1023,3 +1039,70 @@ def district_history(*, district: District, month: dt.date, viewer) -> dict:
                                    scoping.scope_for(viewer))
     return {"readings": list(readings), "outages": list(outages), "projects": list(projects),
             "complaints": list(orders.select_related("category", "subcategory").order_by("-accepted_at")[:10])}
+# --- drill-down below the city: counties, stations, 台区 and 台区经理 ---------------------------------
+
+# What a unit's page lists under it: a city its counties, a county its stations, a station its 台区.
+DRILL_CHILD = {OrgUnit.Level.CITY: "county", OrgUnit.Level.COUNTY: "station", OrgUnit.Level.STATION: "district"}
+_UNIT_FIELD = {OrgUnit.Level.CITY: "city_id", OrgUnit.Level.COUNTY: "county_id", OrgUnit.Level.STATION: "station_id"}
+
+
+def drill_unit_for_viewer(*, unit_id: int, viewer) -> OrgUnit:
+    """A city, county or station whose drill-down the viewer may open (404 otherwise, ids reveal nothing)."""
+    unit = OrgUnit.objects.filter(pk=unit_id, level__in=list(DRILL_CHILD)).first()
+    if unit is None:
+        raise Http404
+    if not scoping.unit_allowed(scoping.scope_for(viewer), unit):
+        scoping.deny()
+    return unit
+
+
+def _ranked(rows: list[dict]) -> list[dict]:
+    """Ranked by 万户投诉量 ascending (fewer is better), ties sharing a rank; no 用户数 ranks last."""
+    for r in rows:
+        r["_key"] = -r["per_10k"] if r["per_10k"] is not None else float("-inf")
+    competition_ranks(rows, key="_key")
+    for r in rows:
+        del r["_key"]
+    return sorted(rows, key=lambda r: (r["rank"], r["name"]))
+
+
+def drilldown(*, month: dt.date, unit: OrgUnit, viewer) -> dict:
+    """The figures of ``unit``'s children and of its 台区经理 for ``month``, as the scorecard computes
+    them (``_complaint_rows``, ``_kpis``: 考核口径), aggregated in SQL.
+
+    A department head's figures count their department's attributed complaints only (their scope).
+    Complaints and attributions follow ``month_attributed`` (frozen for a published month); 用户数, the
+    unit tree and the 台区经理 are current master data, so the page says it is computed live."""
+    scope = scoping.scope_for(viewer)
+    child = DRILL_CHILD[unit.level]
+    in_unit = Q(**{_UNIT_FIELD[unit.level]: unit.pk})
+    rows = {r[f"{child}_id"]: r for r in _complaint_rows(month, [child], where=in_unit,
+                                                          department_id=scope.department_id)}
+    districts = District.objects.filter(in_unit).order_by()
+    by = "code" if child == "district" else f"{child}_id"  # a work order's district_id is the 台区 code
+    customers = dict(districts.values(by).annotate(n=Sum("customers")).values_list(by, "n"))
+    if child == "district":
+        names = dict(districts.values_list("code", "name"))
+        managers = {c: manager_label(n, s) for c, n, s in districts.annotate(**manager_on(
+            month_manager_day(month), "code")).values_list("code", "manager_name", "manager_staff_no")}
+    else:
+        names = dict(OrgUnit.objects.filter(parent=unit).values_list("pk", "name"))
+        managers = {}
+    children = []
+    for key in sorted(set(names) | set(rows), key=lambda k: (k is None, str(names.get(k, k)))):
+        figures = _kpis(rows.get(key, _EMPTY), customers.get(key) or 0, None)
+        name = names.get(key) or (key if child == "district" and key else _("（未关联）"))
+        children.append({"key": key, "name": name, "manager": managers.get(key), **figures})
+    mgr_rows = _complaint_rows(month, ["manager"], where=in_unit, department_id=scope.department_id)
+    mgr_customers = {(n, s): c for n, s, c in districts.annotate(**manager_on(month_manager_day(month), "code"))
+                     .values("manager_name", "manager_staff_no").annotate(c=Sum("customers"))
+                     .values_list("manager_name", "manager_staff_no", "c")}
+    by_manager = {(r["manager_name"], r["manager_staff_no"]): r for r in mgr_rows}
+    managers_out = []
+    for key in set(by_manager) | set(mgr_customers):
+        if key[0] is None:
+            continue  # complaints without a 台区 or of a 台区 without a manager: in the children, not here
+        figures = _kpis(by_manager.get(key, _EMPTY), mgr_customers.get(key) or 0, None)
+        managers_out.append({"name": manager_label(*key), **figures})
+    return {"unit": unit, "child": child, "children": _ranked(children), "managers": _ranked(managers_out),
+            "department_only": scope.department_id is not None, "published": is_published(month)}

@@ -162,6 +162,13 @@ class UnitTable(RepeatDaysMixin, tables.Table):
         attrs = {"class": "data ranking"}
         order_by = "rank"
 
+    def render_unit(self, value, record):
+        url = record.get("url")  # the city's drill-down (counties, stations, 台区经理)
+        return format_html('<a href="{}">{}</a>', url, value) if url else value
+
+    def value_unit(self, value):
+        return value
+
 
 class DepartmentTable(RepeatDaysMixin, tables.Table):
     department = tables.Column(_("专业部门"))
@@ -455,3 +462,49 @@ class RiskTable(tables.Table):
 
     def value_reasons(self, value):
         return "；".join(value or [])
+class _LinkedName(tables.Column):
+    def render(self, value, record):
+        url = record.get("url")
+        return format_html('<a href="{}">{}</a>', url, value) if url else value
+
+    def value(self, value):
+        return str(value)
+
+
+class DrillTable(RepeatDaysMixin, tables.Table):
+    """A unit's counties, stations or 台区 (kpis.selectors.drilldown), ranked by 万户投诉量."""
+
+    rank = tables.Column(_("排名"))
+    name = _LinkedName(_("单位"), attrs=NOWRAP)
+    manager = tables.Column(_("台区经理"), default="—")
+    accepted_complaints = FigureColumn(_("受理口径投诉量"), kind=COUNT, default=0)
+    complaints = FigureColumn(_("考核口径投诉量"), kind=COUNT)
+    customers = FigureColumn(_("用户数"), kind=COUNT)
+    per_10k = FigureColumn(_("万户投诉量"), kind=PER_10K)
+    repeat_rate = RateColumn(_("重复投诉率%"))
+    on_time_rate = RateColumn(_("按时办结率%"))
+
+    class Meta:
+        attrs = {"class": "data"}
+
+    def __init__(self, *args, name_header=None, show_manager=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if name_header:
+            self.columns["name"].column.verbose_name = name_header
+        if not show_manager:
+            self.columns.hide("manager")
+
+
+class ManagerTable(RepeatDaysMixin, tables.Table):
+    """The 台区经理 of a unit, each with the 台区 they held on the month's last day, ranked by 万户投诉量."""
+
+    rank = tables.Column(_("排名"))
+    name = tables.Column(_("台区经理"), attrs=NOWRAP)
+    complaints = FigureColumn(_("考核口径投诉量"), kind=COUNT)
+    customers = FigureColumn(_("用户数"), kind=COUNT)
+    per_10k = FigureColumn(_("万户投诉量"), kind=PER_10K)
+    repeat_rate = RateColumn(_("重复投诉率%"))
+    on_time_rate = RateColumn(_("按时办结率%"))
+
+    class Meta:
+        attrs = {"class": "data"}

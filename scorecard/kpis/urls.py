@@ -6,6 +6,7 @@ app_name = "kpis"
 urlpatterns = [
     path("", views.scorecard_view, name="scorecard"),
     path("unit/<int:city_id>/<slug:dept_code>/", views.department_view, name="department"),
+    path("units/<int:unit_id>/", views.drill_view, name="drill"),
     path("incidents/", views.incident_list, name="incidents"),
     path("trace/", views.trace, name="trace"),
     path("cutoff/", views.cutoff, name="cutoff"),

@@ -43,9 +43,11 @@ from .tables import (
     DeductionTable,
     DepartmentComplaintTable,
     DepartmentTable,
+    DrillTable,
     IncidentComplaintTable,
     IncidentTable,
     RiskTable,
+    ManagerTable,
     UnitTable,
     excluded_text,
 )
@@ -467,3 +469,29 @@ def risk_district(request, code: str):
         "district": district, "month": month, "month_label": label(month), "stored": stored, "entry": entry,
         "groups": selectors.risk_feature_groups(entry) if entry else [],
         "history": selectors.district_history(district=district, month=month, viewer=request.user)})
+CHILD_HEADERS = {"county": _("县级单位"), "station": _("供电所"), "district": _("台区")}
+
+
+@login_required
+@with_month
+def drill_view(request, unit_id: int, *, month: dt.date):
+    """A city's counties, a county's stations, a station's 台区, and the unit's 台区经理, ranked."""
+    unit = selectors.drill_unit_for_viewer(unit_id=unit_id, viewer=request.user)
+    page = selectors.drilldown(month=month, unit=unit, viewer=request.user)
+    scope = scoping.scope_for(request.user)
+    for row in page["children"]:
+        if page["child"] != "district" and row["key"] is not None:
+            row["url"] = reverse("kpis:drill", args=[row["key"]]) + f"?month={label(month)}"
+    days = repeats.repeat_days()
+    children = DrillTable(page["children"], prefix="c-", repeat_days=days,
+                          name_header=CHILD_HEADERS[page["child"]], show_manager=page["child"] == "district")
+    managers = ManagerTable(page["managers"], prefix="m-", repeat_days=days)
+    RequestConfig(request, paginate=False).configure(children)
+    RequestConfig(request, paginate=False).configure(managers)
+    # The path above the unit, as far as the viewer may go up.
+    ancestors = [u for u in OrgUnit.objects.filter(pk__in=[int(p) for p in unit.path.strip("/").split("/")][:-1])
+                 .exclude(level=OrgUnit.Level.PROVINCE).order_by("path") if scoping.unit_allowed(scope, u)]
+    return render(request, "kpis/drilldown.html", {
+        "unit": unit, "month": month, "month_label": label(month), "children": children, "managers": managers,
+        "ancestors": ancestors, "published": page["published"], "department_only": page["department_only"],
+        "child_header": CHILD_HEADERS[page["child"]]})

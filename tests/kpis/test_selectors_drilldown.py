@@ -1,0 +1,112 @@
+"""Drill-down below the city (#18): counties, stations, 台区 and 台区经理, figures by hand, scoping."""
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.http import Http404
+from django.test.utils import CaptureQueriesContext
+
+from scorecard.accounts.models import User
+from scorecard.complaints.models import WorkOrder
+from scorecard.grid.models import DistrictManagerAssignment as A, OrgUnit
+from scorecard.kpis.selectors import drill_unit_for_viewer, drilldown
+
+from tests.fixtures.factories import city, district, order
+
+pytestmark = pytest.mark.django_db
+OCT = dt.date(2024, 10, 1)
+
+
+@pytest.fixture
+def world():
+    cs = city("国网长沙供电公司")
+    a = OrgUnit.objects.create(name="望城区供电公司", level="county", parent=cs)
+    b = OrgUnit.objects.create(name="宁乡市供电公司", level="county", parent=cs)
+    s1 = OrgUnit.objects.create(name="丁字供电所", level="station", parent=a)
+    s2 = OrgUnit.objects.create(name="乔口供电所", level="station", parent=a)
+    t = {}
+    for code, customers, county, station in [("T1", 400, a, s1), ("T2", 600, a, s1), ("T3", 1000, a, s2),
+                                             ("T4", 2000, b, None)]:
+        t[code] = district(code, cs, customers=customers)
+        t[code].county, t[code].station = county, station
+        t[code].save()
+    A.objects.create(district=t["T1"], name="张伟", staff_no="GW001", valid_from=dt.date(2024, 1, 1))
+    A.objects.create(district=t["T2"], name="张伟", staff_no="GW001", valid_from=dt.date(2024, 1, 1))
+    # T3 changes hands on 10-20: October is 王芳's (the manager of the month's last day), not 李娜's.
+    A.objects.create(district=t["T3"], name="李娜", staff_no="GW002", valid_from=dt.date(2024, 1, 1),
+                     valid_to=dt.date(2024, 10, 20))
+    A.objects.create(district=t["T3"], name="王芳", staff_no="GW003", valid_from=dt.date(2024, 10, 20))
+    for code, customer, accepted, closed in [
+        ("T1", "C1", "2024-10-08 10:00", "2024-10-09 10:00"),  # on time
+        ("T1", "C1", "2024-10-15 10:00", None),                # a repeat (7 days after), still open
+        ("T2", "C2", "2024-10-08 10:00", "2024-10-09 10:00"),
+        ("T3", "C3", "2024-10-10 10:00", "2024-10-11 10:00"),
+        ("T3", "C4", "2024-10-12 10:00", None),
+        ("T4", "C5", "2024-10-08 10:00", "2024-10-09 10:00"),
+    ]:
+        wo = order(accepted=accepted, closed=closed, city_unit=cs, customer=customer, district_obj=t[code])
+        WorkOrder.objects.filter(pk=wo.pk).update(county=t[code].county, station=t[code].station)
+    users = {
+        "analyst": User.objects.create(username="an", role="analyst"),
+        "county_b": User.objects.create(username="nb", role="leader", org_unit=b),
+        "city": User.objects.create(username="cl", role="leader", org_unit=cs),
+    }
+    return {"cs": cs, "a": a, "b": b, "s1": s1, "s2": s2, "users": users}
+
+
+def figures(rows):
+    return [(r["rank"], str(r["name"]), r["complaints"], r["customers"], r["per_10k"], r["repeat_rate"],
+             r["on_time_rate"]) for r in rows]
+
+
+def test_a_city_ranks_its_counties_and_managers(world):
+    page = drilldown(month=OCT, unit=world["cs"], viewer=world["users"]["analyst"])
+    # 宁乡: 1 complaint / 2000 customers = 5.00 per 10k, closed in time. 望城: 5 / 2000 = 25.00, C1's
+    # second is the one repeat (1/5 = 20 %), 3 of 5 closed in time (60 %).
+    assert figures(page["children"]) == [(1, "宁乡市供电公司", 1, 2000, 5.0, 0.0, 100.0),
+                                         (2, "望城区供电公司", 5, 2000, 25.0, 20.0, 60.0)]
+    # 张伟 has T1+T2 (3 complaints, 1000 customers); 王芳 T3 (2, 1000); nobody manages T4.
+    assert figures(page["managers"]) == [(1, "王芳（GW003）", 2, 1000, 20.0, 0.0, 50.0),
+                                         (2, "张伟（GW001）", 3, 1000, 30.0, 33.33, 66.67)]
+
+
+def test_a_county_ranks_its_stations_and_a_station_lists_its_districts(world):
+    analyst = world["users"]["analyst"]
+    county = drilldown(month=OCT, unit=world["a"], viewer=analyst)
+    assert figures(county["children"]) == [(1, "乔口供电所", 2, 1000, 20.0, 0.0, 50.0),
+                                           (2, "丁字供电所", 3, 1000, 30.0, 33.33, 66.67)]
+    station = drilldown(month=OCT, unit=world["s1"], viewer=analyst)
+    assert figures(station["children"]) == [(1, "T2台区", 1, 600, 16.67, 0.0, 100.0),
+                                            (2, "T1台区", 2, 400, 50.0, 50.0, 50.0)]
+    assert {r["manager"] for r in station["children"]} == {"张伟（GW001）"}
+    assert figures(station["managers"]) == [(1, "张伟（GW001）", 3, 1000, 30.0, 33.33, 66.67)]
+
+
+def test_a_county_user_opens_only_their_county(world):
+    user = world["users"]["county_b"]
+    assert drill_unit_for_viewer(unit_id=world["b"].pk, viewer=user) == world["b"]
+    for other in ("a", "s1", "cs"):
+        with pytest.raises(Http404):
+            drill_unit_for_viewer(unit_id=world[other].pk, viewer=user)
+    city_leader = world["users"]["city"]
+    assert drill_unit_for_viewer(unit_id=world["s1"].pk, viewer=city_leader) == world["s1"]
+
+
+def test_reads_never_write(world):
+    with CaptureQueriesContext(connection) as queries:
+        drilldown(month=OCT, unit=world["cs"], viewer=world["users"]["analyst"])
+        drilldown(month=OCT, unit=world["s1"], viewer=world["users"]["analyst"])
+    assert not [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+
+
+def test_the_pages_link_down_and_refuse_another_county(world, client):
+    client.force_login(world["users"]["analyst"])
+    city_page = client.get(f"/scorecard/units/{world['cs'].pk}/?month=2024-10")
+    assert city_page.status_code == 200
+    html = city_page.content.decode()
+    assert f"/scorecard/units/{world['a'].pk}/?month=2024-10" in html and "张伟（GW001）" in html
+    station = client.get(f"/scorecard/units/{world['s1'].pk}/?month=2024-10").content.decode()
+    assert "T1台区" in station and "50.00" in station
+    client.force_login(world["users"]["county_b"])
+    assert client.get(f"/scorecard/units/{world['a'].pk}/?month=2024-10").status_code == 404
+    assert client.get(f"/scorecard/units/{world['b'].pk}/?month=2024-10").status_code == 200
