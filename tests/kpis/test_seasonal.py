@@ -1,0 +1,43 @@
+"""kpis.seasonal: the 迎峰度夏 list of 2025 on hand-made readings, every figure by hand, and the
+commissioning-in-time rule."""
+import pytest
+
+from scorecard.kpis import seasonal
+from tests.fixtures.factories import city, district, project, reading
+
+pytestmark = pytest.mark.django_db
+
+
+def test_summer_list_figures_and_projects():
+    cs = city("国网长沙供电公司")
+    a, b, c, d = (district(code, cs) for code in ("TQA", "TQB", "TQC", "TQD"))
+    # A: last summer's peak 95 %, grown 8 points (Feb–Apr 2025 max 70 vs Feb–Apr 2024 max 62) → 103: overload.
+    for month, load in (("2024-06", 90), ("2024-08", 95), ("2024-02", 62), ("2024-04", 60),
+                        ("2025-02", 65), ("2025-04", 70)):
+        reading(a, month, load=load)
+    # B: peak 85, no trend → heavy load; C: 60 % but 190 V in July → low voltage; D: nothing.
+    reading(b, "2024-07", load=85)
+    reading(c, "2024-07", load=60, vmin=190)
+    reading(c, "2024-09", load=60, vmin=195)
+    reading(d, "2024-07", load=50)
+    reading(d, "2025-05", load=99)           # May 2025 is the publication month: not read
+    project(a, planned="2025-05-20")                              # in time (before June 1)
+    project(a, planned="2025-06-15")                              # late
+    project(a, planned="2025-03-01", commissioned="2025-06-02")   # commissioned after the season started: late
+    project(a, planned="2025-03-01", commissioned="2025-04-01")   # already commissioned: relieves nothing now
+    project(c, planned="2025-05-31", commissioned="2025-05-10")   # commissioned in May: in time
+    rows = seasonal.rows(seasonal.SUMMER, 2025)
+    assert [r["code"] for r in rows] == ["TQA", "TQB", "TQC"]
+    ra, rb, rc = rows
+    assert (ra["kinds"], ra["last_peak"], ra["trend"], ra["expected_peak"]) == (["overload"], 95.0, 8.0, 103.0)
+    assert [(p["planned_on"], p["in_time"]) for p in ra["projects"]] == [
+        ("2025-03-01", False), ("2025-05-20", True), ("2025-06-15", False)]
+    assert (rb["kinds"], rb["expected_peak"], rb["projects"]) == (["heavy_load"], 85.0, [])
+    assert (rc["kinds"], rc["last_vmin"], rc["low_voltage_months"]) == (["low_voltage"], 190.0, 2)
+    assert [p["in_time"] for p in rc["projects"]] == [True]
+
+
+def test_winter_season_bounds():
+    assert seasonal.published_month(seasonal.WINTER, 2025).isoformat() == "2025-11-01"
+    assert [m.isoformat() for m in seasonal.last_season(seasonal.WINTER, 2025)] == ["2024-12-01", "2025-03-01"]
+    assert [m.isoformat() for m in seasonal.last_season(seasonal.SUMMER, 2025)] == ["2024-06-01", "2024-10-01"]
