@@ -140,10 +140,11 @@ def notice_warning_block(month: dt.date) -> dict:
     totals["acted"] = WarningAction.objects.filter(warning__month=month).values("warning_id").distinct().count()
     kinds = dict(WarningAction.objects.filter(warning__month=month).values("kind")
                  .annotate(n=Count("pk")).values_list("kind", "n"))
-    by_kind = [{"kind": str(lbl), "count": kinds[k]} for k, lbl in WarningAction.Kind.choices if kinds.get(k)]
+    by_kind = [{"kind": k, "count": kinds[k]} for k in WarningAction.Kind.values if kinds.get(k)]
     results = outcomes(orders.only("pk", "month", "district_id"))
     known = [o for o in results.values() if o.known]
-    return {"month": label(month), **totals, "actions": sum(kinds.values()), "actions_by_kind": by_kind,
+    return {"month": label(month), "threshold": MULTI_CUSTOMER_MIN, **totals, "actions": sum(kinds.values()),
+            "actions_by_kind": by_kind,
             "judged": len(known), "hits": sum(1 for o in known if o.hit),
             "misses": sum(1 for o in known if not o.hit)}
 

@@ -956,6 +956,61 @@ def deductions(ctx: Ctx) -> list:
                      d.get("reason") or "—"] for unit, dept, d in items])]
 
 
+WARNING_ACTION_LABELS = {"patrol": "巡视", "load": "负荷调整", "retrofit": "改造申请", "visit": "客户走访"}
+RISK_MODEL_LABELS = {"logistic_regression": "逻辑回归", "gradient_boosting": "梯度提升"}
+
+
+def _warning_sentences(block: dict) -> list[str]:
+    """（一）: the month's 预警工单, every clause from a count of the snapshot (none without orders)."""
+    if not block["count"]:
+        return ["（一）本月无预警工单。"]
+    text = (f"（一）本月共发出预警工单{_num(block['count'], COUNT)}张，已确认{_num(block['acknowledged'], COUNT)}张、"
+            f"已办结{_num(block['done'], COUNT)}张")
+    if block["escalated"]:
+        text += f"，逾期升级至责任部门负责人{_num(block['escalated'], COUNT)}张"
+    if block["actions"]:
+        kinds = "、".join(f"{WARNING_ACTION_LABELS.get(k['kind'], k['kind'])}{_num(k['count'], COUNT)}项"
+                          for k in block["actions_by_kind"])
+        text += (f"；{_num(block['acted'], COUNT)}张工单记录了处理措施{_num(block['actions'], COUNT)}项"
+                 f"（{kinds}）。")
+    else:
+        text += "；尚无工单记录处理措施。"
+    if block["judged"]:
+        text += (f"按本月实际投诉判定（同一台区{block['threshold']}户及以上客户投诉即为投诉热点），"
+                 f"{_num(block['judged'], COUNT)}张工单中台区成为投诉热点（命中）{_num(block['hits'], COUNT)}张、"
+                 f"未成为投诉热点{_num(block['misses'], COUNT)}张。")
+    else:
+        text += "本月投诉数据尚未齐全，暂不判定预警是否命中。"
+    return [text]
+
+
+def proactive(ctx: Ctx) -> list:
+    """预警与主动服务 (issue #18): the notice month's 预警工单 and the top risks of the month the notice is
+    issued in, from the stored risk list. Snapshots made before the section existed have neither block
+    and render as they did."""
+    s = ctx.s
+    if "warnings" not in s or "risks" not in s:
+        return []
+    risks = s["risks"]
+    out = [CondPageBreak(40 * mm), ctx.h1("预警与主动服务"), *[ctx.p(t) for t in _warning_sentences(s["warnings"])]]
+    month = _month_cn(risks["month"])
+    if not risks["stored"]:
+        return out + [ctx.p(f"（二）{month}投诉风险清单尚未生成。")]
+    if not risks["cities"]:
+        return out + [ctx.p(f"（二）{month}投诉风险清单中无台区。")]
+    per_city = max(len(c["rows"]) for c in risks["cities"])
+    model = RISK_MODEL_LABELS.get(risks["model"], risks["model"])
+    out.append(ctx.p(f"（二）{month}投诉风险较高的台区：按{month}投诉风险清单（{model}模型，仅用此前各月数据计算），"
+                     f"{len(risks['cities'])}家地市公司各列出风险最高的前{per_city}个台区，"
+                     "请各单位提前组织供电所和台区经理开展主动服务。"))
+    rows = [[short_unit(c["city"]), r["code"], r["name"] or "—", r["station"] or "—", _num(r["rank"], COUNT),
+             _pct(r["probability"] * 100), "；".join(r["reasons"]) or "—"]
+            for c in risks["cities"] for r in c["rows"]]
+    out.append(_table(ctx.st, [Col("地市公司"), Col("台区编号", "l"), Col("台区名称", "l", 1), Col("供电所", "l", 0.8),
+                               Col("风险排名"), Col("概率"), Col("主要原因", "l", 1.8)], rows))
+    return out
+
+
 def requirements(ctx: Ctx) -> list:
     """工作要求: the analyst's paragraphs. A draft without them says so; a published notice
     without them has no such section (publication warns, see services.publish_notice)."""
@@ -1168,7 +1223,7 @@ def colophon(ctx: Ctx) -> list:
 
 
 SECTIONS = [head, summary, categories, hourly, unit_ranking, department_ranking, hotspots, incidents, overdue,
-            deductions, closing, appendix, colophon]
+            deductions, proactive, closing, appendix, colophon]
 
 
 # --- page furniture ---------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from scorecard.kpis.selectors import (
     scorecard_for_month,
     trace_for_month,
 )
+from scorecard.kpis.warning_selectors import notice_risk_block, notice_warning_block
 
 from .models import Notice, NoticeSettings, notice_number
 
@@ -36,6 +37,8 @@ from .models import Notice, NoticeSettings, notice_number
 # 3: the official-document layout (#14): ``document`` (主送, 工作要求, 落款, 版记), ``trend``,
 #    ``score_rules`` and ``load_profile``. Older snapshots render as they did (renderer_v2),
 #    so published files re-derive unchanged.
+#    Later, without a new number: ``warnings`` and ``risks`` (预警与主动服务, #18); a schema-3 snapshot
+#    stored before them has neither and renders without the section, byte for byte as it was.
 SNAPSHOT_SCHEMA = 3
 TREND_MONTHS = 12
 HOTSPOT_ROWS = 20  # per hotspot list; the count of the whole list is always printed
@@ -195,6 +198,9 @@ def build_snapshot(notice: Notice, *, issued_on: dt.date, draft: bool = True) ->
         "trend": trend_block(month),
         "score_rules": score_rules_block(card),
         "load_profile": load_profile_block(month),
+        # 预警与主动服务 (#18): the month's 预警工单 and the stored risk list of the month the notice is issued in.
+        "warnings": notice_warning_block(month),
+        "risks": notice_risk_block(shift(month, 1)),
     }
     snapshot = _plain(snapshot)
     if notice.corrects_id:
