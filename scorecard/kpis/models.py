@@ -742,3 +742,27 @@ class WarningAction(models.Model):
         verbose_name = _("预警处理措施")
         verbose_name_plural = _("预警处理措施")
         ordering = ["warning", "at", "pk"]
+
+
+class SeasonalRiskList(models.Model):
+    """A seasonal risk list (issue #18: kpis.seasonal's rule), computed in May for 迎峰度夏 and in
+    November for 迎峰度冬; recomputing replaces its rows, audited as seasonal.compute."""
+
+    class Season(models.TextChoices):
+        SUMMER = "summer", _("迎峰度夏")
+        WINTER = "winter", _("迎峰度冬")
+
+    season = models.CharField(_("季节"), max_length=10, choices=Season.choices)
+    year = models.PositiveIntegerField(_("年份"))
+    data_version = models.BigIntegerField(_("数据版本"))
+    created_at = models.DateTimeField(_("计算时间"))
+    rows = models.JSONField(_("风险台区"), default=list)
+
+    class Meta:
+        verbose_name = _("迎峰风险清单")
+        verbose_name_plural = _("迎峰风险清单")
+        ordering = ["-year", "season"]
+        constraints = [models.UniqueConstraint(fields=["season", "year"], name="seasonal_risk_unique")]
+
+    def __str__(self):
+        return f"{self.year} {self.season}"

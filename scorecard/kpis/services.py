@@ -23,10 +23,11 @@ from scorecard.complaints.models import WorkOrder
 from scorecard.grid.models import Department, OrgUnit
 
 from . import calendar as workcal
-from . import risk
+from . import risk, seasonal
 from .attribution import attributed, month_complaints
 from .expressions import exclusion_case
 from .models import (
+    SeasonalRiskList,
     Appeal,
     AttributionOverride,
     CalendarYear,
@@ -828,3 +829,22 @@ def request_risk_list(*, month: dt.date, user=None) -> None:
     (the worker's ``compute_risk_list`` is the audited write)."""
     enqueue("kpis.compute_risk_list", month.replace(day=1).isoformat(),
             f"requested by {getattr(user, 'username', '') or 'command'}")
+
+
+def compute_seasonal_list(*, season: str, year: int, user=None, reason: str = "") -> SeasonalRiskList:
+    """Compute and store the 迎峰度夏 (``summer``) or 迎峰度冬 (``winter``) risk list of ``year``
+    (kpis.seasonal's rule), replacing the previous one; audited as ``seasonal.compute``. Run by the beat
+    job on May 1st and November 1st (kpis.compute_seasonal_list) and on demand."""
+    if season not in SeasonalRiskList.Season.values:
+        raise ValidationError(f"season: {season!r} is not summer or winter")
+    version = freshness.current()
+    rows = seasonal.rows(season, year)
+    with transaction.atomic():
+        previous = SeasonalRiskList.objects.select_for_update().filter(season=season, year=year).first()
+        before = {"data_version": previous.data_version, "districts": len(previous.rows)} if previous else None
+        sl, _created = SeasonalRiskList.objects.update_or_create(season=season, year=year, defaults={
+            "data_version": version, "created_at": timezone.now(), "rows": rows})
+        audit.record(user=user, action="seasonal.compute", obj=sl,
+                     summary=f"迎峰风险清单 {year} {season}：{len(rows)} 个台区",
+                     before=before, after={"data_version": version, "districts": len(rows), "reason": reason})
+    return sl

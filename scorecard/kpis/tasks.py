@@ -47,3 +47,14 @@ def compute_risk_list(month: str | None = None, reason: str = "beat") -> str:
 def escalate_overdue_warnings() -> int:
     """The daily beat job (kpis migration 0013): overdue 预警工单 go to the department head."""
     return warning_services.escalate_overdue_warnings()
+
+
+@shared_task(name="kpis.compute_seasonal_list", acks_late=True,
+             autoretry_for=(DatabaseOperationalError,), retry_backoff=2, max_retries=3)
+def compute_seasonal_list(season: str | None = None, year: int | None = None, reason: str = "beat") -> str:
+    """The seasonal risk list. Without arguments — the beat job on May 1st / November 1st (kpis migration
+    0015) — the season that starts next month: 迎峰度夏 in May, 迎峰度冬 otherwise, of this year."""
+    month = current_month()
+    season = season or ("summer" if month.month <= 6 else "winter")
+    sl = services.compute_seasonal_list(season=season, year=year or month.year, reason=reason)
+    return f"{sl.year}-{sl.season}"

@@ -1,6 +1,7 @@
 """kpis.seasonal: the 迎峰度夏 list of 2025 on hand-made readings, every figure by hand, and the
 commissioning-in-time rule."""
 import pytest
+from django.core.exceptions import ValidationError
 
 from scorecard.kpis import seasonal
 from tests.fixtures.factories import city, district, project, reading
@@ -41,3 +42,24 @@ def test_winter_season_bounds():
     assert seasonal.published_month(seasonal.WINTER, 2025).isoformat() == "2025-11-01"
     assert [m.isoformat() for m in seasonal.last_season(seasonal.WINTER, 2025)] == ["2024-12-01", "2025-03-01"]
     assert [m.isoformat() for m in seasonal.last_season(seasonal.SUMMER, 2025)] == ["2024-06-01", "2024-10-01"]
+
+
+def test_the_service_stores_and_audits_and_beat_runs_it_in_may_and_november():
+    from django_celery_beat.models import PeriodicTask
+
+    from scorecard.accounts.models import AuditLog
+    from scorecard.kpis import services, tasks
+    from scorecard.kpis.models import SeasonalRiskList
+
+    a = district("TQA", city("国网长沙供电公司"))
+    reading(a, "2024-07", load=120)
+    sl = services.compute_seasonal_list(season="summer", year=2025, reason="test")
+    assert [r["code"] for r in sl.rows] == ["TQA"] and sl.rows[0]["kinds"] == ["overload"]
+    assert AuditLog.objects.get(action="seasonal.compute").after["districts"] == 1
+    services.compute_seasonal_list(season="summer", year=2025)
+    assert SeasonalRiskList.objects.count() == 1
+    assert tasks.compute_seasonal_list.run("winter", 2025, "test") == "2025-winter"
+    beat = PeriodicTask.objects.select_related("crontab").get(task="kpis.compute_seasonal_list")
+    assert (beat.crontab.month_of_year, beat.crontab.day_of_month, beat.crontab.hour) == ("5,11", "1", "4")
+    with pytest.raises(ValidationError):
+        services.compute_seasonal_list(season="spring", year=2025)
