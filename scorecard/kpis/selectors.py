@@ -1106,3 +1106,12 @@ def drilldown(*, month: dt.date, unit: OrgUnit, viewer) -> dict:
         managers_out.append({"name": manager_label(*key), **figures})
     return {"unit": unit, "child": child, "children": _ranked(children), "managers": _ranked(managers_out),
             "department_only": scope.department_id is not None, "published": is_published(month)}
+
+
+def seasonal_rows(*, seasonal_list, viewer) -> list[dict]:
+    """A stored seasonal list's rows of the 台区 the viewer may see, with the 台区's name and units."""
+    scope = scoping.scope_for(viewer)
+    codes = [r["code"] for r in seasonal_list.rows]
+    districts = {d.code: d for d in District.objects.filter(scoping.district_q(scope, prefix=""))
+                 .select_related("city", "county", "station").filter(code__in=codes[:900])} if codes else {}
+    return [{**r, "district": districts[r["code"]]} for r in seasonal_list.rows if r["code"] in districts]

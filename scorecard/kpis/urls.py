@@ -28,6 +28,7 @@ urlpatterns = [
     path("warnings/<int:pk>/close/", warning_views.warning_close, name="warning_close"),
     path("risk/", views.risk_list, name="risk"),
     path("risk/compute/", views.risk_compute, name="risk_compute"),
+    path("risk/seasonal/", views.seasonal_list, name="seasonal"),
     # path: a 台区 code is whatever the import accepted.
     path("risk/district/<path:code>/", views.risk_district, name="risk_district"),
 ]

@@ -37,7 +37,7 @@ from .forms import (
     RectificationForm,
     VerificationForm,
 )
-from .models import Appeal
+from .models import Appeal, SeasonalRiskList
 from .tables import (
     AppealTable,
     DeductionTable,
@@ -495,3 +495,12 @@ def drill_view(request, unit_id: int, *, month: dt.date):
         "unit": unit, "month": month, "month_label": label(month), "children": children, "managers": managers,
         "ancestors": ancestors, "published": page["published"], "department_only": page["department_only"],
         "child_header": CHILD_HEADERS[page["child"]]})
+
+
+@login_required
+def seasonal_list(request):
+    """The stored 迎峰度夏/迎峰度冬 risk lists (kpis.seasonal), the viewer's 台区 only."""
+    lists = list(SeasonalRiskList.objects.order_by("-year", "season"))
+    chosen = next((s for s in lists if f"{s.year}-{s.season}" == request.GET.get("list")), lists[0] if lists else None)
+    rows = selectors.seasonal_rows(seasonal_list=chosen, viewer=request.user) if chosen else []
+    return render(request, "kpis/seasonal_list.html", {"lists": lists, "chosen": chosen, "rows": rows})

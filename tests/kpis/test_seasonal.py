@@ -63,3 +63,20 @@ def test_the_service_stores_and_audits_and_beat_runs_it_in_may_and_november():
     assert (beat.crontab.month_of_year, beat.crontab.day_of_month, beat.crontab.hour) == ("5,11", "1", "4")
     with pytest.raises(ValidationError):
         services.compute_seasonal_list(season="spring", year=2025)
+
+
+def test_the_page_lists_the_viewers_districts_only(client):
+    from scorecard.accounts.models import User
+    from scorecard.kpis import services
+
+    cs, zz = city("国网长沙供电公司"), city("国网株洲供电公司")
+    reading(district("TQA", cs), "2024-07", load=120)
+    reading(district("TQZ", zz), "2024-07", load=120)
+    client.force_login(User.objects.create_user("s-analyst", password="pw", role="analyst"))
+    assert "尚未计算迎峰风险清单" in client.get("/scorecard/risk/seasonal/").content.decode()
+    services.compute_seasonal_list(season="summer", year=2025)
+    html = client.get("/scorecard/risk/seasonal/?list=2025-summer").content.decode()
+    assert "TQA" in html and "TQZ" in html and "120.0%" in html and "过载" in html
+    client.force_login(User.objects.create_user("s-leader", password="pw", role="leader", org_unit=zz))
+    html = client.get("/scorecard/risk/seasonal/").content.decode()
+    assert "TQZ" in html and "TQA" not in html
