@@ -200,9 +200,11 @@ SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# Everything (ECharts, Swagger UI) is served from our own origin: no third-party sources.
+# Everything (ECharts, Swagger UI) is served from our own origin: no third-party sources. Scripts only
+# from files (static/js, no inline <script> or on*= attributes; tests/core/test_csp.py), so an injected
+# script cannot run (issue #15); inline styles stay allowed (style= attributes, ECharts).
 CONTENT_SECURITY_POLICY = env.str("CONTENT_SECURITY_POLICY", default=(
-    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
     "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"))
 

@@ -42,4 +42,10 @@
   }
   scrollables();
   window.addEventListener("resize", scrollables);
+
+  // A picker that submits its form when changed (<select data-autosubmit>): an attribute handled
+  // here, not an onchange= attribute, so the CSP needs no 'unsafe-inline' (issue #15).
+  document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+    select.addEventListener("change", function () { if (select.form) { select.form.submit(); } });
+  });
 })();
