@@ -120,6 +120,12 @@ RULES: dict[str, list[Case]] = {
           label="other city"),
         C(everyone(404), lambda w: {"city_id": MISSING, "dept_code": "yj"}, "month=2024-07", label="missing"),
     ],
+    # The drill-down below the city (issue #18): a unit of one's own city opens; another city's is a 404.
+    "kpis:drill": [
+        C(everyone(), lambda w: {"unit_id": w.a.pk}, "month=2024-07", label="own city"),
+        C(everyone(**SCOPED_404), lambda w: {"unit_id": w.b.pk}, "month=2024-07", label="other city"),
+        C(everyone(404), lambda w: {"unit_id": MISSING}, "month=2024-07", label="missing"),
+    ],
     "kpis:incidents": [
         C(everyone(), query="month=2024-07"),
         C(everyone(), query="month=2024-07&export=csv", label="export"),
