@@ -39,7 +39,8 @@ def test_department_head_files_an_appeal_and_hears_the_decision(browser, site):
     # home → scorecard → own department → a complaint → appeal
     page.click("nav.mainnav >> text=考核排名")
     page.wait_for_url(re.compile(r"/scorecard/$"))
-    page.click("a:has-text('国网长沙供电公司')")
+    # The ranking of responsible units links to the department page (the city ranking's name to the drill-down).
+    page.click("a[href*='/yj/']:has-text('国网长沙供电公司')")
     page.wait_for_url(re.compile(r"/scorecard/unit/\d+/yj/"))
     assert "国网长沙供电公司 · 运检" in page.inner_text("h1")
     row = page.locator("tr", has_text="GD-CS-1")
