@@ -238,19 +238,9 @@ class IncidentTable(tables.Table):
         return record.rectification.get_status_display()
 
 
-class IncidentComplaintTable(tables.Table):
-    """The complaints an incident explains (incident page): paged and sortable, each order number a link
-    to its page. Rows come from ``selectors.incident_complaints_for_viewer`` (scoped)."""
-
-    order_no = tables.Column(_("工单编号"), attrs=NOWRAP)
-    accepted_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name=_("受理时间"), attrs=DATE_CELL)
-    category = tables.Column(_("分类"), accessor="category__name", order_by=("category__sort_order",
-                                                                              "subcategory__sort_order"))
-
-    class Meta:
-        attrs = {"class": "data"}
-        order_by = ("accepted_at",)
-        empty_text = _("没有关联投诉。")
+class OrderCellsMixin:
+    """The order number as a link to its page and the category path (一级/二级/三级), for the tables of
+    work orders (incident page, department page); exports get the plain text."""
 
     def render_order_no(self, value):
         return order_link(value)
@@ -263,6 +253,21 @@ class IncidentComplaintTable(tables.Table):
 
     def value_category(self, record):
         return self.render_category(record)
+
+
+class IncidentComplaintTable(OrderCellsMixin, tables.Table):
+    """The complaints an incident explains (incident page): paged and sortable, each order number a link
+    to its page. Rows come from ``selectors.incident_complaints_for_viewer`` (scoped)."""
+
+    order_no = tables.Column(_("工单编号"), attrs=NOWRAP)
+    accepted_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name=_("受理时间"), attrs=DATE_CELL)
+    category = tables.Column(_("分类"), accessor="category__name", order_by=("category__sort_order",
+                                                                              "subcategory__sort_order"))
+
+    class Meta:
+        attrs = {"class": "data"}
+        order_by = ("accepted_at",)
+        empty_text = _("没有关联投诉。")
 
 
 class AppealTable(tables.Table):
@@ -290,7 +295,7 @@ class AppealTable(tables.Table):
         return value
 
 
-class DepartmentComplaintTable(tables.Table):
+class DepartmentComplaintTable(OrderCellsMixin, tables.Table):
     """The complaints a responsible unit answers for (department page): why each counts against it and,
     for a repeat complaint, the earlier complaint it repeats and who handled that one (``repeats``).
 
@@ -327,18 +332,6 @@ class DepartmentComplaintTable(tables.Table):
 
     def value_exclusion(self, value):
         return str(EXCLUSION_LABELS.get(value, value)) if value else str(_("计入"))
-
-    def render_order_no(self, value):
-        return order_link(value)
-
-    def value_order_no(self, value):
-        return value
-
-    def render_category(self, record):
-        return "/".join(x.name for x in (record.category, record.subcategory, record.detail) if x) or "—"
-
-    def value_category(self, record):
-        return self.render_category(record)
 
     def render_customer_name(self, value):
         return value if self.show_personal else mask_name(value)

@@ -3,21 +3,17 @@ city company name they fit without a horizontal scroll bar, every row stays one 
 scan (< 70 px), headers break only between words (at core.tables.header_html's points, never inside
 「责任部门」), and the folded 「按规则计分的指标」 cell opens on click."""
 import datetime as dt
-import os
 
 import pytest
 
 from scorecard.accounts.models import User
 from scorecard.kpis.services import trace_month
+from tests.fixtures.chromium import BROWSER_MARKS, logged_in_page
 from tests.fixtures.factories import city, district, order
 
-CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "pw-browser-rankings"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="chromium is not installed"),
-]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
@@ -38,21 +34,8 @@ def site(transactional_db, settings):
 
 @pytest.fixture
 def page(live_server, site, monkeypatch):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM,
-                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        page = browser.new_page(viewport={"width": 1366, "height": 900})
-        page.set_default_timeout(20_000)
-        page.goto(live_server.url + "/accounts/login/")
-        page.fill("#id_username", "rankings-browser")
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(live_server.url + "/")
-        page.base = live_server.url
+    with logged_in_page(live_server, monkeypatch, username="rankings-browser", password=PASSWORD) as page:
         yield page
-        browser.close()
 
 
 MEASURE = """() => [...document.querySelectorAll('table.ranking')].map(t => {

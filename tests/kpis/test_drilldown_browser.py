@@ -6,16 +6,13 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.fixtures.chromium import BROWSER_MARKS, logged_in_page
 from tests.kpis.test_selectors_drilldown import world  # noqa: F401  (the hand-made county world)
 
-CHROMIUM = "/usr/bin/chromium"
 SHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
 PASSWORD = "pw-browser-drill"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="chromium is not installed"),
-]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.mark.django_db(transaction=True)
@@ -24,21 +21,9 @@ def test_the_station_page_lists_its_districts_and_managers(world, live_server, m
     analyst = world["users"]["analyst"]
     analyst.set_password(PASSWORD)
     analyst.save()
-    sync_api = pytest.importorskip("playwright.sync_api")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM,
-                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        page = browser.new_page(viewport={"width": 1366, "height": 900})
-        page.set_default_timeout(20_000)
-        page.goto(live_server.url + "/accounts/login/")
-        page.fill("#id_username", analyst.username)
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(live_server.url + "/")
-        page.goto(f"{live_server.url}/scorecard/units/{world['s1'].pk}/?month=2024-10")
+    with logged_in_page(live_server, monkeypatch, username=analyst.username, password=PASSWORD) as page:
+        page.goto(f"{page.base}/scorecard/units/{world['s1'].pk}/?month=2024-10")
         assert "T1台区" in page.inner_text("main") and "张伟（GW001）" in page.inner_text("main")
         # Into docs/ only when asked: a test run leaves the working tree as it was.
         target = SHOTS if os.environ.get("UPDATE_SCREENSHOTS") == "1" else tmp_path
         page.screenshot(path=str(target / "station-drilldown.png"), full_page=True)
-        browser.close()

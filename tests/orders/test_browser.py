@@ -12,15 +12,12 @@ from scorecard.accounts.models import User
 from scorecard.complaints.models import WorkOrder
 from scorecard.grid.models import OrgUnit
 from tests.complaints.conftest import SmallProvince, local
+from tests.fixtures.chromium import BROWSER_MARKS, logged_in_page
 
-CHROMIUM = "/usr/bin/chromium"
 SHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
 PASSWORD = "pw-browser-orders"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="chromium is not installed"),
-]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
@@ -43,21 +40,8 @@ def site(transactional_db, settings):
 
 @pytest.fixture
 def page(live_server, site, monkeypatch):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM,
-                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        page = browser.new_page(viewport={"width": 1366, "height": 900})
-        page.set_default_timeout(20_000)
-        page.goto(live_server.url + "/accounts/login/")
-        page.fill("#id_username", "orders-browser")
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(live_server.url + "/")
-        page.base = live_server.url
+    with logged_in_page(live_server, monkeypatch, username="orders-browser", password=PASSWORD) as page:
         yield page
-        browser.close()
 
 
 def test_the_order_table_fits_1366_px_and_dates_never_wrap(page):
