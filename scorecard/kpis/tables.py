@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -428,14 +430,22 @@ class RiskTable(tables.Table):
     city = tables.Column(_("地市公司"), accessor="district__city__name", order_by="district__city__name")
     probability = tables.Column(_("成为热点台区的概率"), attrs={"td": {"class": "num"}, "th": {"class": "num"}})
     reasons = tables.Column(_("主要原因"), orderable=False)
+    # An analyst turns a risk into a 预警工单 from its row (kpis:warning_create, filled from the query).
+    issue = tables.Column("", accessor="district_id", orderable=False, exclude_from_export=True)
 
     class Meta:
         attrs = {"class": "data", "id": "risk-table"}
         order_by = "rank"
 
-    def __init__(self, *args, month_label: str = "", **kwargs):
+    def __init__(self, *args, month_label: str = "", can_issue: bool = False, **kwargs):
         self.month_label = month_label
         super().__init__(*args, **kwargs)
+        if not can_issue:
+            self.columns.hide("issue")
+
+    def render_issue(self, value):
+        url = reverse("kpis:warning_create") + "?" + urlencode({"district": value, "month": self.month_label})
+        return format_html('<a class="button secondary" href="{}">{}</a>', url, _("生成预警工单"))
 
     def render_district(self, value, record):
         url = reverse("kpis:risk_district", args=[value]) + f"?month={self.month_label}"

@@ -434,7 +434,8 @@ def risk_list(request):
         filters = RiskFilter(request.GET, queryset=selectors.risk_entries(risk_list=stored, viewer=request.user))
         filters.filters["unit"].queryset = scoping.units_for(scope)
         valid = not (filters.is_bound and not filters.is_valid())
-        table = RiskTable(filters.qs if valid else filters.queryset.none(), month_label=label(month))
+        table = RiskTable(filters.qs if valid else filters.queryset.none(), month_label=label(month),
+                          can_issue=roles.can_create_warning(request.user))
         RequestConfig(request, paginate={"per_page": 50}).configure(table)
         context.update({"table": table, "filter": filters, "backtest": stored.backtest})
     return render(request, "kpis/risk_list.html", context)

@@ -126,3 +126,16 @@ def test_one_districts_reasons_and_the_stored_features(client, stored):
     client.force_login(stored["zz"])
     assert client.get("/scorecard/risk/district/TQZ01/?month=2024-06").status_code == 200
     assert "该月尚未计算风险清单" in client.get("/scorecard/risk/district/TQZ01/?month=2025-01").content.decode()
+
+
+def test_an_analyst_issues_a_warning_from_a_row_and_no_one_else_sees_the_button(client, stored):
+    top = RiskList.objects.get().entries.order_by("rank").first()
+    client.force_login(stored["analyst"])
+    html = client.get("/scorecard/risk/?month=2024-06").content.decode()
+    link = f"/scorecard/warnings/new/?district={top.district_id}&amp;month=2024-06"
+    assert link in html and "生成预警工单" in html
+    form = client.get(link.replace("&amp;", "&"))
+    assert form.status_code == 200 and top.district_id in form.content.decode()
+    for role in ("head", "county", "zz"):
+        client.force_login(stored[role])
+        assert "/scorecard/warnings/new/" not in client.get("/scorecard/risk/?month=2024-06").content.decode(), role
