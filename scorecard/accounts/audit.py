@@ -20,7 +20,7 @@ ACTION_LABELS = {
     "customer.sensitive": _("标记敏感客户"), "customer.unsensitive": _("取消敏感客户"),
     "calendar.load": _("载入节假日安排"), "kpi.calibrate": _("校准考核档位"),
     "month.trace": _("瓶颈溯源"), "month.cutoff": _("数据截止"), "month.late_data": _("补录数据"),
-    "risk.compute": _("计算投诉风险清单"), "month.publish": _("发布月度考核"), "month.correct": _("发布更正"),
+    "risk.compute": _("计算投诉风险清单"), "seasonal.compute": _("计算迎峰度夏/度冬风险清单"), "month.publish": _("发布月度考核"), "month.correct": _("发布更正"),
     "appeal.file": _("提交申诉"), "appeal.accept": _("采纳申诉"), "appeal.reject": _("驳回申诉"),
     "appeal.close": _("申诉随发布关闭"),
     "rectification.update": _("更新整改"),
