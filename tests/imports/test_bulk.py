@@ -164,8 +164,8 @@ def test_busy_tables_make_the_file_go_row_by_row(tmp_path, settings, monkeypatch
         result = import_file(kind="workorders", path=write_table(tmp_path / "o.csv", WO_HEADER, sample_orders()))
         reader.rollback()
     assert result.ok and result.created == 5
-    assert bulk_log() == ["bulk load of complaints_workorder, complaints_customer: the tables stayed busy; "
-                          "loading row by row"]
+    assert bulk_log() == ["bulk load of complaints_workorder, complaints_customer: the tables stayed busy "
+                          "(held by client backend); loading row by row"]
 
 
 def test_the_bulk_way_is_never_taken_on_sqlite_or_for_a_dry_run(tmp_path, settings, bulk_log):

@@ -30,13 +30,19 @@ them wait for the import. Hence:
 * all the locks are taken at once, with NOWAIT, and retried for a few seconds:
   an import that waited for one table while holding another could deadlock
   with a page's query reading both. If the tables stay busy, the file goes row
-  by row instead.
+  by row instead;
+* except when the only holder is autovacuum. Its SHARE UPDATE EXCLUSIVE lock
+  conflicts with ours, and a NOWAIT request never makes it yield: PostgreSQL
+  cancels an autovacuum only for a request that *waits* (after
+  ``deadlock_timeout``). After a large rolled-back or deleted batch autovacuum
+  can hold a table for longer than the retries last, so then the import waits,
+  bounded by ``lock_timeout``, and autovacuum steps aside.
 """
 from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import OperationalError, transaction
@@ -46,6 +52,9 @@ logger = logging.getLogger(__name__)
 # NOWAIT attempts to take every lock at once, and the pause between them (s).
 LOCK_ATTEMPTS = 20
 LOCK_PAUSE = 0.25
+# How long a waiting request for autovacuum's tables may wait: above PostgreSQL's default
+# deadlock_timeout (1 s), after which the server cancels the autovacuum that blocks it.
+AUTOVACUUM_WAIT = "5s"
 
 
 @dataclass
@@ -91,6 +100,7 @@ class BulkLoad:
 
     connection: object
     tables: list[TableDefinitions]
+    busy_with: dict[int, str] = field(default_factory=dict)  # who held the tables when the locks failed
 
     @classmethod
     def begin(cls, connection, bulk_models, *, file_rows: int) -> BulkLoad | None:
@@ -104,7 +114,9 @@ class BulkLoad:
             return None
         load = cls(connection, [table_definitions(connection, name) for name in names])
         if not load._lock():
-            logger.warning("bulk load of %s: the tables stayed busy; loading row by row", ", ".join(names))
+            kinds = sorted(set(load.busy_with.values()))
+            logger.warning("bulk load of %s: the tables stayed busy (held by %s); loading row by row",
+                           ", ".join(names), ", ".join(kinds) or "a session that has since ended")
             return None
         load._drop()
         for t in load.tables:
@@ -123,17 +135,42 @@ class BulkLoad:
 
     def _lock(self) -> bool:
         """Every table the DDL touches, ACCESS EXCLUSIVE, all at once or not at all."""
-        names = sorted({t.name for t in self.tables} | {fk[2] for t in self.tables for fk in t.foreign_keys})
-        statement = f"LOCK TABLE {', '.join(names)} IN ACCESS EXCLUSIVE MODE NOWAIT"
+        names = self._lock_names()
+        statement = f"LOCK TABLE {', '.join(names)} IN ACCESS EXCLUSIVE MODE"
         for attempt in range(LOCK_ATTEMPTS):
             try:
                 # A failed NOWAIT aborts only the savepoint, and with it any lock it took.
                 with transaction.atomic(using=self.connection.alias), self.connection.cursor() as cur:
-                    cur.execute(statement)
+                    cur.execute(statement + " NOWAIT")
                 return True
-            except OperationalError:  # lock_not_available: a reader holds one of them
+            except OperationalError:  # lock_not_available: a reader (or autovacuum) holds one of them
+                holders = self.holders()
+                if holders and all(kind == "autovacuum worker" for kind in holders.values()):
+                    try:
+                        with transaction.atomic(using=self.connection.alias), self.connection.cursor() as cur:
+                            cur.execute(f"SET LOCAL lock_timeout = '{AUTOVACUUM_WAIT}'")
+                            cur.execute(statement)
+                            cur.execute("SET LOCAL lock_timeout = DEFAULT")
+                        logger.debug("bulk load: autovacuum held %s; waited for it to step aside", ", ".join(names))
+                        return True
+                    except OperationalError:
+                        pass
                 time.sleep(LOCK_PAUSE)
+        self.busy_with = self.holders()
         return False
+
+    def _lock_names(self) -> list[str]:
+        return sorted({t.name for t in self.tables} | {fk[2] for t in self.tables for fk in t.foreign_keys})
+
+    def holders(self) -> dict[int, str]:
+        """The other sessions holding a lock on one of the tables: pid → backend type
+        ('client backend', 'autovacuum worker', ...)."""
+        with self.connection.cursor() as cur:
+            cur.execute(
+                "SELECT DISTINCT a.pid, a.backend_type FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+                "WHERE l.granted AND l.locktype = 'relation' AND l.pid <> pg_backend_pid() "
+                "AND l.relation = ANY(%s::regclass[])", [self._lock_names()])
+            return dict(cur.fetchall())
 
     def _drop(self) -> None:
         qn = self.connection.ops.quote_name
