@@ -7,7 +7,7 @@ from scorecard.core.admin import ReadOnlyAdminMixin
 
 from .models import (
     Appeal, CalendarYear, Deduction, DeductionKind, DefaultAttribution, Incident, KpiDefinition, Rectification,
-    ReportingMonth, RuleSettings, Verification, WorkingDayOverride,
+    ReportingMonth, RuleSettings, Verification, WarningAction, WarningOrder, WorkingDayOverride,
 )
 
 
@@ -126,6 +126,51 @@ class ReportingMonthAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # a published month is frozen for good
+
+
+class WarningActionInline(admin.TabularInline):
+    """What the assignee recorded: only through the order's page (kpis.warning_services, audited)."""
+
+    model = WarningAction
+    extra = 0
+    fields = ("kind", "text", "at", "by", "recorded_at")
+    readonly_fields = fields
+
+    # An inline's permissions take the parent object too (ReadOnlyAdminMixin's are the ModelAdmin's).
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WarningOrder)
+class WarningOrderAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """预警工单 (issue #18). Issuing, acknowledging, acting, closing and escalating go through
+    kpis.warning_services (permission-checked, audited, the assignees told), so the admin neither adds
+    nor deletes an order and shows the workflow's fields read-only; only the due date and the note may
+    be corrected here, each change audited with its before and after (AuditedAdminMixin)."""
+
+    list_display = ("month", "district", "city", "station", "department", "status", "due_on", "created_by",
+                    "acknowledged_at", "closed_at")
+    list_filter = ("status", "month", "department", "city")
+    search_fields = ("district__code", "district__name", "manager_name", "manager_staff_no")
+    date_hierarchy = "month"
+    list_select_related = ("district", "city", "station", "department", "created_by")
+    fields = ("month", "district", "city", "county", "station", "department", "manager_name", "manager_staff_no",
+              "due_on", "note", "probability", "risk_rank", "reasons", "status", "created_by", "created_at",
+              "acknowledged_by", "acknowledged_at", "escalated_at", "closed_by", "closed_at", "outcome")
+    readonly_fields = tuple(f for f in fields if f not in ("due_on", "note"))
+    inlines = [WarningActionInline]
+
+    def has_add_permission(self, request):
+        return False  # kpis:warning_create: the risk's figures copied, the assignees notified
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the order, its actions and its hit/miss are the record of the proactive work
 
 
 admin.site.site_header = _("95598投诉管控考核平台 · 管理")
