@@ -19,10 +19,20 @@ from scorecard.accounts import scoping
 from scorecard.complaints.models import WorkOrder
 from scorecard.complaints.selectors import MULTI_CUSTOMER_MIN, latest_month
 from scorecard.core.months import bounds, current_month, label
+from scorecard.grid.models import DistrictManagerAssignment
+from scorecard.grid.selectors import assignments_on, month_manager_day
 
 from .models import ReportingMonth, RiskEntry, RiskList, WarningAction, WarningOrder
 
 TOP_RISKS_PER_CITY = 5
+
+
+def assignment_for(*, district, month: dt.date) -> DistrictManagerAssignment | None:
+    """The 台区经理 assignment (grid.DistrictManagerAssignment) that answers for ``district`` in ``month``:
+    the one in effect on the month's last day (grid.selectors.month_manager_day), the day every monthly
+    figure names its manager by, so that the order goes to the manager its hit or miss will be counted
+    against. None when nobody holds the 台区 then."""
+    return assignments_on(month_manager_day(month)).filter(district_id=district.code).order_by("-valid_from").first()
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,14 @@ def _int(value) -> int | None:
         return None
 
 
+def _month(data):
+    """The ``month`` of a query or form (YYYY-MM), None when missing or malformed (the form says why)."""
+    try:
+        return parse_month(data.get("month") or "")
+    except ValueError:
+        return None
+
+
 def _errors(request, exc: ValidationError) -> None:
     messages.error(request, "；".join(exc.messages))
 
@@ -76,14 +84,20 @@ def warning_detail(request, pk: int):
 @role_required(roles.can_create_warning)
 def warning_create(request):
     """GET: the form, filled from ``?district=&month=`` (the risk list's 「生成预警工单」); POST: issue."""
+    district = District.objects.select_related("city", "county", "station").filter(
+        code=(request.POST if request.method == "POST" else request.GET).get("district") or "").first()
+    month = _month(request.POST if request.method == "POST" else request.GET)
+    # The assignee shown to the analyst: the 台区's 供电所 (copied onto the order by the service) and the
+    # 台区经理 in office for the month, prefilled so that the analyst checks rather than types them.
+    assignment = selectors.assignment_for(district=district, month=month) if district and month else None
     if request.method == "POST":
         form = WarningCreateForm(request.POST)
     else:
-        form = WarningCreateForm(initial={"district": request.GET.get("district", ""),
-                                          "month": request.GET.get("month", ""),
-                                          "due_on": WarningCreateForm.default_due(), "department": services.DEFAULT_DEPARTMENT})
-    district = District.objects.select_related("city", "county", "station").filter(
-        code=(form.data.get("district") if form.is_bound else request.GET.get("district")) or "").first()
+        form = WarningCreateForm(initial={
+            "district": request.GET.get("district", ""), "month": request.GET.get("month", ""),
+            "due_on": WarningCreateForm.default_due(), "department": services.DEFAULT_DEPARTMENT,
+            "manager_name": assignment.name if assignment else "",
+            "manager_staff_no": assignment.staff_no if assignment else ""})
     if form.is_bound and form.is_valid():
         if district is None:
             form.add_error("district", _("没有该台区"))
@@ -99,14 +113,9 @@ def warning_create(request):
             else:
                 messages.success(request, _("预警工单已发出"))
                 return redirect("kpis:warning", pk=warning.pk)
-    month_value = form.data.get("month") if form.is_bound else request.GET.get("month")
-    entry = None
-    if district is not None and month_value:
-        try:
-            entry = RiskEntry.objects.filter(risk_list__month=parse_month(month_value), district=district).first()
-        except ValueError:
-            entry = None
-    return render(request, "kpis/warning_form.html", {"form": form, "district": district, "entry": entry})
+    entry = RiskEntry.objects.filter(risk_list__month=month, district=district).first() if district and month else None
+    return render(request, "kpis/warning_form.html", {"form": form, "district": district, "entry": entry,
+                                                       "assignment": assignment, "month": month})
 
 
 def _handled(view):

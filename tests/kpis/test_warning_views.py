@@ -124,3 +124,35 @@ def test_the_hit_shows_once_the_month_has_data(w):
     page = client(w.analyst).get(detail).content.decode()
     assert "命中" in page and "当月投诉2件，涉及客户2户" in page
     assert "命中" in client(w.analyst).get(reverse("kpis:warnings")).content.decode()
+
+
+def test_the_form_prefills_the_station_and_the_manager_in_office_for_the_month(w):
+    from scorecard.grid.models import DistrictManagerAssignment
+
+    # 李四 until June 20th, then 王五: June's manager is the one in office on its last day (王五).
+    DistrictManagerAssignment.objects.create(district=w.tq1, name="李四", staff_no="HN0001",
+                                             valid_from=dt.date(2023, 1, 1), valid_to=dt.date(2024, 6, 20))
+    DistrictManagerAssignment.objects.create(district=w.tq1, name="王五", staff_no="HN0042",
+                                             valid_from=dt.date(2024, 6, 20))
+    DistrictManagerAssignment.objects.create(district=w.tq2, name="赵六", staff_no="HN0077",
+                                             valid_from=dt.date(2024, 7, 1))
+    analyst = client(w.analyst)
+    url = reverse("kpis:warning_create")
+    page = analyst.get(url + "?district=TQW01&month=2024-06").content.decode()
+    assert 'name="manager_name" value="王五"' in page and 'name="manager_staff_no" value="HN0042"' in page
+    assert "接收单位：丁字供电所" in page and "2024-06-20 起任职" in page and "李四" not in page
+    # May: 李四 was in office.
+    page = analyst.get(url + "?district=TQW01&month=2024-05").content.decode()
+    assert 'name="manager_name" value="李四"' in page and 'value="HN0001"' in page and "王五" not in page
+    # TQW02 has nobody until July: nothing prefilled, and the page says so.
+    page = analyst.get(url + "?district=TQW02&month=2024-06").content.decode()
+    assert "该月无在任台区经理" in page and "赵六" not in page
+    assert 'name="manager_name" value=' not in page
+    # A 台区 without a station says so; the analyst's own entries are what the order keeps.
+    page = analyst.get(url + "?district=TQB01&month=2024-06").content.decode()
+    assert "（未关联供电所）" in page
+    due = (timezone.localdate() + dt.timedelta(days=5)).isoformat()
+    analyst.post(url, {"district": "TQW01", "month": "2024-06", "due_on": due, "department": "yj",
+                       "manager_name": "王五", "manager_staff_no": "HN0042"})
+    order_ = WarningOrder.objects.get()
+    assert (order_.station, order_.manager_name, order_.manager_staff_no) == (w.station, "王五", "HN0042")
