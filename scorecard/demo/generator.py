@@ -9,11 +9,36 @@ goes through the same importers as real data. Design constraints:
 * Deterministic: every stage draws from its own ``random.Random`` seeded with a
   string derived from the seed (str seeds are hashed with SHA-512, independent of
   PYTHONHASHSEED); nothing iterates a set or depends on the clock except the
-  default ``end_month``.
+  default ``end_month``. A mechanism added later gets a stage of its own, so the
+  earlier stages' draws (and files) move as little as possible.
 * Coherent: complaints concentrate in the 台区 whose generated grid data shows a
   problem in that month (overload → 频繁停电/低电压, over-voltage → 过电压,
   frequent outages → 频繁停电/停送电), so tracing finds real incidents with linked
   complaints; grid projects relieve (or fail to relieve) the overloads they target.
+
+The causes behind the complaints (what the early-warning model of issue #18 can only
+rediscover — these are the generator's rules, not the world's):
+
+* Seasons: the load follows ``SEASON_LOAD`` (peaks in July–August and January) and the
+  orders ``SEASON_ORDERS``; ~3.5 % "stressed" 台区 sit near their limit and overload in
+  peak months. A commissioned project relieves its 台区 (load × 0.6 from the month after).
+* Drift (stage ``drift``, readings redrawn from ``drift-loads``): ``DRIFT_SHARE`` of the
+  other 台区 gain ``DRIFT_STEP`` load points a month from some month on, so they cross
+  80 % and then 100 % over a few months; ``DRIFT_PROJECT_SHARE`` of them get a project
+  planned 0–3 months after the overload would show, commissioned on time (60 %) or
+  40–150 days late; the growth stops when it is commissioned.
+* Outages (stage ``outages``): 4 % of feeders and 2 % of 台区 have a bad 2–4-month window
+  (mostly 故障), the rest a low background of planned, temporary and fault outages.
+* Recurring feeder faults (stage ``feeder-faults``): ``FAULT_FEEDER_SHARE`` of feeders trip
+  again and again for ``FAULT_WINDOW_MONTHS`` (``FAULT_RATE`` whole-feeder 故障 a month).
+* Complaint weights per 台区 and month M (stage ``workorders``; base: customers × the
+  city's propensity, × 8 for chronic-complainer 台区): 频繁停电 and 停送电 complaints and
+  故障报修 × (1 + 40 if ≥ 3 outages in M−1..M + ``FAULT_WEIGHT`` per 故障 outage in
+  M−2..M (at most ``FAULT_CAP``) + 15 if overloaded in M + 4 if heavily loaded in M);
+  低电压 × 251 when M's minimum voltage is below 198 V; 过电压 × 401 above 235.4 V; the
+  rest by the base weight only; 7 % of complainants complain again within 30 days.
+  So a hotspot in M is announced by what happened before M: faults in M−1/M−2, a load
+  that rose towards 100 % in M−1, a stressed 台区 entering its peak season.
 """
 from __future__ import annotations
 
@@ -51,6 +76,20 @@ FILE_KIND = {CHANGES: "districts"}
 MANAGER_CHANGE_SHARE = 0.08
 
 MAX_DISTRICTS = 20_000
+# Issue #18's causes. Drift: about 1 % of 台区 gain DRIFT_STEP load points a month from some month on
+# (new housing, EV charging), most get a project planned once the overload shows (on time or late).
+DRIFT_SHARE = 0.01
+DRIFT_STEP = (6.0, 12.0)
+DRIFT_PROJECT_SHARE = 0.75
+DRIFT_PROJECT_KINDS = ["配变增容改造", "新增配变布点", "台区负荷切改"]
+# Recurring faults: about 2 % of feeders trip again and again (Poisson FAULT_RATE a month) for
+# FAULT_WINDOW_MONTHS; a 台区's 频繁停电 weight gains FAULT_WEIGHT per 故障 outage it had in the month
+# and the two before (at most FAULT_CAP of them).
+FAULT_FEEDER_SHARE = 0.02
+FAULT_WINDOW_MONTHS = (4, 8)
+FAULT_RATE = (1.0, 2.2)
+FAULT_WEIGHT = 4
+FAULT_CAP = 12
 DAY = 86_400
 HOUR = 3_600
 
@@ -306,10 +345,59 @@ class _Province:
                 planned = last_day + dt.timedelta(days=rng.randint(20, 180))
             rows.append((d, planned, commissioned))
         rows.sort(key=lambda t: (t[1], t[0]))
+        # The kinds are drawn in this order, as before the drifting 台区 had projects of their own.
+        return [(planned, d, commissioned, rng.choice(P.PROJECT_KINDS)) for d, planned, commissioned in rows]
+
+    def plan_drift(self) -> list[tuple]:
+        """A few 台区 drift into overload: from a month on, their load grows by a few points a month (new
+        housing, EV charging) until a project commissioned for them relieves them (``relief_from``) —
+        or not, when the project is late, not yet planned to finish, or never planned.
+
+        A stage of its own (its own random stream), so the stressed 台区's projects and every other
+        file's draws do not move. Sets ``drift_from[d]`` (first month index of growth) and
+        ``drift_step[d]`` (load points per month); returns project rows like ``plan_projects``."""
+        rng = self.rng("drift")
+        n_m = len(self.months)
+        self.drift_from = [n_m + 99] * self.n
+        self.drift_step = [0.0] * self.n
+        self.drift_relief_from = [n_m + 99] * self.n  # like relief_from, for the drifting 台区
+        if n_m < 4:
+            return []
+        # Not the stressed 台区 (already at their limit) and not the nearly empty ones.
+        candidates = [d for d in range(self.n) if not self.stressed[d] and self.base_load[d] >= 40]
+        chosen = sorted(rng.sample(candidates, min(len(candidates), max(3, round(self.n * DRIFT_SHARE)))))
+        last_day = self.date_of(self.range_end - DAY)
+        y0, m0 = self.months[0]
+        rows = []
+        for d in chosen:
+            start = rng.randrange(0, n_m - 3)
+            step = rng.uniform(*DRIFT_STEP)
+            self.drift_from[d], self.drift_step[d] = start, step
+            if rng.random() >= DRIFT_PROJECT_SHARE:
+                continue  # nobody has planned anything yet: the load keeps growing
+            # Planned once the overload shows: a few months after it starts, more for slow drifts.
+            to_overload = max(1, int((100 - self.base_load[d]) / step))
+            idx = y0 * 12 + m0 - 1 + start + to_overload + rng.randint(0, 3)
+            planned = dt.date(idx // 12, idx % 12 + 1, rng.randint(5, 28))
+            commissioned = None
+            r = rng.random()
+            if planned <= last_day:
+                if r < 0.6:
+                    commissioned = planned - dt.timedelta(days=rng.randint(0, 15))
+                else:  # late: 40–150 days, maybe after the data range
+                    late = planned + dt.timedelta(days=rng.randint(40, 150))
+                    commissioned = late if late <= last_day else None
+            if commissioned is not None:
+                self.drift_relief_from[d] = self._month_after(commissioned)
+            rows.append((planned, d, commissioned, rng.choice(DRIFT_PROJECT_KINDS)))
+        return rows
+
+    def project_rows(self, rows: list[tuple]) -> list[tuple]:
+        """The projects file: (planned, 台区, commissioned, kind) rows by plan date, numbered in that order."""
         out = []
-        for seq, (d, planned, commissioned) in enumerate(rows, 1):
-            out.append((f"XM{planned.year}{seq:05d}", self.code[d], rng.choice(P.PROJECT_KINDS),
-                        planned.isoformat(), commissioned.isoformat() if commissioned else ""))
+        for seq, (planned, d, commissioned, kind) in enumerate(sorted(rows, key=lambda t: (t[0], t[1])), 1):
+            out.append((f"XM{planned.year}{seq:05d}", self.code[d], kind, planned.isoformat(),
+                        commissioned.isoformat() if commissioned else ""))
         return out
 
     def _month_after(self, day: dt.date) -> int:
@@ -327,38 +415,54 @@ class _Province:
         flags bits: 1 overload (≥100 %), 2 heavy (80–100 %), 4 low voltage (<198 V),
         8 over-voltage (>235.4 V)."""
         rng = self.rng("loads")
+        drift_rng = self.rng("drift-loads")
+        drift_from, drift_step, relief_from = self.drift_from, self.drift_step, self.relief_from
+        drift_relief = self.drift_relief_from
+        reading = self._reading
         self.flags = []
         for mi, (y, m) in enumerate(self.months):
             month = f"{y:04d}-{m:02d}"
             season = SEASON_LOAD[m]
             fl = bytearray(self.n)
             for d in range(self.n):
-                if self.stressed[d]:
-                    # A transformer at its limit overloads in some month of every season,
-                    # most in summer and winter peaks (~1 % of 台区 overall).
-                    rate = self.base_load[d] * (1 + (season - 1) * 0.5) * rng.uniform(0.9, 1.12)
-                else:
-                    rate = self.base_load[d] * season * rng.uniform(0.9, 1.1)
-                if mi >= self.relief_from[d]:
-                    rate *= 0.6
-                if rng.random() < 0.003:  # a one-off spike (new load, festival)
-                    rate *= 1.45
-                rate = round(min(rate, 160.0), 2)
+                rate, vmin, vmax = reading(rng, d, season, 0.0, mi >= relief_from[d])
+                if mi >= drift_from[d]:
+                    # Growing since drift_from, the growth frozen once a project relieves the 台区. The
+                    # reading is drawn again from the drift stage's stream: the draws above keep the
+                    # loads stream (every other 台区) where it was, whatever this reading's branches.
+                    grown = drift_step[d] * (min(mi, drift_relief[d] - 1) - drift_from[d] + 1)
+                    rate, vmin, vmax = reading(drift_rng, d, season, max(grown, 0.0), mi >= drift_relief[d])
                 overload, heavy = rate >= 100, 80 <= rate < 100
-                vmin = rng.uniform(200.5, 214.0)
-                if overload and (self.weak_voltage[d] or rng.random() < 0.35):
-                    vmin = rng.uniform(178.0, 197.4)
-                elif heavy and self.weak_voltage[d] and rng.random() < 0.25:
-                    vmin = rng.uniform(190.0, 197.4)
-                elif self.long_line[d] and rng.random() < 0.5:
-                    vmin = rng.uniform(186.0, 197.4)
-                vmax = rng.uniform(224.0, 234.5)
-                if self.over_prone[d] and rate < 70 and rng.random() < 0.7:
-                    vmax = rng.uniform(235.6, 246.0)
-                vmin, vmax = round(vmin, 1), round(vmax, 1)
                 fl[d] = overload | (heavy << 1) | ((vmin < 198) << 2) | ((vmax > 235.4) << 3)
                 yield (self.code[d], month, f"{rate:.2f}", f"{vmin:.1f}", f"{vmax:.1f}")
             self.flags.append(fl)
+
+    def _reading(self, rng: random.Random, d: int, season: float, grown: float, relieved: bool):
+        """(max load %, min V, max V) of 台区 ``d`` in a month: ``grown`` load points added by a drift,
+        ``relieved`` once a project has relieved it."""
+        if self.stressed[d]:
+            # A transformer at its limit overloads in some month of every season,
+            # most in summer and winter peaks (~1 % of 台区 overall).
+            rate = self.base_load[d] * (1 + (season - 1) * 0.5) * rng.uniform(0.9, 1.12)
+        else:
+            rate = (self.base_load[d] + grown) * season * rng.uniform(0.9, 1.1)
+        if relieved:
+            rate *= 0.6
+        if rng.random() < 0.003:  # a one-off spike (new load, festival)
+            rate *= 1.45
+        rate = round(min(rate, 160.0), 2)
+        overload, heavy = rate >= 100, 80 <= rate < 100
+        vmin = rng.uniform(200.5, 214.0)
+        if overload and (self.weak_voltage[d] or rng.random() < 0.35):
+            vmin = rng.uniform(178.0, 197.4)
+        elif heavy and self.weak_voltage[d] and rng.random() < 0.25:
+            vmin = rng.uniform(190.0, 197.4)
+        elif self.long_line[d] and rng.random() < 0.5:
+            vmin = rng.uniform(186.0, 197.4)
+        vmax = rng.uniform(224.0, 234.5)
+        if self.over_prone[d] and rate < 70 and rng.random() < 0.7:
+            vmax = rng.uniform(235.6, 246.0)
+        return rate, round(vmin, 1), round(vmax, 1)
 
     # ---- outages ----------------------------------------------------------------------
     def outage_rows(self):
@@ -373,9 +477,19 @@ class _Province:
 
         weak_feeder = {f: bad_window() for f in range(n_f) if rng.random() < 0.04}
         weak_district = {d: bad_window() for d in range(self.n) if rng.random() < 0.02}
+        # Recurring faults: a stage of its own (its own stream), so the outages above do not move.
+        frng = self.rng("feeder-faults")
+        self.fault_feeder = {}  # feeder → (first month index, end month index, faults a month)
+        for f in range(n_f):
+            if frng.random() < FAULT_FEEDER_SHARE:
+                start = frng.randrange(n_m)
+                self.fault_feeder[f] = (start, start + frng.randint(*FAULT_WINDOW_MONTHS),
+                                        frng.uniform(*FAULT_RATE))
         self.outage_count = []
+        self.fault_count = []  # per month: 故障 outages on each 台区 (its own or its feeder's)
         for mi, (y, m) in enumerate(self.months):
             counts = bytearray(self.n)
+            faults = bytearray(self.n)
             m_start = self.month_start[mi]
             n_days = calendar.monthrange(y, m)[1]
             seq = 0
@@ -416,7 +530,25 @@ class _Province:
                 for dd in (self.feeder_districts[f] if d < 0 else (d,)):
                     if counts[dd] < 255:
                         counts[dd] += 1
+                    if kind == "故障" and faults[dd] < 255:
+                        faults[dd] += 1
+            # The recurring faults of the month, numbered after the others (their numbers do not move):
+            # the whole feeder trips again and again, at any hour, for half an hour to six hours.
+            for f, (first, end, rate) in self.fault_feeder.items():
+                if not first <= mi < end:
+                    continue
+                for _ in range(_poisson(frng, rate)):
+                    start = m_start + frng.randrange(n_days) * DAY + frng.randrange(DAY)
+                    seq += 1
+                    yield (f"TD{y:04d}{m:02d}{seq:05d}", self.feeder_names[f], "", "故障", self.ts(start),
+                           self.ts(start + frng.randint(30, 360) * 60), "否")
+                    for dd in self.feeder_districts[f]:
+                        if counts[dd] < 255:
+                            counts[dd] += 1
+                        if faults[dd] < 255:
+                            faults[dd] += 1
             self.outage_count.append(counts)
+            self.fault_count.append(faults)
 
     # ---- work orders ------------------------------------------------------------------
     def workorder_rows(self, orders: int):
@@ -462,7 +594,12 @@ class _Province:
             fl = self.flags[mi]
             oc, prev = self.outage_count[mi], self.outage_count[mi - 1] if mi else bytearray(n)
             freq = [oc[d] + prev[d] >= 3 for d in range(n)]
-            w_outage = cumulative([base_w[d] * (1 + 40 * freq[d] + 15 * (fl[d] & 1) + 4 * ((fl[d] >> 1) & 1))
+            # 故障 outages of this month and the two before: customers complain more the more often the
+            # lights went out, and two thirds of that window is known before the month starts.
+            fc = [self.fault_count[i] if i >= 0 else bytearray(n) for i in (mi, mi - 1, mi - 2)]
+            recent = [min(FAULT_CAP, fc[0][d] + fc[1][d] + fc[2][d]) for d in range(n)]
+            w_outage = cumulative([base_w[d] * (1 + 40 * freq[d] + FAULT_WEIGHT * recent[d] + 15 * (fl[d] & 1)
+                                                + 4 * ((fl[d] >> 1) & 1))
                                    for d in range(n)])
             w_low = cumulative([base_w[d] * (1 + 250 * ((fl[d] >> 2) & 1)) for d in range(n)])
             w_over = cumulative([base_w[d] * (1 + 400 * ((fl[d] >> 3) & 1)) for d in range(n)])
@@ -608,7 +745,8 @@ def write_demo_csvs(outdir: Path, *, seed: int = 95598, orders: int = 200_000, m
     written = {}
     written["districts"] = _write(paths["districts"], HEADERS["districts"], prov.district_rows())
     written[CHANGES] = _write(paths[CHANGES], HEADERS["districts"], prov.district_change_rows())
-    projects = prov.plan_projects()  # before loads: commissioned projects relieve the load
+    # Before loads: commissioned projects relieve the load, and drifting 台区 grow until they do.
+    projects = prov.project_rows(prov.plan_projects() + prov.plan_drift())
     written["loads"] = _write(paths["loads"], HEADERS["loads"], prov.load_rows())
     written["outages"] = _write(paths["outages"], HEADERS["outages"], prov.outage_rows())
     written["projects"] = _write(paths["projects"], HEADERS["projects"], iter(projects))

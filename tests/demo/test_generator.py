@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from scorecard.demo import FILES, HEADERS, KINDS, default_end_month, write_demo_csvs
+from scorecard.demo.generator import SEASON_LOAD
 from scorecard.demo.province import COMPLAINT_PROFILE
 
 from .conftest import SHAPE
@@ -291,3 +292,101 @@ def test_every_district_has_a_manager_from_the_first_month_and_some_change_later
         assert c["台区经理工号"] != old["台区经理工号"]
         assert "2025-12-01" <= c["生效日期"] <= "2026-10-31"
         assert [c[h] for h in HEADERS["districts"][:8]] == [old[h] for h in HEADERS["districts"][:8]]
+
+
+# ---- causes of issue #18: drift into overload, recurring feeder faults ---------------------
+
+def _season_adjusted_loads(demo_rows) -> tuple[list[str], dict[str, list[float]]]:
+    """Each 台区's load with the season taken out (the generator's SEASON_LOAD), by month."""
+    months = sorted({r["月份"] for r in demo_rows["loads"]})
+    by_code = defaultdict(dict)
+    for r in demo_rows["loads"]:
+        by_code[r["台区编号"]][r["月份"]] = float(r["最大负载率"]) / SEASON_LOAD[int(r["月份"][5:])]
+    return months, {c: [v[m] for m in months] for c, v in by_code.items()}
+
+
+def _drifted(series: list[float]) -> bool:
+    """Two months in a row at least 25 points above both of two months three months earlier: a lasting
+    rise, not the noise (±10 %) nor a one-off spike (one month) nor a season (taken out)."""
+    return any(min(series[i + 3:i + 5]) - max(series[i - 1:i + 1]) >= 25 for i in range(1, len(series) - 4))
+
+
+def _complaints_by_district_month(demo_rows, subcategory=None) -> tuple[Counter, dict]:
+    count, customers = Counter(), defaultdict(set)
+    for r in complaints(demo_rows):
+        if not r["台区编号"]:
+            continue
+        key = (r["台区编号"], r["受理时间"][:7])
+        customers[key].add(r["客户编号"])
+        if subcategory is None or r["二级分类"] == subcategory:
+            count[key] += 1
+    return count, customers
+
+
+def test_a_few_districts_drift_into_overload_until_a_project_relieves_them(demo_rows):
+    months, adjusted = _season_adjusted_loads(demo_rows)
+    drifting = sorted(c for c, series in adjusted.items() if _drifted(series))
+    n = len(adjusted)
+    assert 0.005 * n <= len(drifting) <= 0.02 * n  # a few, about DRIFT_SHARE
+    rate = {(r["台区编号"], r["月份"]): float(r["最大负载率"]) for r in demo_rows["loads"]}
+    overloaded = [c for c in drifting if any(rate[(c, m)] >= 100 for m in months)]
+    assert len(overloaded) >= 0.6 * len(drifting)
+    # Once a project for the 台区 is commissioned, its load falls (the growth stops, the bottleneck goes).
+    done = {p["台区编号"]: p["实际投运日期"][:7] for p in demo_rows["projects"] if p["实际投运日期"]}
+    relieved = [c for c in drifting if c in done and months[1] < done[c] < months[-1]]
+    assert relieved
+    for c in relieved:
+        i = months.index(done[c])
+        assert adjusted[c][i + 1] < adjusted[c][i - 1], c
+    # A heavily loaded month is followed by more complaints and more hotspots in the drifting 台区.
+    count, customers = _complaints_by_district_month(demo_rows)
+    after = {True: [0, 0, 0], False: [0, 0, 0]}
+    for c in drifting:
+        for prev, m in zip(months, months[1:]):
+            bucket = after[rate[(c, prev)] >= 80]
+            bucket[0] += 1
+            bucket[1] += count[(c, m)]
+            bucket[2] += len(customers[(c, m)]) >= 2
+    heavy, light = after[True], after[False]
+    assert heavy[0] and light[0]
+    assert heavy[1] / heavy[0] > 2 * light[1] / light[0]
+    assert heavy[2] / heavy[0] > 2 * light[2] / light[0]
+
+
+def test_weak_feeders_fault_again_and_again_and_their_districts_complain_the_more_the_more_faults(demo_rows):
+    months = sorted({r["月份"] for r in demo_rows["loads"]})
+    feeder_of = {d["台区编号"]: d["线路名称"] for d in demo_rows["districts"]}
+    on_feeder = defaultdict(list)
+    for code, feeder in feeder_of.items():
+        on_feeder[feeder].append(code)
+    # Whole-feeder faults month after month: some feeders trip in four or more months running.
+    feeder_months = defaultdict(set)
+    faults = Counter()  # (台区, month) → 故障 outages on the 台区 or its feeder
+    for o in demo_rows["outages"]:
+        if o["停电类型"] != "故障":
+            continue
+        month = o["开始时间"][:7]
+        if not o["台区编号"]:
+            feeder_months[o["线路名称"]].add(month)
+        for code in ([o["台区编号"]] if o["台区编号"] else on_feeder[o["线路名称"]]):
+            faults[(code, month)] += 1
+
+    def longest_run(ms):
+        best = run = 0
+        for m in months:
+            run = run + 1 if m in ms else 0
+            best = max(best, run)
+        return best
+    assert sum(longest_run(ms) >= 4 for ms in feeder_months.values()) >= 2
+    # 频繁停电 complaints in M by the faults the 台区 had in M−1 and M−2 (known before M): more faults, more
+    # complaints — the cause precedes the complaints.
+    count, _customers = _complaints_by_district_month(demo_rows, "频繁停电")
+    by_faults = defaultdict(lambda: [0, 0])
+    for i in range(2, len(months)):
+        for code in feeder_of:
+            bucket = by_faults[min(3, faults[(code, months[i - 1])] + faults[(code, months[i - 2])])]
+            bucket[0] += 1
+            bucket[1] += count[(code, months[i])]
+    per = [by_faults[b][1] / by_faults[b][0] for b in range(4)]
+    assert per == sorted(per) and len(set(per)) == 4, per
+    assert per[3] > 8 * per[0], per
