@@ -54,7 +54,7 @@ logger = logging.getLogger(__name__)
 # Models whose rows move a scorecard, trace or profile figure.
 FIGURE_MODELS = [
     "grid.OrgUnit", "grid.Department", "grid.Feeder", "grid.District", "grid.LoadReading", "grid.Outage",
-    "grid.GridProject", "grid.DistrictManagerAssignment",
+    "grid.GridProject", "grid.DistrictManagerAssignment", "grid.DistrictFreeze",
     "complaints.BusinessType", "complaints.Category", "complaints.SubCategory", "complaints.Detail",
     "complaints.Customer", "complaints.WorkOrder", "complaints.ProfileFreeze",
     "kpis.RuleSettings", "kpis.DefaultAttribution", "kpis.KpiDefinition", "kpis.WorkingDayOverride",

@@ -214,3 +214,56 @@ class DistrictManagerAssignment(models.Model):
     @property
     def label(self) -> str:
         return str(self)
+
+
+class DistrictFreeze(models.Model):
+    """The header of a published month's frozen 台区 master data: the month's was frozen iff this row exists.
+
+    Written by ``grid.freeze.freeze_month`` inside the kpis publish transaction (and again for a
+    correction version). A month published before the freeze existed has no header: its drill-down
+    says that 用户数, the 台区's units and the 台区经理 are today's, not the publication's.
+    """
+
+    month = models.DateField(_("月份"), unique=True)
+    frozen_at = models.DateTimeField(_("冻结时间"))
+    rows = models.PositiveIntegerField(_("冻结台区数"), default=0)
+
+    class Meta:
+        verbose_name = _("台区主数据快照")
+        verbose_name_plural = _("台区主数据快照")
+        ordering = ["-month"]
+        constraints = [models.CheckConstraint(condition=Q(month__day=1), name="district_freeze_first_day")]
+
+    def __str__(self):
+        return self.month.strftime("%Y-%m")
+
+
+class FrozenDistrict(models.Model):
+    """One 台区 as a published month's drill-down reads it: its 用户数, city, county and station, and the
+    台区经理 of the month's last day (``selectors.month_manager_day``), as they were at publication.
+
+    ``code`` is the 台区 code, not a foreign key: a frozen row outlives a 台区 renamed, moved or
+    deleted later, and joins the work orders' ``district_code`` as the live table does.
+    """
+
+    month = models.DateField(_("冻结月份"))
+    code = models.CharField(_("台区编号"), max_length=40)
+    name = models.CharField(_("台区名称"), max_length=100, blank=True)
+    city = models.ForeignKey(OrgUnit, db_index=False, verbose_name=_("地市公司"), on_delete=models.PROTECT,
+                             related_name="+")
+    county = models.ForeignKey(OrgUnit, db_index=False, verbose_name=_("县公司"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
+    station = models.ForeignKey(OrgUnit, db_index=False, verbose_name=_("供电所"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="+")
+    customers = models.PositiveIntegerField(_("用户数"), default=0)
+    # NULL where nobody was in office on the month's last day (as ``manager_on`` reads it live).
+    manager_name = models.CharField(_("台区经理"), max_length=50, null=True, blank=True)
+    manager_staff_no = models.CharField(_("工号"), max_length=40, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("冻结台区")
+        verbose_name_plural = _("冻结台区")
+        constraints = [models.UniqueConstraint(fields=["month", "code"], name="frozen_district_month_code")]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.code}"

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from scorecard.core.months import LOCAL_TZ, last_day
 
-from .models import DistrictManagerAssignment
+from .models import District, DistrictFreeze, DistrictManagerAssignment, FrozenDistrict
 
 
 def month_manager_day(month: dt.date) -> dt.date:
@@ -35,6 +35,28 @@ def manager_on(day: dt.date, district_ref: str = "district_id") -> dict:
     held = assignments_on(day).filter(district_id=OuterRef(district_ref)).order_by()
     return {"manager_name": Subquery(held.values("name")[:1]),
             "manager_staff_no": Subquery(held.values("staff_no")[:1])}
+
+
+def frozen_manager_on(month: dt.date, district_ref: str = "district_id") -> dict:
+    """``manager_on`` as a published month froze it (``grid.freeze``): the 台区经理 recorded for the row's
+    台区 in the month's ``FrozenDistrict``; null where none was in office then."""
+    held = FrozenDistrict.objects.filter(month=month, code=OuterRef(district_ref)).order_by()
+    return {"manager_name": Subquery(held.values("manager_name")[:1]),
+            "manager_staff_no": Subquery(held.values("manager_staff_no")[:1])}
+
+
+def districts_frozen(month: dt.date) -> bool:
+    """Whether ``month``'s 台区 master data was frozen (published after the freeze existed)."""
+    return DistrictFreeze.objects.filter(month=month).exists()
+
+
+def month_districts(month: dt.date, *, frozen: bool) -> QuerySet:
+    """The 台区 master data a month's figures divide by, with ``code``, ``name``, ``city_id``, ``county_id``,
+    ``station_id``, ``customers``, ``manager_name`` and ``manager_staff_no`` alike: the month's freeze
+    (``frozen``) or the live 台区 with the manager of the month's last day."""
+    if frozen:
+        return FrozenDistrict.objects.filter(month=month).order_by()
+    return District.objects.order_by().annotate(**manager_on(month_manager_day(month), "code"))
 
 
 def manager_label(name: str | None, staff_no: str | None) -> str | None:

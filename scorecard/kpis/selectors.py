@@ -22,7 +22,14 @@ from scorecard.core import freshness
 from scorecard.core.months import LOCAL_TZ, bounds, label, last_day, shift
 from scorecard.core.numbers import PER_10K, PLACES, SCORE, display, kind_of, rate, rounded
 from scorecard.grid.models import Department, District, GridProject, LoadReading, OrgUnit, Outage
-from scorecard.grid.selectors import manager_label, manager_on, month_manager_day
+from scorecard.grid.selectors import (
+    districts_frozen,
+    frozen_manager_on,
+    manager_label,
+    manager_on,
+    month_districts,
+    month_manager_day,
+)
 
 from .attribution import RULES, attributed, default_table, month_complaints
 from .calendar import library_covers
@@ -101,13 +108,14 @@ def is_published(month: dt.date) -> bool:
 
 
 def _complaint_rows(month: dt.date, group_by: list[str], *, where: Q | None = None,
-                    department_id: int | None = None):
+                    department_id: int | None = None, frozen_managers: bool = False):
     """The month's complaints, attributed, aggregated in SQL by ``group_by`` (city, department, and for
     the drill-downs county, station, district or manager — the 台区经理 of the month's last day).
 
     ``accepted`` counts every complaint (受理口径) and ``excl_*`` those the 考核口径 leaves out,
     by reason; every KPI count counts only the assessed ones (``exclusion`` = ""). ``where`` narrows
-    the complaints (a unit's subtree), ``department_id`` to one department's attributed ones."""
+    the complaints (a unit's subtree), ``department_id`` to one department's attributed ones;
+    ``frozen_managers``: the 台区经理 as the month's publication froze them (``grid.freeze``)."""
     rs = RuleSettings.current()
     qs = with_deadline(month_attributed(month, rules=rs)).annotate(**clock_annotations(),
                                                                    repeat=is_repeat(rs.repeat_days))
@@ -118,7 +126,7 @@ def _complaint_rows(month: dt.date, group_by: list[str], *, where: Q | None = No
     fields = {"city": "city_id", "department": "attr_department_id", "county": "county_id",
               "station": "station_id", "district": "district_id"}
     if "manager" in group_by:
-        qs = qs.annotate(**manager_on(month_manager_day(month)))
+        qs = qs.annotate(**(frozen_manager_on(month) if frozen_managers else manager_on(month_manager_day(month))))
         group_by = [g for g in group_by if g != "manager"] + ["manager_name", "manager_staff_no"]
         fields.update(manager_name="manager_name", manager_staff_no="manager_staff_no")
     counted = Q(exclusion="")
@@ -1066,37 +1074,59 @@ def _ranked(rows: list[dict]) -> list[dict]:
     return sorted(rows, key=lambda r: (r["rank"], r["name"]))
 
 
-def drilldown(*, month: dt.date, unit: OrgUnit, viewer) -> dict:
-    """The figures of ``unit``'s children and of its 台区经理 for ``month``, as the scorecard computes
-    them (``_complaint_rows``, ``_kpis``: 考核口径), aggregated in SQL.
+# Where a drill-down's 台区 master data comes from (``drilldown``'s ``master_data``).
+MASTER_LIVE, MASTER_FROZEN, MASTER_NOT_FROZEN = "live", "frozen", "not_frozen"
 
-    A department head's figures count their department's attributed complaints only (their scope).
-    Complaints and attributions follow ``month_attributed`` (frozen for a published month); 用户数, the
-    unit tree and the 台区经理 are current master data, so the page says it is computed live."""
-    scope = scoping.scope_for(viewer)
+
+def drill_master_data(month: dt.date) -> str:
+    """``MASTER_FROZEN`` for a month published with its 台区 master data frozen, ``MASTER_LIVE`` for a draft,
+    ``MASTER_NOT_FROZEN`` for a month published before that freeze existed: nothing records its 用户数,
+    units and 台区经理 as published, so the page computes them from today's and says so."""
+    if not is_published(month):
+        return MASTER_LIVE
+    return MASTER_FROZEN if districts_frozen(month) else MASTER_NOT_FROZEN
+
+
+def _drill_figures(month: dt.date, unit: OrgUnit, department_id: int | None, master: str) -> dict:
+    """The drill-down's rows as plain data (no model instances, no translated text: the names of
+    unlinked rows are None), the same for every viewer of the same unit and department."""
     child = DRILL_CHILD[unit.level]
     in_unit = Q(**{_UNIT_FIELD[unit.level]: unit.pk})
+    frozen = master == MASTER_FROZEN
     rows = {r[f"{child}_id"]: r for r in _complaint_rows(month, [child], where=in_unit,
-                                                          department_id=scope.department_id)}
-    districts = District.objects.filter(in_unit).order_by()
+                                                          department_id=department_id)}
+    districts = month_districts(month, frozen=frozen).filter(in_unit)
     by = "code" if child == "district" else f"{child}_id"  # a work order's district_id is the 台区 code
     customers = dict(districts.values(by).annotate(n=Sum("customers")).values_list(by, "n"))
     if child == "district":
-        names = dict(districts.values_list("code", "name"))
-        managers = {c: manager_label(n, s) for c, n, s in districts.annotate(**manager_on(
-            month_manager_day(month), "code")).values_list("code", "manager_name", "manager_staff_no")}
+        names = {c: n or c for c, n in districts.values_list("code", "name")}
+        # A complaint keeps the station it was filed under (the work order's, as imported) even when its
+        # 台区 is another station's now (or was then): listed under its 台区's name, without its 用户数.
+        missing = [k for k in rows if k is not None and k not in names]
+        if missing:
+            names.update((c, n or c) for c, n in month_districts(month, frozen=frozen).filter(code__in=missing)
+                         .values_list("code", "name"))
+        managers = {c: manager_label(n, s) for c, n, s in
+                    districts.values_list("code", "manager_name", "manager_staff_no")}
     else:
-        names = dict(OrgUnit.objects.filter(parent=unit).values_list("pk", "name"))
+        # A published month lists the units its frozen 台区 belonged to; a draft today's children.
+        units = (OrgUnit.objects.filter(pk__in=[k for k in customers if k is not None]) if frozen
+                 else OrgUnit.objects.filter(parent=unit))
+        names = dict(units.values_list("pk", "name"))
+        # Complaints filed under a unit that is no longer (or was not then) under this one keep its name.
+        missing = [k for k in rows if k is not None and k not in names]
+        if missing:
+            names.update(OrgUnit.objects.filter(pk__in=missing).values_list("pk", "name"))
         managers = {}
     children = []
-    for key in sorted(set(names) | set(rows), key=lambda k: (k is None, str(names.get(k, k)))):
+    for key in sorted(set(names) | set(rows), key=lambda k: (k is None, str(names.get(k) or k))):
         figures = _kpis(rows.get(key, _EMPTY), customers.get(key) or 0, None)
-        name = names.get(key) or (key if child == "district" and key else _("（未关联）"))
+        name = names.get(key) or (key if child == "district" else None)
         children.append({"key": key, "name": name, "manager": managers.get(key), **figures})
-    mgr_rows = _complaint_rows(month, ["manager"], where=in_unit, department_id=scope.department_id)
-    mgr_customers = {(n, s): c for n, s, c in districts.annotate(**manager_on(month_manager_day(month), "code"))
-                     .values("manager_name", "manager_staff_no").annotate(c=Sum("customers"))
-                     .values_list("manager_name", "manager_staff_no", "c")}
+    mgr_rows = _complaint_rows(month, ["manager"], where=in_unit, department_id=department_id,
+                               frozen_managers=frozen)
+    mgr_customers = {(n, s): c for n, s, c in districts.values("manager_name", "manager_staff_no")
+                     .annotate(c=Sum("customers")).values_list("manager_name", "manager_staff_no", "c")}
     by_manager = {(r["manager_name"], r["manager_staff_no"]): r for r in mgr_rows}
     managers_out = []
     for key in set(by_manager) | set(mgr_customers):
@@ -1104,8 +1134,26 @@ def drilldown(*, month: dt.date, unit: OrgUnit, viewer) -> dict:
             continue  # complaints without a 台区 or of a 台区 without a manager: in the children, not here
         figures = _kpis(by_manager.get(key, _EMPTY), mgr_customers.get(key) or 0, None)
         managers_out.append({"name": manager_label(*key), **figures})
-    return {"unit": unit, "child": child, "children": _ranked(children), "managers": _ranked(managers_out),
-            "department_only": scope.department_id is not None, "published": is_published(month)}
+    return {"child": child, "children": _ranked(children), "managers": _ranked(managers_out)}
+
+
+def drilldown(*, month: dt.date, unit: OrgUnit, viewer) -> dict:
+    """The figures of ``unit``'s children and of its 台区经理 for ``month``, as the scorecard computes
+    them (``_complaint_rows``, ``_kpis``: 考核口径), aggregated in SQL.
+
+    A department head's figures count their department's attributed complaints only (their scope).
+    A published month never moves: complaints and attributions follow ``month_attributed``, 用户数,
+    the 台区's units and the 台区经理 the month's ``FrozenDistrict`` (``grid.freeze``); a draft reads
+    them live. ``master_data`` says which (``drill_master_data``: a month published before the freeze
+    existed is computed from today's master data, and the page says so)."""
+    scope = scoping.scope_for(viewer)
+    master = drill_master_data(month)
+    page = _drill_figures(month, unit, scope.department_id, master)
+    for row in page["children"]:
+        if row["name"] is None:
+            row["name"] = _("（未关联）")
+    return {"unit": unit, **page, "department_only": scope.department_id is not None,
+            "published": master != MASTER_LIVE, "master_data": master}
 
 
 def seasonal_rows(*, seasonal_list, viewer) -> list[dict]:

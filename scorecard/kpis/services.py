@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from scorecard.accounts import audit, notifications
 from scorecard.complaints.freeze import freeze_month as freeze_profile
 from scorecard.complaints.freeze import unfreeze_month as unfreeze_profile
+from scorecard.grid.freeze import freeze_month as freeze_districts
+from scorecard.grid.freeze import unfreeze_month as unfreeze_districts
 from scorecard.complaints.selectors import late_rows, latest_month, profile_changes, profile_readout
 from scorecard.core import freshness
 from scorecard.core.tasks import enqueue
@@ -312,8 +314,8 @@ def publish_blockers(rm: ReportingMonth, now: dt.datetime | None = None) -> list
 
 @transaction.atomic
 def publish_month(*, month: dt.date, user, reason: str = "", correction: bool = False) -> ReportingMonth:
-    """Freeze a month: its scorecard, trace, every complaint's attribution and the complaint
-    profile's rows.
+    """Freeze a month: its scorecard, trace, every complaint's attribution, the complaint
+    profile's rows and the 台区 master data of its drill-down.
 
     Refused inside the appeal window or with undecided appeals (code ``early_publish``)
     unless ``reason`` is given: it is recorded, and the undecided appeals are closed as
@@ -349,6 +351,7 @@ def publish_month(*, month: dt.date, user, reason: str = "", correction: bool = 
         batch_size=5000,
     )
     freeze_profile(month=month)  # the complaint rows the month's profile reads (complaints.freeze)
+    freeze_districts(month=month)  # 用户数, units and 台区经理 the drill-down reads (grid.freeze)
     rm.published_at, rm.published_by = now, user
     if not correction:
         rm.publish_reason = reason if blockers else ""
@@ -370,6 +373,7 @@ def reopen_for_correction(*, month: dt.date) -> ReportingMonth:
         raise ValidationError(_("%(month)s 尚未发布，无需更正") % {"month": label(month)})
     SnapshotAttribution.objects.filter(reporting_month=rm).delete()
     unfreeze_profile(month=month)
+    unfreeze_districts(month=month)
     rm.published_at, rm.scorecard, rm.trace = None, None, None
     rm.save(update_fields=["published_at", "scorecard", "trace"])
     return rm

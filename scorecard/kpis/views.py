@@ -495,6 +495,7 @@ def drill_view(request, unit_id: int, *, month: dt.date):
     return render(request, "kpis/drilldown.html", {
         "unit": unit, "month": month, "month_label": label(month), "children": children, "managers": managers,
         "ancestors": ancestors, "published": page["published"], "department_only": page["department_only"],
+        "master_data": page["master_data"],
         "child_header": CHILD_HEADERS[page["child"]]})
 
 

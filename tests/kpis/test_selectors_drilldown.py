@@ -2,13 +2,15 @@
 import datetime as dt
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 
 from scorecard.accounts.models import User
 from scorecard.complaints.models import WorkOrder
-from scorecard.grid.models import DistrictManagerAssignment as A, OrgUnit
+from scorecard.grid.freeze import unfreeze_month
+from scorecard.grid.models import District, DistrictManagerAssignment as A, OrgUnit
+from scorecard.kpis import services
 from scorecard.kpis.selectors import drill_unit_for_viewer, drilldown
 
 from tests.fixtures.factories import city, district, order
@@ -110,3 +112,97 @@ def test_the_pages_link_down_and_refuse_another_county(world, client):
     client.force_login(world["users"]["county_b"])
     assert client.get(f"/scorecard/units/{world['a'].pk}/?month=2024-10").status_code == 404
     assert client.get(f"/scorecard/units/{world['b'].pk}/?month=2024-10").status_code == 200
+
+
+# --- a published month never moves (#18): 用户数, units and 台区经理 frozen with the month ----------------
+
+NOV = dt.date(2024, 11, 1)
+
+
+def snapshot(world, month, viewer):
+    """Every figure of the three drill-down levels of ``month``."""
+    out = {}
+    for key in ("cs", "a", "s1", "s2"):
+        page = drilldown(month=month, unit=world[key], viewer=viewer)
+        out[key] = (figures(page["children"]), [r["manager"] for r in page["children"]], figures(page["managers"]))
+    return out
+
+
+def change_master_data(world):
+    """After publication: T1 gets ten times the customers and a new manager from 10-25, T2 moves to 乔口."""
+    t1 = District.objects.get(code="T1")
+    t1.customers = 4000
+    t1.save()  # a save, as the districts import of one row does: the data version moves
+    A.objects.filter(district_id="T1").update(valid_to=dt.date(2024, 10, 25))
+    A.objects.create(district=t1, name="赵六", staff_no="GW009", valid_from=dt.date(2024, 10, 25))
+    t2 = District.objects.get(code="T2")
+    t2.station = world["s2"]
+    t2.save()
+
+
+def test_a_published_months_drill_down_never_moves_and_the_draft_month_does(world):
+    analyst = world["users"]["analyst"]
+    t1 = District.objects.get(code="T1")
+    wo = order(accepted="2024-11-05 10:00", closed="2024-11-06 10:00", city_unit=world["cs"], customer="C9",
+               district_obj=t1)
+    WorkOrder.objects.filter(pk=wo.pk).update(county=t1.county, station=t1.station)
+    before = snapshot(world, OCT, analyst)
+    services.publish_month(month=OCT, user=analyst)
+    assert drilldown(month=OCT, unit=world["cs"], viewer=analyst)["master_data"] == "frozen"
+    assert snapshot(world, OCT, analyst) == before  # publication itself changes nothing
+
+    change_master_data(world)
+    assert snapshot(world, OCT, analyst) == before  # nor does anything after it
+
+    # November is a draft: today's master data. 丁字 keeps only T1 (4000 customers), 乔口 has T2 and T3;
+    # T1 is 赵六's on November's last day.
+    nov = drilldown(month=NOV, unit=world["a"], viewer=analyst)
+    assert nov["master_data"] == "live" and not nov["published"]
+    assert figures(nov["children"]) == [(1, "乔口供电所", 0, 1600, 0.0, None, None),
+                                        (2, "丁字供电所", 1, 4000, 2.5, 0.0, 100.0)]
+    station = drilldown(month=NOV, unit=world["s1"], viewer=analyst)
+    assert [(r["name"], r["manager"], r["customers"]) for r in station["children"]] == [
+        ("T1台区", "赵六（GW009）", 4000)]
+    assert figures(station["managers"]) == [(1, "赵六（GW009）", 1, 4000, 2.5, 0.0, 100.0)]
+
+
+def test_a_correction_freezes_the_month_again_from_current_data(world):
+    analyst = world["users"]["analyst"]
+    services.publish_month(month=OCT, user=analyst)
+    change_master_data(world)
+    with transaction.atomic():  # as notices.services publishes a correction version
+        services.reopen_for_correction(month=OCT)
+        services.publish_month(month=OCT, user=analyst, correction=True)
+    station = drilldown(month=OCT, unit=world["s1"], viewer=analyst)
+    assert station["master_data"] == "frozen"
+    # T1 has 4000 customers and, on October's last day, 赵六 (from 10-25). T2 is 乔口's now: its complaint
+    # stays under 丁字, where its work order was filed, without 用户数 (ranked last).
+    assert figures(station["children"]) == [(1, "T1台区", 2, 4000, 5.0, 50.0, 50.0),
+                                            (2, "T2台区", 1, 0, None, 0.0, 100.0)]
+    assert figures(station["managers"]) == [(1, "赵六（GW009）", 2, 4000, 5.0, 50.0, 50.0),
+                                            (2, "张伟（GW001）", 1, 0, None, 0.0, 100.0)]  # T2's, as the 台区
+    county = drilldown(month=OCT, unit=world["a"], viewer=analyst)
+    assert [(r["name"], r["customers"]) for r in county["children"]] == [("丁字供电所", 4000), ("乔口供电所", 1600)]
+
+
+def test_a_month_published_before_the_freeze_says_its_master_data_is_todays(world, client):
+    analyst = world["users"]["analyst"]
+    services.publish_month(month=OCT, user=analyst)
+    unfreeze_month(month=OCT)  # what a month published before grid.freeze existed looks like
+    change_master_data(world)
+    page = drilldown(month=OCT, unit=world["s1"], viewer=analyst)
+    assert page["master_data"] == "not_frozen" and page["published"]
+    assert [r["customers"] for r in page["children"]] == [4000, 0]  # today's (T1, T2 moved), and the page says so
+    client.force_login(analyst)
+    html = client.get(f"/scorecard/units/{world['s1'].pk}/?month=2024-10").content.decode()
+    assert "master-not-frozen" in html and "发布时的用户数、台区所属单位和台区经理没有留存" in html
+    assert "主数据按当前计算" in html
+    draft = client.get(f"/scorecard/units/{world['s1'].pk}/?month=2024-11").content.decode()
+    assert "master-not-frozen" not in draft and "本月未发布：按当前数据计算。" in draft
+
+
+def test_a_frozen_month_page_says_it_is_frozen(world, client):
+    services.publish_month(month=OCT, user=world["users"]["analyst"])
+    client.force_login(world["users"]["analyst"])
+    html = client.get(f"/scorecard/units/{world['s1'].pk}/?month=2024-10").content.decode()
+    assert "均按发布时冻结的数据" in html and "master-not-frozen" not in html and "按当前数据计算" not in html
