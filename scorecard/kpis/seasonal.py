@@ -12,9 +12,17 @@ Pure reads, one SQL statement grouped by 台区 for the readings. The rule, expl
 - overload risk: expected peak ≥ the overload threshold (RuleSettings.overload_pct); heavy load:
   ≥ heavy_load_pct; low voltage: last season's lowest voltage < low_voltage_v;
 - a project relieves the 台区 when it is not commissioned before the publication month; it is in
-  time when it is planned (or was commissioned) before the season's first day.
+  time when it is planned (or was commissioned) before the season's first day. The 台区's project status
+  is ``in_time`` when one of its relieving projects is in time, ``late`` when it has some and none is,
+  ``none`` without one.
+
+The projects are aggregated per 台区 in the same statement (a JSON array built by the database), not
+attached row by row in Python.
 """
 import datetime as dt
+import json
+
+from django.db import connection
 
 from scorecard.core.months import shift
 from scorecard.grid.models import GridProject, LoadReading
@@ -48,20 +56,24 @@ def rows(season: str, year: int) -> list[dict]:
     lo, hi = last_season(season, year)
     recent, year_ago = shift(pub, -3), shift(pub, -15)
     mo, load, vmin = _col(LoadReading, "month"), _col(LoadReading, "max_load_pct"), _col(LoadReading, "min_voltage")
+    start = season_start(season, year)
+    projects_sql, projects_params = _projects_sql(start, pub)
     sql = f"""
-    SELECT {_col(LoadReading, 'district')},
-      MAX(CASE WHEN {mo} >= %s AND {mo} < %s THEN {load} END),
-      MIN(CASE WHEN {mo} >= %s AND {mo} < %s THEN {vmin} END),
-      SUM(CASE WHEN {mo} >= %s AND {mo} < %s AND {vmin} < %s THEN 1 ELSE 0 END),
-      MAX(CASE WHEN {mo} >= %s AND {mo} < %s THEN {load} END),
-      MAX(CASE WHEN {mo} >= %s AND {mo} < %s THEN {load} END)
-    FROM {_table(LoadReading)} WHERE {mo} >= %s AND {mo} < %s GROUP BY {_col(LoadReading, 'district')}"""
+    SELECT r.code, r.peak, r.vlo, r.n_low, r.now, r.before, COALESCE(p.n, 0), COALESCE(p.n_in_time, 0), p.projects
+    FROM (SELECT {_col(LoadReading, 'district')} AS code,
+      MAX(CASE WHEN {mo} >= %s AND {mo} < %s THEN {load} END) AS peak,
+      MIN(CASE WHEN {mo} >= %s AND {mo} < %s THEN {vmin} END) AS vlo,
+      SUM(CASE WHEN {mo} >= %s AND {mo} < %s AND {vmin} < %s THEN 1 ELSE 0 END) AS n_low,
+      MAX(CASE WHEN {mo} >= %s AND {mo} < %s THEN {load} END) AS now,
+      MAX(CASE WHEN {mo} >= %s AND {mo} < %s THEN {load} END) AS before
+      FROM {_table(LoadReading)} WHERE {mo} >= %s AND {mo} < %s GROUP BY {_col(LoadReading, 'district')}) r
+    LEFT JOIN ({projects_sql}) p ON p.code = r.code"""
     low = float(rs.low_voltage_v)
     params = [_d(lo), _d(hi), _d(lo), _d(hi), _d(lo), _d(hi), low, _d(recent), _d(pub), _d(year_ago),
-              _d(shift(year_ago, 3)), _d(min(lo, year_ago)), _d(pub)]
+              _d(shift(year_ago, 3)), _d(min(lo, year_ago)), _d(pub), *projects_params]
     over, heavy = float(rs.overload_pct), float(rs.heavy_load_pct)
     out = []
-    for code, peak, vlo, n_low, now, before in _fetch(sql, params):
+    for code, peak, vlo, n_low, now, before, n_projects, n_in_time, projects in _fetch(sql, params):
         peak, vlo, now, before = _num(peak), _num(vlo), _num(now), _num(before)
         trend = round(now - before, 2) if now is not None and before is not None else 0.0
         expected = round(peak + trend, 2) if peak is not None else None
@@ -73,15 +85,37 @@ def rows(season: str, year: int) -> list[dict]:
         if vlo is not None and vlo < low:
             kinds.append("low_voltage")
         if kinds:
+            status = "none" if not n_projects else ("in_time" if n_in_time else "late")
             out.append({"code": code, "kinds": kinds, "last_peak": peak, "trend": trend, "expected_peak": expected,
-                        "last_vmin": vlo, "low_voltage_months": n_low or 0, "projects": []})
-    start = season_start(season, year)
-    by_code = {r["code"]: r for r in out}
-    for p in (GridProject.objects.filter(district_id__in=list(by_code))
-              .exclude(commissioned_on__lt=pub).order_by("planned_on", "project_no")):
-        when = p.commissioned_on or p.planned_on
-        by_code[p.district_id]["projects"].append({
-            "project_no": p.project_no, "kind": p.kind, "planned_on": p.planned_on.isoformat(),
-            "commissioned_on": p.commissioned_on.isoformat() if p.commissioned_on else None,
-            "in_time": when < start})
+                        "last_vmin": vlo, "low_voltage_months": n_low or 0, "project_status": status,
+                        "projects": _projects(projects)})
     return sorted(out, key=lambda r: (-(r["expected_peak"] or 0), r["last_vmin"] or 999, r["code"]))
+
+
+def _projects_sql(start: dt.date, pub: dt.date) -> tuple[str, list]:
+    """Per 台区, its relieving projects (not commissioned before the publication month): how many, how many
+    in time (planned or commissioned before the season's first day), and the list as a JSON array ordered
+    by planned date and number; with its parameters."""
+    t, code = _table(GridProject), _col(GridProject, "district")
+    no, kind, planned, done = (_col(GridProject, f) for f in ("project_no", "kind", "planned_on", "commissioned_on"))
+    in_time = f"COALESCE({done}, {planned}) < %s"
+    relieving = f"({done} IS NULL OR {done} >= %s)"
+    if connection.vendor == "postgresql":
+        return f"""SELECT {code} AS code, COUNT(*) AS n, SUM(CASE WHEN {in_time} THEN 1 ELSE 0 END) AS n_in_time,
+          json_agg(json_build_object('project_no', {no}, 'kind', {kind}, 'planned_on', {planned},
+                   'commissioned_on', {done}, 'in_time', {in_time}) ORDER BY {planned}, {no})::text AS projects
+          FROM {t} WHERE {relieving} GROUP BY {code}""", [_d(start), _d(start), _d(pub)]
+    # SQLite (3.40: no ORDER BY inside an aggregate): json_group_array takes the rows in the order of the
+    # ordered subquery, which SQLite does not flatten into an aggregate query; the tests pin the order.
+    return f"""SELECT code, COUNT(*) AS n, SUM(in_time) AS n_in_time,
+      json_group_array(json_object('project_no', project_no, 'kind', kind, 'planned_on', planned_on,
+                       'commissioned_on', commissioned_on, 'in_time', json(CASE WHEN in_time THEN 'true'
+                       ELSE 'false' END))) AS projects
+      FROM (SELECT {code} AS code, {no} AS project_no, {kind} AS kind, {planned} AS planned_on,
+                   {done} AS commissioned_on, CASE WHEN {in_time} THEN 1 ELSE 0 END AS in_time
+            FROM {t} WHERE {relieving} ORDER BY {code}, {planned}, {no}) q GROUP BY code""", [_d(start), _d(pub)]
+
+
+def _projects(value) -> list[dict]:
+    """The aggregated JSON array (text) as the list stored on the seasonal list's entry."""
+    return json.loads(value) if value else []

@@ -1,5 +1,7 @@
 """kpis.seasonal: the 迎峰度夏 list of 2025 on hand-made readings, every figure by hand, and the
 commissioning-in-time rule."""
+import datetime as dt
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -36,6 +38,44 @@ def test_summer_list_figures_and_projects():
     assert (rb["kinds"], rb["expected_peak"], rb["projects"]) == (["heavy_load"], 85.0, [])
     assert (rc["kinds"], rc["last_vmin"], rc["low_voltage_months"]) == (["low_voltage"], 190.0, 2)
     assert [p["in_time"] for p in rc["projects"]] == [True]
+
+
+def test_the_projects_are_aggregated_in_the_one_statement_with_every_value_by_hand():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from scorecard.grid.models import GridProject
+
+    cs = city("国网长沙供电公司")
+    a, b, c, d = (district(code, cs) for code in ("TQA", "TQB", "TQC", "TQD"))
+    for x in (a, b, c):
+        reading(x, "2024-07", load=110)
+    # Created out of order (by number and by date): the list is ordered by planned date, then number.
+    GridProject.objects.create(project_no="XM-9", district=a, kind="新建台区", planned_on=dt.date(2025, 7, 1))
+    GridProject.objects.create(project_no="XM-3", district=a, kind="配变增容", planned_on=dt.date(2025, 5, 1),
+                               commissioned_on=dt.date(2025, 5, 15))
+    GridProject.objects.create(project_no="XM-1", district=a, kind="配变增容", planned_on=dt.date(2025, 7, 1))
+    GridProject.objects.create(project_no="XM-0", district=a, kind="配变增容", planned_on=dt.date(2025, 1, 1),
+                               commissioned_on=dt.date(2025, 4, 30))    # before May: relieves nothing now
+    GridProject.objects.create(project_no="XM-5", district=b, kind="线路改造", planned_on=dt.date(2025, 6, 1))
+    GridProject.objects.create(project_no="XM-7", district=d, kind="配变增容", planned_on=dt.date(2025, 5, 1))
+    with CaptureQueriesContext(connection) as queries:
+        rows = {r["code"]: r for r in seasonal.rows(seasonal.SUMMER, 2025)}
+    assert len([q for q in queries if "gridproject" in q["sql"].lower()]) == 1
+    assert len([q for q in queries if "loadreading" in q["sql"].lower()]) == 1
+    assert set(rows) == {"TQA", "TQB", "TQC"}      # D has a project but no risk: not listed
+    assert rows["TQA"]["projects"] == [
+        {"project_no": "XM-3", "kind": "配变增容", "planned_on": "2025-05-01", "commissioned_on": "2025-05-15",
+         "in_time": True},
+        {"project_no": "XM-1", "kind": "配变增容", "planned_on": "2025-07-01", "commissioned_on": None,
+         "in_time": False},
+        {"project_no": "XM-9", "kind": "新建台区", "planned_on": "2025-07-01", "commissioned_on": None,
+         "in_time": False}]
+    # June 1st is the season's first day: planned on it is not in time.
+    assert rows["TQB"]["projects"] == [{"project_no": "XM-5", "kind": "线路改造", "planned_on": "2025-06-01",
+                                        "commissioned_on": None, "in_time": False}]
+    assert rows["TQC"]["projects"] == []
+    assert [rows[k]["project_status"] for k in ("TQA", "TQB", "TQC")] == ["in_time", "late", "none"]
 
 
 def test_winter_season_bounds():
