@@ -474,13 +474,11 @@ class _LinkedName(tables.Column):
         return str(value)
 
 
-class DrillTable(RepeatDaysMixin, tables.Table):
-    """A unit's counties, stations or 台区 (kpis.selectors.drilldown), ranked by 万户投诉量."""
+class _DrillFiguresTable(RepeatDaysMixin, tables.Table):
+    """The rank and the five figures every drill-down ranking shows (kpis.selectors.drilldown), ranked by
+    万户投诉量; each table adds its own name columns and places them with ``Meta.sequence``."""
 
     rank = tables.Column(_("排名"))
-    name = _LinkedName(_("单位"), attrs=NOWRAP)
-    manager = tables.Column(_("台区经理"), default="—")
-    accepted_complaints = FigureColumn(_("受理口径投诉量"), kind=COUNT, default=0)
     complaints = FigureColumn(_("考核口径投诉量"), kind=COUNT)
     customers = FigureColumn(_("用户数"), kind=COUNT)
     per_10k = FigureColumn(_("万户投诉量"), kind=PER_10K)
@@ -489,6 +487,17 @@ class DrillTable(RepeatDaysMixin, tables.Table):
 
     class Meta:
         attrs = {"class": "data"}
+
+
+class DrillTable(_DrillFiguresTable):
+    """A unit's counties, stations or 台区."""
+
+    name = _LinkedName(_("单位"), attrs=NOWRAP)
+    manager = tables.Column(_("台区经理"), default="—")
+    accepted_complaints = FigureColumn(_("受理口径投诉量"), kind=COUNT, default=0)
+
+    class Meta(_DrillFiguresTable.Meta):
+        sequence = ("rank", "name", "manager", "accepted_complaints", "...")
 
     def __init__(self, *args, name_header=None, show_manager=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -498,16 +507,10 @@ class DrillTable(RepeatDaysMixin, tables.Table):
             self.columns.hide("manager")
 
 
-class ManagerTable(RepeatDaysMixin, tables.Table):
-    """The 台区经理 of a unit, each with the 台区 they held on the month's last day, ranked by 万户投诉量."""
+class ManagerTable(_DrillFiguresTable):
+    """The 台区经理 of a unit, each with the 台区 they held on the month's last day."""
 
-    rank = tables.Column(_("排名"))
     name = tables.Column(_("台区经理"), attrs=NOWRAP)
-    complaints = FigureColumn(_("考核口径投诉量"), kind=COUNT)
-    customers = FigureColumn(_("用户数"), kind=COUNT)
-    per_10k = FigureColumn(_("万户投诉量"), kind=PER_10K)
-    repeat_rate = RateColumn(_("重复投诉率%"))
-    on_time_rate = RateColumn(_("按时办结率%"))
 
-    class Meta:
-        attrs = {"class": "data"}
+    class Meta(_DrillFiguresTable.Meta):
+        sequence = ("rank", "name", "...")

@@ -3,7 +3,7 @@ from django.test import RequestFactory
 
 from scorecard.core.exports import table_dataset
 from scorecard.kpis.selectors import NO_DATA
-from scorecard.kpis.tables import DepartmentTable, UnitTable
+from scorecard.kpis.tables import DepartmentTable, DrillTable, ManagerTable, UnitTable
 
 ROW = {"rank": 1, "unit": "国网长沙供电公司", "complaints": 12345, "customers": 1059420, "per_10k": 11.6528,
        "repeat_rate": 3.5, "on_time_rate": 100.0, "avg_resolution_hours": 20.125, "satisfaction_rate": None,
@@ -57,3 +57,15 @@ def test_only_the_total_score_carries_the_nothing_to_rate_badge():
     row = {**ROW, "complaints": 0, "kpi_score": 40.0, "deductions": []}
     html = UnitTable([row]).as_html(RequestFactory().get("/"))
     assert html.count("无可评价") == 1
+
+
+def test_the_drill_down_tables_share_their_figures_and_keep_their_column_order():
+    # One base table (the rank and five figures), each table placing its own names with Meta.sequence.
+    figures = ["complaints", "customers", "per_10k", "repeat_rate", "on_time_rate"]
+    drill = DrillTable([], show_manager=True, repeat_days=30)
+    assert [c.name for c in drill.columns.iterall()] == ["rank", "name", "manager", "accepted_complaints", *figures]
+    assert [c.name for c in ManagerTable([]).columns.iterall()] == ["rank", "name", *figures]
+    assert "manager" not in [c.name for c in DrillTable([]).columns]  # hidden unless the rows are 台区
+    assert "30天回溯" in str(drill.columns["repeat_rate"].header)
+    data = table_dataset(ManagerTable([{**ROW, "name": "张伟（GW001）"}]))
+    assert dict(zip(data.headers, data[0]))["万户投诉量"] == 11.6528
