@@ -1076,6 +1076,11 @@ def _ranked(rows: list[dict]) -> list[dict]:
 
 # Where a drill-down's 台区 master data comes from (``drilldown``'s ``master_data``).
 MASTER_LIVE, MASTER_FROZEN, MASTER_NOT_FROZEN = "live", "frozen", "not_frozen"
+MASTER_DATA_LABELS = {
+    MASTER_LIVE: _("未发布，按当前数据计算"),
+    MASTER_FROZEN: _("已发布，按发布时冻结的数据"),
+    MASTER_NOT_FROZEN: _("已发布；投诉按发布时冻结，用户数、台区所属单位和台区经理按当前主数据（发布时未冻结）"),
+}
 
 
 def drill_master_data(month: dt.date) -> str:

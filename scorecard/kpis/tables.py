@@ -484,6 +484,8 @@ class _DrillFiguresTable(RepeatDaysMixin, tables.Table):
     per_10k = FigureColumn(_("万户投诉量"), kind=PER_10K)
     repeat_rate = RateColumn(_("重复投诉率%"))
     on_time_rate = RateColumn(_("按时办结率%"))
+    # In the exports only: where the row's figures come from (a file travels without the page's note).
+    basis = tables.Column(_("数据口径"), visible=False, default="")
 
     class Meta:
         attrs = {"class": "data"}
@@ -503,8 +505,9 @@ class DrillTable(_DrillFiguresTable):
         super().__init__(*args, **kwargs)
         if name_header:
             self.columns["name"].column.verbose_name = name_header
-        if not show_manager:
+        if not show_manager:  # counties and stations have no 台区经理 of their own: neither on the page nor in the file
             self.columns.hide("manager")
+            self.columns["manager"].column.exclude_from_export = True
 
 
 class ManagerTable(_DrillFiguresTable):

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
@@ -470,25 +471,39 @@ def risk_district(request, code: str):
         "district": district, "month": month, "month_label": label(month), "stored": stored, "entry": entry,
         "groups": selectors.risk_feature_groups(entry) if entry else [],
         "history": selectors.district_history(district=district, month=month, viewer=request.user)})
-CHILD_HEADERS = {"county": _("县级单位"), "station": _("供电所"), "district": _("台区")}
+# Lazy: read when a page is rendered, in the reader's language (a module-level gettext would fix the
+# language of whoever imported the module first).
+CHILD_HEADERS = {"county": gettext_lazy("县级单位"), "station": gettext_lazy("供电所"), "district": gettext_lazy("台区")}
 
 
 @login_required
 @with_month
 def drill_view(request, unit_id: int, *, month: dt.date):
-    """A city's counties, a county's stations, a station's 台区, and the unit's 台区经理, ranked."""
+    """A city's counties, a county's stations, a station's 台区, and the unit's 台区经理, ranked; with
+    ``?export=csv|xlsx`` (``&table=managers`` for the 台区经理) the same rows as a file."""
     unit = selectors.drill_unit_for_viewer(unit_id=unit_id, viewer=request.user)
     page = selectors.drilldown(month=month, unit=unit, viewer=request.user)
     scope = scoping.scope_for(request.user)
+    # Each exported row says where its figures come from (the page says it above the tables).
+    basis = selectors.MASTER_DATA_LABELS[page["master_data"]]
     for row in page["children"]:
+        row["basis"] = basis
         if page["child"] != "district" and row["key"] is not None:
             row["url"] = reverse("kpis:drill", args=[row["key"]]) + f"?month={label(month)}"
+    for row in page["managers"]:
+        row["basis"] = basis
     days = repeats.repeat_days()
     children = DrillTable(page["children"], prefix="c-", repeat_days=days,
                           name_header=CHILD_HEADERS[page["child"]], show_manager=page["child"] == "district")
     managers = ManagerTable(page["managers"], prefix="m-", repeat_days=days)
     RequestConfig(request, paginate=False).configure(children)
     RequestConfig(request, paginate=False).configure(managers)
+    fmt = request.GET.get("export")
+    if fmt in FORMATS:
+        # The file is named from this fixed vocabulary, never from the raw parameter (issue #15).
+        which = "managers" if request.GET.get("table") == "managers" else page["child"]
+        return export(request, managers if which == "managers" else children, fmt,
+                      f"drill-{unit.pk}-{which}-{label(month)}")
     # The path above the unit, as far as the viewer may go up.
     ancestors = [u for u in OrgUnit.objects.filter(pk__in=[int(p) for p in unit.path.strip("/").split("/")][:-1])
                  .exclude(level=OrgUnit.Level.PROVINCE).order_by("path") if scoping.unit_allowed(scope, u)]

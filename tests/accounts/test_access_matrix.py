@@ -125,6 +125,12 @@ RULES: dict[str, list[Case]] = {
         C(everyone(), lambda w: {"unit_id": w.a.pk}, "month=2024-07", label="own city"),
         C(everyone(**SCOPED_404), lambda w: {"unit_id": w.b.pk}, "month=2024-07", label="other city"),
         C(everyone(404), lambda w: {"unit_id": MISSING}, "month=2024-07", label="missing"),
+        C(everyone(), lambda w: {"unit_id": w.a.pk}, "month=2024-07&export=csv", label="export own city"),
+        C(everyone(), lambda w: {"unit_id": w.a.pk}, "month=2024-07&table=managers&export=xlsx",
+          label="export own city's managers"),
+        C(everyone(**SCOPED_404), lambda w: {"unit_id": w.b.pk}, "month=2024-07&export=csv", label="export other city"),
+        C(everyone(**SCOPED_404), lambda w: {"unit_id": w.b.pk}, "month=2024-07&table=managers&export=xlsx",
+          label="export other city's managers"),
     ],
     "kpis:incidents": [
         C(everyone(), query="month=2024-07"),

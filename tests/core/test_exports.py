@@ -19,6 +19,7 @@ from scorecard.accounts import audit
 from scorecard.accounts.models import User
 from scorecard.complaints.models import Customer
 from scorecard.core.exports import FORMULA_START
+from scorecard.grid.models import DistrictManagerAssignment, OrgUnit
 from scorecard.kpis.models import Appeal
 from scorecard.kpis.services import trace_month
 from tests.fixtures.factories import city, dept, district, order, reading
@@ -33,7 +34,9 @@ def planted():
     evil = city(FORMULA)
     d = district("TQX001", evil, customers=500)
     d.name = FORMULA
+    d.county = OrgUnit.objects.create(name=FORMULA, level="county", parent=evil)  # the drill-down's rows
     d.save()
+    DistrictManagerAssignment.objects.create(district=d, name=FORMULA, staff_no="", valid_from=dt.date(2024, 1, 1))
     reading(d, MONTH, load=115)  # an overload incident in the evil 台区
     Customer.objects.create(customer_no="CX1", name=FORMULA, phone="+8613800000000")
     for i, customer in enumerate(["CX1", "CX2"]):  # two customers: a multi-customer hotspot
@@ -61,6 +64,9 @@ EXPORTS = [
     f"/analysis/orders/?month={MONTH}&types=all&_export={{fmt}}",
     "/scorecard/appeals/?status=pending&export={fmt}",
     "/audit/?export={fmt}",
+    # The drill-down of the planted city: its county, and its 台区经理 (issue #18).
+    f"/scorecard/units/{{city}}/?month={MONTH}&export={{fmt}}",
+    f"/scorecard/units/{{city}}/?month={MONTH}&table=managers&export={{fmt}}",
 ]
 
 
@@ -83,7 +89,7 @@ def test_every_export_neutralises_formula_cells(client, planted, url, fmt):
     user = planted if not url.startswith("/audit/") else User.objects.create_user(
         "fx-auditor", password="pw-exports-2", role="auditor")
     client.force_login(user)
-    resp = client.get(url.format(fmt=fmt))
+    resp = client.get(url.format(fmt=fmt, city=OrgUnit.objects.get(name=FORMULA, level="city").pk))
     assert resp.status_code == 200, resp.status_code
     body = b"".join(resp.streaming_content) if resp.streaming else resp.content
     values = cells(body, fmt)

@@ -63,8 +63,9 @@ def test_the_drill_down_tables_share_their_figures_and_keep_their_column_order()
     # One base table (the rank and five figures), each table placing its own names with Meta.sequence.
     figures = ["complaints", "customers", "per_10k", "repeat_rate", "on_time_rate"]
     drill = DrillTable([], show_manager=True, repeat_days=30)
-    assert [c.name for c in drill.columns.iterall()] == ["rank", "name", "manager", "accepted_complaints", *figures]
-    assert [c.name for c in ManagerTable([]).columns.iterall()] == ["rank", "name", *figures]
+    assert [c.name for c in drill.columns.iterall()] == ["rank", "name", "manager", "accepted_complaints", *figures,
+                                                         "basis"]
+    assert [c.name for c in ManagerTable([]).columns.iterall()] == ["rank", "name", *figures, "basis"]
     assert "manager" not in [c.name for c in DrillTable([]).columns]  # hidden unless the rows are 台区
     assert "30天回溯" in str(drill.columns["repeat_rate"].header)
     data = table_dataset(ManagerTable([{**ROW, "name": "张伟（GW001）"}]))
