@@ -10,7 +10,7 @@ from scorecard.complaints.models import Category, WorkOrder
 from scorecard.complaints.selectors import unit_q
 from scorecard.grid.models import Department, OrgUnit
 
-from .models import Appeal, Incident, Rectification, RiskEntry
+from .models import Appeal, Incident, Rectification, RiskEntry, SeasonalRiskEntry
 from .selectors import ACCOUNTABILITY, CATEGORY_LABELS, RULE_LABELS
 
 
@@ -91,6 +91,39 @@ class RiskFilter(django_filters.FilterSet):
 
     def filter_unit(self, queryset, name, value):
         return queryset.filter(unit_q(value, prefix="district__")) if value else queryset
+
+    def filter_district(self, queryset, name, value):
+        value = (value or "").strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(district__code__icontains=value) | Q(district__name__icontains=value))
+
+
+class SeasonalFilter(django_filters.FilterSet):
+    """The seasonal list (the season itself is the list picked, ``?list=``): by city company and county
+    (the view narrows the choices to the viewer's units), by risk and by project status."""
+
+    RISKS = [("overload", _("过载")), ("heavy_load", _("重载")), ("low_voltage", _("低电压"))]
+
+    city = django_filters.ModelChoiceFilter(label=_("地市公司"), field_name="district__city",
+                                            queryset=OrgUnit.objects.filter(level="city").order_by("sort_order", "name"),
+                                            empty_label=_("全部地市"))
+    county = django_filters.ModelChoiceFilter(label=_("县公司"), field_name="district__county",
+                                              queryset=OrgUnit.objects.filter(level="county").order_by("path"),
+                                              empty_label=_("全部县公司"))
+    risk = django_filters.ChoiceFilter(label=_("风险"), choices=RISKS, method="filter_risk", empty_label=_("全部风险"))
+    project = django_filters.ChoiceFilter(label=_("改造项目"), field_name="project_status",
+                                          choices=SeasonalRiskEntry.ProjectStatus.choices, empty_label=_("全部"))
+    district = django_filters.CharFilter(label=_("台区编号/名称"), method="filter_district")
+
+    class Meta:
+        model = SeasonalRiskEntry
+        fields = []
+
+    def filter_risk(self, queryset, name, value):
+        if value == "low_voltage":
+            return queryset.filter(low_voltage=True)
+        return queryset.filter(load_risk=value) if value else queryset
 
     def filter_district(self, queryset, name, value):
         value = (value or "").strip()

@@ -746,7 +746,7 @@ class WarningAction(models.Model):
 
 class SeasonalRiskList(models.Model):
     """A seasonal risk list (issue #18: kpis.seasonal's rule), computed in May for 迎峰度夏 and in
-    November for 迎峰度冬; recomputing replaces its rows, audited as seasonal.compute."""
+    November for 迎峰度冬; recomputing replaces its entries, audited as seasonal.compute."""
 
     class Season(models.TextChoices):
         SUMMER = "summer", _("迎峰度夏")
@@ -756,7 +756,6 @@ class SeasonalRiskList(models.Model):
     year = models.PositiveIntegerField(_("年份"))
     data_version = models.BigIntegerField(_("数据版本"))
     created_at = models.DateTimeField(_("计算时间"))
-    rows = models.JSONField(_("风险台区"), default=list)
 
     class Meta:
         verbose_name = _("迎峰风险清单")
@@ -766,3 +765,56 @@ class SeasonalRiskList(models.Model):
 
     def __str__(self):
         return f"{self.year} {self.season}"
+
+
+class SeasonalRiskEntry(models.Model):
+    """One 台区 of a seasonal list, a row each (not a JSON list on the list) so that the page scopes,
+    filters, sorts and pages in the database. The figures and the relieving projects are those of the
+    computation (kpis.seasonal.rows): the list keeps what it was computed on."""
+
+    class LoadRisk(models.TextChoices):
+        OVERLOAD = "overload", _("过载")
+        HEAVY_LOAD = "heavy_load", _("重载")
+
+    class ProjectStatus(models.TextChoices):
+        IN_TIME = "in_time", _("项目按期投运")
+        LATE = "late", _("项目不能按期投运")
+        NONE = "none", _("无改造项目")
+
+    seasonal_list = models.ForeignKey(SeasonalRiskList, on_delete=models.CASCADE, related_name="entries")
+    district = models.ForeignKey(District, to_field="code", db_column="district_code", on_delete=models.CASCADE,
+                                 related_name="+", verbose_name=_("台区"))
+    rank = models.PositiveIntegerField(_("排名"))
+    load_risk = models.CharField(_("负载风险"), max_length=12, choices=LoadRisk.choices, blank=True)
+    low_voltage = models.BooleanField(_("低电压风险"), default=False)
+    last_peak = models.FloatField(_("上一季最大负载率"), null=True)
+    trend = models.FloatField(_("负载率增长"), default=0)
+    expected_peak = models.FloatField(_("预计峰值负载率"), null=True)
+    last_vmin = models.FloatField(_("上一季最低电压"), null=True)
+    low_voltage_months = models.PositiveIntegerField(_("低电压月数"), default=0)
+    project_status = models.CharField(_("改造项目"), max_length=8, choices=ProjectStatus.choices)
+    projects = models.JSONField(_("改造项目明细"), default=list)
+
+    class Meta:
+        verbose_name = _("迎峰风险台区")
+        verbose_name_plural = _("迎峰风险台区")
+        ordering = ["seasonal_list", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["seasonal_list", "rank"], name="seasonal_entry_unique_rank"),
+            models.UniqueConstraint(fields=["seasonal_list", "district"], name="seasonal_entry_unique_district")]
+
+    @classmethod
+    def from_row(cls, seasonal_list: SeasonalRiskList, rank: int, row: dict) -> "SeasonalRiskEntry":
+        """An entry from one of kpis.seasonal.rows' dicts."""
+        kinds = row["kinds"]
+        load = next((k for k in kinds if k in cls.LoadRisk.values), "")
+        return cls(seasonal_list=seasonal_list, district_id=row["code"], rank=rank, load_risk=load,
+                   low_voltage="low_voltage" in kinds, last_peak=row["last_peak"], trend=row["trend"] or 0,
+                   expected_peak=row["expected_peak"], last_vmin=row["last_vmin"],
+                   low_voltage_months=row["low_voltage_months"] or 0,
+                   project_status=row.get("project_status") or cls.ProjectStatus.NONE, projects=row["projects"])
+
+    @property
+    def risk_labels(self) -> list[str]:
+        labels = [self.get_load_risk_display()] if self.load_risk else []
+        return labels + ([str(_("低电压"))] if self.low_voltage else [])

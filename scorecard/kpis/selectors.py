@@ -56,6 +56,8 @@ from .models import (
     ReportingMonth,
     RiskEntry,
     RiskList,
+    SeasonalRiskEntry,
+    SeasonalRiskList,
     RuleSettings,
     Verification,
 )
@@ -1161,10 +1163,19 @@ def drilldown(*, month: dt.date, unit: OrgUnit, viewer) -> dict:
             "published": master != MASTER_LIVE, "master_data": master}
 
 
-def seasonal_rows(*, seasonal_list, viewer) -> list[dict]:
-    """A stored seasonal list's rows of the 台区 the viewer may see, with the 台区's name and units."""
+def seasonal_entries(*, seasonal_list, viewer):
+    """A stored seasonal list's 台区 the viewer may see (their city company or county subtree; a department
+    head their city company's, as the risk list), with city, county and station, riskiest first. A
+    queryset: the page filters, sorts and pages it in the database, however long the list."""
     scope = scoping.scope_for(viewer)
-    codes = [r["code"] for r in seasonal_list.rows]
-    districts = {d.code: d for d in District.objects.filter(scoping.district_q(scope, prefix=""))
-                 .select_related("city", "county", "station").filter(code__in=codes[:900])} if codes else {}
-    return [{**r, "district": districts[r["code"]]} for r in seasonal_list.rows if r["code"] in districts]
+    return (SeasonalRiskEntry.objects.filter(seasonal_list=seasonal_list).filter(scoping.district_q(scope))
+            .select_related("district__city", "district__county", "district__station").order_by("rank"))
+
+
+def seasonal_list_for(key: str | None) -> SeasonalRiskList | None:
+    """The list ``YYYY-summer`` / ``YYYY-winter`` (the page's ``?list=``), else the latest one."""
+    lists = SeasonalRiskList.objects.order_by("-year", "-season")  # winter (November) after summer (May)
+    year, _sep, season = (key or "").partition("-")
+    if year.isdigit() and season in SeasonalRiskList.Season.values:
+        return lists.filter(year=int(year), season=season).first()
+    return lists.first()

@@ -29,6 +29,7 @@ from . import risk, seasonal
 from .attribution import attributed, month_complaints
 from .expressions import exclusion_case
 from .models import (
+    SeasonalRiskEntry,
     SeasonalRiskList,
     Appeal,
     AttributionOverride,
@@ -837,18 +838,30 @@ def request_risk_list(*, month: dt.date, user=None) -> None:
 
 def compute_seasonal_list(*, season: str, year: int, user=None, reason: str = "") -> SeasonalRiskList:
     """Compute and store the 迎峰度夏 (``summer``) or 迎峰度冬 (``winter``) risk list of ``year``
-    (kpis.seasonal's rule), replacing the previous one; audited as ``seasonal.compute``. Run by the beat
-    job on May 1st and November 1st (kpis.compute_seasonal_list) and on demand."""
+    (kpis.seasonal's rule), replacing the previous one's entries; audited as ``seasonal.compute``. Run by
+    the beat job on May 1st and November 1st (kpis.compute_seasonal_list) and on demand."""
     if season not in SeasonalRiskList.Season.values:
         raise ValidationError(f"season: {season!r} is not summer or winter")
     version = freshness.current()
     rows = seasonal.rows(season, year)
     with transaction.atomic():
         previous = SeasonalRiskList.objects.select_for_update().filter(season=season, year=year).first()
-        before = {"data_version": previous.data_version, "districts": len(previous.rows)} if previous else None
+        before = {"data_version": previous.data_version, "districts": previous.entries.count()} if previous else None
         sl, _created = SeasonalRiskList.objects.update_or_create(season=season, year=year, defaults={
-            "data_version": version, "created_at": timezone.now(), "rows": rows})
+            "data_version": version, "created_at": timezone.now()})
+        sl.entries.all().delete()
+        SeasonalRiskEntry.objects.bulk_create(
+            [SeasonalRiskEntry.from_row(sl, rank, row) for rank, row in enumerate(rows, start=1)], batch_size=1000)
         audit.record(user=user, action="seasonal.compute", obj=sl,
                      summary=f"迎峰风险清单 {year} {season}：{len(rows)} 个台区",
                      before=before, after={"data_version": version, "districts": len(rows), "reason": reason})
     return sl
+
+
+def request_seasonal_list(*, season: str, year: int, user=None) -> None:
+    """Send the computation of a seasonal list to a worker once the caller's transaction commits (the
+    worker's ``compute_seasonal_list`` is the audited write), as the beat job does in May and November."""
+    if season not in SeasonalRiskList.Season.values:
+        raise ValidationError(f"season: {season!r} is not summer or winter")
+    enqueue("kpis.compute_seasonal_list", season, year,
+            f"requested by {getattr(user, 'username', '') or 'command'}")

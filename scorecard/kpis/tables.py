@@ -9,10 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from scorecard.accounts.scoping import mask_name
 from scorecard.complaints.links import order_link
-from scorecard.core.numbers import COUNT, HOURS, PER_10K, RATE, SCORE, display
+from scorecard.core.numbers import CHANGE, COUNT, HOURS, PER_10K, RATE, SCORE, VOLTAGE, display
 from scorecard.core.tables import FigureColumn
 
-from .models import Appeal, Deduction, Exclusion, Incident
+from .models import Appeal, Deduction, Exclusion, Incident, SeasonalRiskEntry
 from .selectors import CATEGORY_LABELS, category, scored_by_rule_groups
 
 # Dates and times never wrap (app.css: td.datetime), nor do city company names in the rankings.
@@ -517,3 +517,59 @@ class ManagerTable(_DrillFiguresTable):
 
     class Meta(_DrillFiguresTable.Meta):
         sequence = ("rank", "name", "...")
+
+class SeasonalTable(tables.Table):
+    """A seasonal risk list (issue #18): one stored SeasonalRiskEntry a row, riskiest first; the figures by
+    their kind (core.numbers), the relieving projects with whether they commission before the season."""
+
+    rank = FigureColumn(_("排名"), kind=COUNT)
+    district = tables.Column(_("台区"), accessor="district_id", order_by="district_id")
+    station = tables.Column(_("供电所"), accessor="district__station__name", order_by="district__station__name",
+                            default="—")
+    county = tables.Column(_("县公司"), accessor="district__county__name", order_by="district__county__name",
+                           default="—")
+    city = tables.Column(_("地市公司"), accessor="district__city__name", order_by="district__city__name",
+                         attrs=NOWRAP)
+    risk = tables.Column(_("风险"), accessor="load_risk", order_by=("load_risk", "-low_voltage"))
+    last_peak = FigureColumn(_("上一季最大负载率(%)"), kind=RATE)
+    trend = FigureColumn(_("负载率增长(百分点)"), kind=CHANGE)
+    expected_peak = FigureColumn(_("预计峰值负载率(%)"), kind=RATE)
+    last_vmin = FigureColumn(_("上一季最低电压(V)"), kind=VOLTAGE)
+    project_status = tables.Column(_("改造项目"), order_by=("project_status", "rank"))
+    projects = tables.Column(_("项目明细"), orderable=False, empty_values=())
+
+    class Meta:
+        model = SeasonalRiskEntry
+        fields = ()
+        attrs = {"class": "data", "id": "seasonal-table"}
+        order_by = "rank"
+
+    def render_district(self, value, record):
+        return format_html("{} {}", value, record.district.name)
+
+    def value_district(self, value):
+        return value
+
+    def render_risk(self, value, record):
+        return "、".join(record.risk_labels)
+
+    def value_risk(self, value, record):
+        return "、".join(record.risk_labels)
+
+    def render_project_status(self, value, record):
+        css = {"in_time": "ok", "late": "bad"}.get(record.project_status, "warn")
+        return format_html('<span class="badge {}">{}</span>', css, record.get_project_status_display())
+
+    def value_project_status(self, value, record):
+        return record.get_project_status_display()
+
+    def render_projects(self, value, record):
+        if not record.projects:
+            return "—"
+        return format_html_join(mark_safe("<br>"), "{}（{}，{}）", (
+            (p["project_no"], p["commissioned_on"] and _("%(d)s已投运") % {"d": p["commissioned_on"]}
+             or _("计划%(d)s") % {"d": p["planned_on"]}, _("及时") if p["in_time"] else _("不及时"))
+            for p in record.projects))
+
+    def value_projects(self, value, record):
+        return "；".join(p["project_no"] for p in record.projects)

@@ -29,6 +29,7 @@ urlpatterns = [
     path("risk/", views.risk_list, name="risk"),
     path("risk/compute/", views.risk_compute, name="risk_compute"),
     path("risk/seasonal/", views.seasonal_list, name="seasonal"),
+    path("risk/seasonal/compute/", views.seasonal_compute, name="seasonal_compute"),
     # path: a 台区 code is whatever the import accepted.
     path("risk/district/<path:code>/", views.risk_district, name="risk_district"),
 ]

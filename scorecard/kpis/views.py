@@ -29,7 +29,7 @@ from scorecard.core import freshness, responses
 from scorecard.grid.models import OrgUnit
 
 from . import charts, repeats, selectors, services
-from .filters import AppealFilter, DepartmentComplaintFilter, IncidentFilter, RiskFilter
+from .filters import AppealFilter, DepartmentComplaintFilter, IncidentFilter, RiskFilter, SeasonalFilter
 from .forms import (
     AppealDecisionForm,
     AppealForm,
@@ -38,7 +38,7 @@ from .forms import (
     RectificationForm,
     VerificationForm,
 )
-from .models import Appeal, SeasonalRiskList
+from .models import Appeal, SeasonalRiskEntry, SeasonalRiskList
 from .tables import (
     AppealTable,
     DeductionTable,
@@ -48,6 +48,7 @@ from .tables import (
     IncidentComplaintTable,
     IncidentTable,
     RiskTable,
+    SeasonalTable,
     ManagerTable,
     UnitTable,
     excluded_text,
@@ -516,8 +517,39 @@ def drill_view(request, unit_id: int, *, month: dt.date):
 
 @login_required
 def seasonal_list(request):
-    """The stored 迎峰度夏/迎峰度冬 risk lists (kpis.seasonal), the viewer's 台区 only."""
-    lists = list(SeasonalRiskList.objects.order_by("-year", "season"))
-    chosen = next((s for s in lists if f"{s.year}-{s.season}" == request.GET.get("list")), lists[0] if lists else None)
-    rows = selectors.seasonal_rows(seasonal_list=chosen, viewer=request.user) if chosen else []
-    return render(request, "kpis/seasonal_list.html", {"lists": lists, "chosen": chosen, "rows": rows})
+    """The stored 迎峰度夏/迎峰度冬 risk lists (kpis.seasonal), the viewer's 台区 only, filtered, sorted and
+    paged in the database. A read: computing is the worker's (seasonal_compute, the beat job)."""
+    lists = list(SeasonalRiskList.objects.order_by("-year", "-season"))
+    chosen = selectors.seasonal_list_for(request.GET.get("list"))
+    scope = scoping.scope_for(request.user)
+    filters = SeasonalFilter(request.GET, queryset=selectors.seasonal_entries(seasonal_list=chosen,
+                                                                              viewer=request.user)
+                             if chosen else SeasonalRiskEntry.objects.none())
+    units = scoping.units_for(scope)
+    filters.filters["city"].queryset = units.filter(level=OrgUnit.Level.CITY)
+    filters.filters["county"].queryset = units.filter(level=OrgUnit.Level.COUNTY)
+    valid = not (filters.is_bound and not filters.is_valid())
+    table = SeasonalTable(filters.qs if valid else filters.queryset.none())
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    this_year = current_month().year
+    return render(request, "kpis/seasonal_list.html", {
+        "lists": lists, "chosen": chosen, "table": table, "filter": filters,
+        "can_compute": roles.is_analyst(request.user), "seasons": SeasonalRiskList.Season.choices,
+        "years": [this_year + 1, this_year, this_year - 1]})
+
+
+@login_required
+@require_POST
+def seasonal_compute(request):
+    """An analyst asks a worker to compute a seasonal list (the task the beat job sends in May and November)."""
+    if not roles.is_analyst(request.user):
+        raise PermissionDenied
+    season = request.POST.get("season", "")
+    year = request.POST.get("year", "")
+    if season not in SeasonalRiskList.Season.values or not year.isdigit() or not 1900 <= int(year) <= 2100:
+        return HttpResponseBadRequest("season/year: summer or winter of a year 1900–2100",
+                                      content_type="text/plain; charset=utf-8")
+    services.request_seasonal_list(season=season, year=int(year), user=request.user)
+    messages.success(request, _("已提交计算 %(year)s %(season)s 风险清单，完成后刷新本页即可查看") % {
+        "year": year, "season": SeasonalRiskList.Season(season).label})
+    return redirect(reverse("kpis:seasonal") + f"?list={int(year)}-{season}")

@@ -177,6 +177,10 @@ RULES: dict[str, list[Case]] = {
     # The risk list (issue #18): everyone reads it within their scope; only analysts ask a worker for one.
     "kpis:risk": [C(everyone(), query="month=2024-07")],
     "kpis:seasonal": [C(everyone())],
+    "kpis:seasonal_compute": [
+        C(only("analyst", ok=302), method="post", data={"season": "summer", "year": "2025"}),
+        C(everyone(405), label="GET"),
+    ],
     "kpis:risk_compute": [
         C(only("analyst", ok=302), method="post", data={"month": "2024-07"}),
         C(everyone(405), label="GET"),

@@ -94,10 +94,16 @@ def test_the_service_stores_and_audits_and_beat_runs_it_in_may_and_november():
     a = district("TQA", city("国网长沙供电公司"))
     reading(a, "2024-07", load=120)
     sl = services.compute_seasonal_list(season="summer", year=2025, reason="test")
-    assert [r["code"] for r in sl.rows] == ["TQA"] and sl.rows[0]["kinds"] == ["overload"]
+    entry = sl.entries.get()
+    assert (entry.district_id, entry.rank, entry.load_risk, entry.low_voltage) == ("TQA", 1, "overload", False)
+    assert (entry.last_peak, entry.expected_peak, entry.project_status, entry.projects) == (120.0, 120.0, "none", [])
     assert AuditLog.objects.get(action="seasonal.compute").after["districts"] == 1
+    reading(district("TQB", a.city), "2024-08", load=90)
     services.compute_seasonal_list(season="summer", year=2025)
+    # Recomputing replaces the entries (and audits what there was before).
     assert SeasonalRiskList.objects.count() == 1
+    assert list(SeasonalRiskList.objects.get().entries.values_list("district_id", "rank")) == [("TQA", 1), ("TQB", 2)]
+    assert AuditLog.objects.filter(action="seasonal.compute").latest("pk").before["districts"] == 1
     assert tasks.compute_seasonal_list.run("winter", 2025, "test") == "2025-winter"
     beat = PeriodicTask.objects.select_related("crontab").get(task="kpis.compute_seasonal_list")
     assert (beat.crontab.month_of_year, beat.crontab.day_of_month, beat.crontab.hour) == ("5,11", "1", "4")
@@ -116,7 +122,7 @@ def test_the_page_lists_the_viewers_districts_only(client):
     assert "尚未计算迎峰风险清单" in client.get("/scorecard/risk/seasonal/").content.decode()
     services.compute_seasonal_list(season="summer", year=2025)
     html = client.get("/scorecard/risk/seasonal/?list=2025-summer").content.decode()
-    assert "TQA" in html and "TQZ" in html and "120.0%" in html and "过载" in html
+    assert "TQA" in html and "TQZ" in html and "120.00" in html and "过载" in html
     client.force_login(User.objects.create_user("s-leader", password="pw", role="leader", org_unit=zz))
     html = client.get("/scorecard/risk/seasonal/").content.decode()
     assert "TQZ" in html and "TQA" not in html
