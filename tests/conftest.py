@@ -1,7 +1,8 @@
 import pytest
 
 pytest_plugins = ["tests.celery_harness",  # real Celery worker fixture, per-run broker
-                  "tests.fixtures.world"]  # the two-city world of the access-control and selector tests
+                  "tests.fixtures.world",  # the two-city world of the access-control and selector tests
+                  "tests.fixtures.risk_world"]  # the early-warning province of the risk command and page tests
 
 
 @pytest.fixture(autouse=True)

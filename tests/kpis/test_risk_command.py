@@ -1,6 +1,5 @@
 """``early_warning --month YYYY-MM --json`` (docs/interfaces.md): the JSON's shape, a read-out that stores
 nothing unless --write, the table; the task the beat job sends on the 1st."""
-import datetime as dt
 import json
 from io import StringIO
 
@@ -10,10 +9,9 @@ from django_celery_beat.models import PeriodicTask
 
 from scorecard.accounts.models import AuditLog
 from scorecard.core import freshness
-from scorecard.grid.models import District, DistrictManagerAssignment, OrgUnit
 from scorecard.kpis import risk, tasks
 from scorecard.kpis.models import RiskList
-from tests.fixtures.risk_world import HISTORY, JUNE, build_province
+from tests.fixtures.risk_world import JUNE
 
 pytestmark = pytest.mark.django_db
 
@@ -22,35 +20,18 @@ BACKTEST_KEYS = ["month", "k", "model_precision", "persistence_precision", "last
                  "persistence_recall", "last_year_recall", "lift"]
 
 
-@pytest.fixture
-def province():
-    build_province(HISTORY)
-    cs = OrgUnit.objects.get(level="city")
-    county = OrgUnit.objects.create(name="望城县供电公司", level="county", parent=cs)
-    station = OrgUnit.objects.create(name="丁字供电所", level="station", parent=county)
-    District.objects.filter(code__lt="TQ020").update(county=county, station=station)
-    # 台区经理: TQ001 in office since January; TQ002's first manager was replaced; TQ003's left (none now).
-    A = DistrictManagerAssignment
-    A.objects.create(district_id="TQ001", name="张伟", staff_no="GW001", valid_from=dt.date(2024, 1, 1))
-    A.objects.create(district_id="TQ002", name="李娜", staff_no="GW002", valid_from=dt.date(2024, 1, 1),
-                     valid_to=dt.date(2024, 5, 10))
-    A.objects.create(district_id="TQ002", name="王芳", staff_no="", valid_from=dt.date(2024, 5, 10))
-    A.objects.create(district_id="TQ003", name="赵六", staff_no="GW006", valid_from=dt.date(2024, 1, 1),
-                     valid_to=dt.date(2024, 3, 1))
-
-
 def run(*args) -> str:
     out = StringIO()
     call_command("early_warning", *args, stdout=out)
     return out.getvalue()
 
 
-def test_it_prints_the_list_and_the_backtest_in_the_agreed_shape(province):
+def test_it_prints_the_list_and_the_backtest_in_the_agreed_shape(risk_province):
     data = json.loads(run("--month", "2024-06", "--json"))
     assert list(data) == ["month", "data_version", "model", "districts", "backtest"]
     assert data["month"] == "2024-06" and data["data_version"] == freshness.current()
     assert data["model"] in risk.MODELS
-    assert len(data["districts"]) == 40
+    assert len(data["districts"]) == 41     # 长沙's 40 and 株洲's TQZ01
     assert all(list(d) == DISTRICT_KEYS for d in data["districts"])
     probabilities = [d["probability"] for d in data["districts"]]
     assert probabilities == sorted(probabilities, reverse=True)
@@ -67,17 +48,17 @@ def test_it_prints_the_list_and_the_backtest_in_the_agreed_shape(province):
     assert json.loads(run("--month", "2024-06", "--json")) == data
 
 
-def test_write_stores_the_list_and_the_read_out_then_serves_it(province):
+def test_write_stores_the_list_and_the_read_out_then_serves_it(risk_province):
     fresh = json.loads(run("--month", "2024-06", "--json", "--top", "5"))
     assert len(fresh["districts"]) == 5
     stored = json.loads(run("--month", "2024-06", "--json", "--write", "--top", "5"))
     assert stored == fresh
     rl = RiskList.objects.get(month=JUNE)
-    assert rl.data_version == freshness.current() and rl.entries.count() == 40
+    assert rl.data_version == freshness.current() and rl.entries.count() == 41
     assert AuditLog.objects.get(action="risk.compute").after["reason"] == "command --write"
 
 
-def test_it_prints_a_table_with_reasons_and_the_backtest(province):
+def test_it_prints_a_table_with_reasons_and_the_backtest(risk_province):
     out = run("--month", "2024-06", "--top", "3")
     lines = out.splitlines()
     assert lines[0].startswith("2024-06 投诉风险清单（模型 ") and "3 个台区" in lines[0]
@@ -93,7 +74,7 @@ def test_it_refuses_bad_arguments_naming_them(args, message):
         run(*args)
 
 
-def test_the_task_computes_the_month_and_the_beat_sends_it_on_the_first(province):
+def test_the_task_computes_the_month_and_the_beat_sends_it_on_the_first(risk_province):
     assert tasks.compute_risk_list.run("2024-06-01", "test") == "2024-06-01"
     assert RiskList.objects.get().month == JUNE
     beat = PeriodicTask.objects.select_related("crontab").get(task="kpis.compute_risk_list")

@@ -4,34 +4,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from scorecard.accounts.models import User
-from scorecard.grid.models import District, OrgUnit
 from scorecard.kpis import services
 from scorecard.kpis.models import RiskList
-from tests.fixtures.factories import city, dept, district
-from tests.fixtures.risk_world import HISTORY, JUNE, build_province
+from tests.fixtures.risk_world import JUNE
 
 pytestmark = pytest.mark.django_db
 
 WRITES = ("INSERT", "UPDATE", "DELETE")
-
-
-@pytest.fixture
-def province():
-    build_province(HISTORY)
-    cs = OrgUnit.objects.get(level="city")
-    county = OrgUnit.objects.create(name="望城县供电公司", level="county", parent=cs)
-    station = OrgUnit.objects.create(name="丁字供电所", level="station", parent=county)
-    District.objects.filter(code__lt="TQ010").update(county=county, station=station)
-    zz = city("国网株洲供电公司")
-    district("TQZ01", zz)
-    users = {
-        "analyst": User.objects.create_user("r-analyst", password="pw", role="analyst"),
-        "head": User.objects.create_user("r-head", password="pw", role="dept_head", org_unit=cs, department=dept("运检")),
-        "county": User.objects.create_user("r-county", password="pw", role="leader", org_unit=county),
-        "zz": User.objects.create_user("r-zz", password="pw", role="leader", org_unit=zz),
-    }
-    return {"cs": cs, "county": county, "zz": zz, **users}
 
 
 def _writes(client, url):
@@ -42,24 +21,24 @@ def _writes(client, url):
                   and "django_session" not in q["sql"]]
 
 
-def test_without_a_stored_list_the_page_says_so_and_computes_nothing(client, province,
+def test_without_a_stored_list_the_page_says_so_and_computes_nothing(client, risk_province,
                                                                     django_capture_on_commit_callbacks):
-    client.force_login(province["analyst"])
+    client.force_login(risk_province["analyst"])
     with django_capture_on_commit_callbacks() as callbacks:
         resp, writes = _writes(client, "/scorecard/risk/?month=2024-06")
     html = resp.content.decode()
     assert resp.status_code == 200 and "该月尚未计算风险清单" in html and 'id="risk-compute"' in html
     assert writes == [] and callbacks == [] and not RiskList.objects.exists()
-    client.force_login(province["head"])
+    client.force_login(risk_province["head"])
     assert 'id="risk-compute"' not in client.get("/scorecard/risk/?month=2024-06").content.decode()
 
 
-def test_only_an_analyst_may_enqueue_the_computation(client, province, django_capture_on_commit_callbacks):
-    client.force_login(province["head"])
+def test_only_an_analyst_may_enqueue_the_computation(client, risk_province, django_capture_on_commit_callbacks):
+    client.force_login(risk_province["head"])
     with django_capture_on_commit_callbacks() as callbacks:
         assert client.post("/scorecard/risk/compute/", {"month": "2024-06"}).status_code == 403
     assert callbacks == []
-    client.force_login(province["analyst"])
+    client.force_login(risk_province["analyst"])
     assert client.get("/scorecard/risk/compute/").status_code == 405
     assert client.post("/scorecard/risk/compute/", {"month": "2024-6x"}).status_code == 400
     with django_capture_on_commit_callbacks() as callbacks:   # sent on commit, not run here
@@ -69,9 +48,9 @@ def test_only_an_analyst_may_enqueue_the_computation(client, province, django_ca
 
 
 @pytest.fixture
-def stored(province):
+def stored(risk_province):
     services.compute_risk_list(month=JUNE)
-    return province
+    return risk_province
 
 
 def test_each_role_sees_its_own_districts_and_a_get_writes_nothing(client, stored):
