@@ -1,3 +1,12 @@
+import os
+
+# One OpenMP/BLAS thread per test process. scikit-learn's gradient boosting splits every tree node
+# across all cores; on the test province (a few hundred rows) that costs far more in thread hand-offs
+# than it saves, and CI runs two suites side by side on two cores (oversubscribed, a predict took
+# ~20 s instead of ~1 s). Set before numpy or scikit-learn load their thread pools.
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
 import pytest
 
 pytest_plugins = ["tests.celery_harness",  # real Celery worker fixture, per-run broker
