@@ -1144,6 +1144,17 @@ def _drill_figures(month: dt.date, unit: OrgUnit, department_id: int | None, mas
     return {"child": child, "children": _ranked(children), "managers": _ranked(managers_out)}
 
 
+def drill_figures(*, month: dt.date, unit: OrgUnit, department_id: int | None = None,
+                  master: str | None = None) -> dict:
+    """``_drill_figures``, cached per data version (``freshness.cached``: single flight, warmed up for the
+    cities by ``services.warm_read_outs``). Shared by every viewer of the same unit and department: the
+    unit's scope check stays with the caller (``drill_unit_for_viewer``), and a department head's key
+    is their department's, so nobody reads figures counted for another scope."""
+    master = master or drill_master_data(month)
+    return freshness.cached("drilldown", label(month), unit.pk, department_id or "all", master,
+                            compute=lambda: _drill_figures(month, unit, department_id, master))
+
+
 def drilldown(*, month: dt.date, unit: OrgUnit, viewer) -> dict:
     """The figures of ``unit``'s children and of its 台区经理 for ``month``, as the scorecard computes
     them (``_complaint_rows``, ``_kpis``: 考核口径), aggregated in SQL.
@@ -1155,7 +1166,7 @@ def drilldown(*, month: dt.date, unit: OrgUnit, viewer) -> dict:
     existed is computed from today's master data, and the page says so)."""
     scope = scoping.scope_for(viewer)
     master = drill_master_data(month)
-    page = _drill_figures(month, unit, scope.department_id, master)
+    page = drill_figures(month=month, unit=unit, department_id=scope.department_id, master=master)
     for row in page["children"]:
         if row["name"] is None:
             row["name"] = _("（未关联）")

@@ -53,6 +53,7 @@ from .models import (
 from .selectors import (
     compute_scorecard,
     department_trend,
+    drill_figures,
     is_published,
     scorecard_for_month,
     trace_for_month,
@@ -538,8 +539,8 @@ def warm_read_outs(*, months: list[dt.date]) -> int:
     (core.freshness: pages serve the previous version, 「数据更新中」, until this is done).
 
     The months touched and the month the pages open on; for each, the scorecard and the complaint
-    profile of the province and of every city (the figures shared by every viewer: scoping and
-    the rendered HTML stay at request time). Published months answer from their snapshot at once.
+    profile of the province and of every city, and every city's drill-down over all departments
+    (the figures shared by every viewer: scoping and the rendered HTML stay at request time). Published months answer from their snapshot at once.
     For the month the pages open on, also every city × department's 12-month trend (the
     department page's heaviest part); other months' trends are left to their first visitor.
     Returns the version warmed.
@@ -553,6 +554,8 @@ def warm_read_outs(*, months: list[dt.date]) -> int:
             scorecard_for_month(month)
             for unit in [None, *cities]:
                 profile_readout(month, unit)
+            for city in cities:  # the drill-down the scorecard's city names open (all departments)
+                drill_figures(month=month, unit=city)
         for city in cities:
             for department_id in departments:
                 department_trend(city_id=city.pk, department_id=department_id, end_month=opens_on)
