@@ -34,6 +34,37 @@ def measure(fn: Callable[[], object], *, repeat: int = DEFAULT_REPEAT, warmup: i
     return {**summary(runs), "warmup": warmup, "result": result}
 
 
+def measure_pair(ours: Callable[[], object], baseline: Callable[[], object], *, repeat: int = DEFAULT_REPEAT,
+                 warmup: int = DEFAULT_WARMUP) -> tuple[dict, dict, dict]:
+    """Time the product and its baseline **interleaved** (ours, baseline, ours, baseline …) under the
+    same rule as ``measure``; returns (ours, baseline, ratio) where ratio has the median of the
+    per-round ratios beside the ratio of the medians.
+
+    On a shared machine the load moves by the second: N runs of one side and then N of the other
+    compare two different machines. Interleaved, every round puts both under the same load, and the
+    per-round ratio cancels most of it.
+    """
+    for _ in range(warmup):
+        ours(), baseline()
+    a_runs, b_runs, result_a, result_b = [], [], None, None
+    for i in range(repeat):
+        # Alternate which goes first, so that neither always gets the warmer cache.
+        order = ((ours, a_runs), (baseline, b_runs)) if i % 2 == 0 else ((baseline, b_runs), (ours, a_runs))
+        for fn, runs in order:
+            start = time.perf_counter()
+            value = fn()
+            runs.append(time.perf_counter() - start)
+            if fn is ours:
+                result_a = value
+            else:
+                result_b = value
+    a, b = {**summary(a_runs), "warmup": warmup, "result": result_a}, {**summary(b_runs), "warmup": warmup,
+                                                                        "result": result_b}
+    ratio = {"of_medians": a["median_s"] / b["median_s"] if b["median_s"] else math.inf,
+             "median_of_rounds": statistics.median(x / y for x, y in zip(a_runs, b_runs) if y)}
+    return a, b, ratio
+
+
 def summary(runs: list[float]) -> dict:
     """Median, best and p95 (nearest rank) of timings already taken, with their count."""
     ordered = sorted(runs)

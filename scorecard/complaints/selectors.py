@@ -304,10 +304,12 @@ MULTI_CUSTOMER_MIN = 2
 _HOTSPOT_SQL = """
 SELECT m.code, m.complaints, m.customers, p.code IS NOT NULL AS consecutive, y.code IS NOT NULL AS last_year,
        d.name, city.name, county.name
-FROM (SELECT {district} AS code, COUNT(*) AS complaints, COUNT(DISTINCT {customer}) AS customers
-      FROM {table}
-      WHERE {freeze}{is_complaint} AND {accepted} >= %s AND {accepted} < %s AND {district} IS NOT NULL {unit}
-      GROUP BY {district}) m
+FROM (SELECT code, CAST(SUM(n) AS BIGINT) AS complaints, COUNT(customer) AS customers
+      FROM (SELECT {district} AS code, {customer} AS customer, COUNT(*) AS n
+            FROM {table}
+            WHERE {freeze}{is_complaint} AND {accepted} >= %s AND {accepted} < %s AND {district} IS NOT NULL {unit}
+            GROUP BY {district}, {customer}) pairs
+      GROUP BY code) m
 LEFT JOIN (SELECT DISTINCT {district} AS code FROM {table}
            WHERE {freeze}{is_complaint} AND {accepted} >= %s AND {accepted} < %s) p ON p.code = m.code
 LEFT JOIN (SELECT DISTINCT {district} AS code FROM {table}
@@ -330,7 +332,10 @@ def hotspot_districts(month, unit: OrgUnit | None = None, *, live: bool = False)
     nothing visits the table. Hand-written because the ORM cannot join derived
     tables; its EXISTS formulation went into GROUP BY and HAVING and probed the
     (district, accepted_at) index once per 台区 with a table visit each (4x
-    slower on a million orders). Plain SQL: runs unchanged on SQLite.
+    slower on a million orders). The month's distinct customers per 台区 are counted in two steps
+    (the (台区, customer) pairs, then the pairs per 台区): hash aggregates, where COUNT(DISTINCT)
+    sorts the month's complaints — 23 % faster on the 1M-order province (issue #16). Plain SQL:
+    runs unchanged on SQLite.
 
     Complaints without a 台区 never form a hotspot (a NULL code joins nothing),
     and distinct customers ignore complaints without a customer number. The
