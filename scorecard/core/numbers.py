@@ -58,7 +58,9 @@ def change_percent(current, previous) -> Decimal | None:
 
 COUNT, RATE, SCORE, PER_10K, HOURS, CHANGE = "count", "rate", "score", "per_10k", "hours", "change"
 VOLTAGE = "voltage"  # a 台区's voltage reading in V (the seasonal list): meters report tenths of a volt
-PLACES = {COUNT: 0, RATE: 2, SCORE: 2, PER_10K: 2, HOURS: 2, CHANGE: 2, VOLTAGE: 1}
+# A 台区's load rate (or its step, in points) as a risk reason quotes it (kpis.risk_reasons): whole percent.
+LOAD = "load"
+PLACES = {COUNT: 0, RATE: 2, SCORE: 2, PER_10K: 2, HOURS: 2, CHANGE: 2, VOLTAGE: 1, LOAD: 0}
 MISSING = "—"  # a figure without a value (no denominator, nothing to rate): never 0
 
 # The kind of each scorecard figure (KPI codes and the read-out's other fields).

@@ -631,10 +631,13 @@ class RiskEntry(models.Model):
                                  related_name="+", verbose_name=_("台区"))
     rank = models.PositiveIntegerField(_("排名"))
     probability = models.FloatField(_("成为热点台区的概率"))
+    # Each reason a code and its numbers ({"code": "load_rising", "value": 96.2}), put into words when shown,
+    # in the viewer's language (kpis.risk_reasons); lists computed before that hold Chinese words.
     reasons = models.JSONField(_("主要原因"), default=list)
     # What the reasons page shows, stored at compute time so that a read never recomputes: every feature
     # value of the predicted month (kpis.risk.FEATURES, missing readings None) and, per reason (same
-    # order as ``reasons``), its feature group and how many probability points it accounts for.
+    # order as ``reasons``), its feature group, the reason and how many probability points it accounts
+    # for ({"group", "reason", "points"}; older lists: {"group", "text", "points"}, the Chinese words).
     features = models.JSONField(_("特征值"), default=dict)
     explanation = models.JSONField(_("原因构成"), default=list)
 
@@ -677,7 +680,7 @@ class WarningOrder(models.Model):
     # From the risk list the order was made from (None: an analyst's order for a 台区 not on it).
     probability = models.FloatField(_("成为热点台区的概率"), null=True, blank=True)
     risk_rank = models.PositiveIntegerField(_("风险排名"), null=True, blank=True)
-    reasons = models.JSONField(_("主要原因"), default=list, blank=True)
+    reasons = models.JSONField(_("主要原因"), default=list, blank=True)   # the entry's, as stored (codes or words)
     note = models.TextField(_("预警说明"), blank=True)
     due_on = models.DateField(_("处理期限"))
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.PENDING)

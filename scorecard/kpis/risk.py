@@ -21,7 +21,8 @@ without a model: persistence (B−1's hotspots again) and the same month last ye
 number of the backtest therefore reads data before M as well, so the whole list of M does.
 
 Reasons: a prediction's top reasons are the feature groups whose removal (each set to the typical
-training value, the median) lowers its probability the most, written from the 台区's own values.
+training value, the median) lowers its probability the most, each a code with the 台区's own values
+(``REASONS``), put into words when shown (kpis.risk_reasons, in the viewer's language).
 """
 import datetime as dt
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ from scorecard.core.months import bounds, label, last_day, parse_month, shift
 from scorecard.grid.models import District, GridProject, LoadReading, Outage
 from scorecard.grid.selectors import current_managers
 
+from . import risk_reasons
 from .models import Incident, Rectification, RiskList, RuleSettings
 
 SEED = 18
@@ -461,71 +463,65 @@ def backtest_table(rows: list[dict], kind: str) -> list[dict]:
 
 # --- reasons --------------------------------------------------------------------------------------
 
-def _n(value) -> str:
-    """A voltage as a reason quotes it: one decimal, none when it is zero (190 V, 235.4 V)."""
-    return f"{value:.1f}".rstrip("0").rstrip(".")
-
-
-def _pct(value) -> str:
-    return f"{value:.0f}"
-
-
 def _reason_load(r):
     if r["load_max_3m"] is None:
         return None
     if r["load_trend_3m"] > 0:
-        return f"近3月负载率上升至{_pct(r['load_last'])}%"
-    return f"近3月最大负载率{_pct(r['load_max_3m'])}%"
+        return {"code": "load_rising", "value": r["load_last"]}
+    return {"code": "load_max", "value": r["load_max_3m"]}
 
 
-def _reason_outages(kind_name, kind):
-    def text(r):
-        n60, n90 = r[f"outages_60d_{kind}"], r[f"outages_90d_{kind}"]
-        if n60:
-            return f"近60天{kind_name}停电{n60}次"
-        return f"近90天{kind_name}停电{n90}次" if n90 else None
-    return text
+def _reason_outages(kind):
+    def reason(r):
+        for days in (60, 90):
+            if n := r[f"outages_{days}d_{kind}"]:
+                return {"code": "outages", "kind": kind, "days": days, "count": n}
+        return None
+    return reason
 
 
-def _reason_complaints(months: int, key: str):
-    def text(r):
-        n, u = r[f"complaints_{key}"], r[f"customers_{key}"]
-        if not n:
-            return None
-        when = "上月" if months == 1 else f"近{months}月"
-        return f"{when}{u}户投诉{n}次"
-    return text
+def _reason_complaints(months: int):
+    def reason(r):
+        n, u = r[f"complaints_{months}m"], r[f"customers_{months}m"]
+        return {"code": "complaints", "months": months, "customers": u, "count": n} if n else None
+    return reason
 
 
 def _reason_season(r):
     if not (r["summer"] or r["winter"]):
         return None
-    season = "迎峰度夏" if r["summer"] else "迎峰度冬"
+    season = "summer" if r["summer"] else "winter"
     if r["last_year_customer_step"] > 0:
-        return f"{season}：去年同月投诉客户比上月多{r['last_year_customer_step']}户"
+        return {"code": "season_customers", "season": season, "value": r["last_year_customer_step"]}
     if r["last_year_load_step"] > 0:
-        return f"{season}：去年同月负载率比上月升{_pct(r['last_year_load_step'])}个百分点"
-    return f"{season}期间"
+        return {"code": "season_load", "season": season, "value": r["last_year_load_step"]}
+    return {"code": "season", "season": season}
 
 
+def _reason_count(code: str, feature: str):
+    return lambda r: {"code": code, "count": r[feature]} if r[feature] else None
+
+
+# Per feature group: its reason from the 台区's own values, as a code and its numbers (kpis.risk_reasons
+# writes the words when they are shown, in the viewer's language), or None when the values say nothing.
 REASONS = {
     "load": _reason_load,
-    "low_voltage": lambda r: f"近3月最低电压{_n(r['vmin_3m'])}V" if r["vmin_3m"] is not None else None,
-    "over_voltage": lambda r: f"近3月最高电压{_n(r['vmax_3m'])}V" if r["vmax_3m"] is not None else None,
-    "outage_fault": _reason_outages("故障", "fault"),
-    "outage_planned": _reason_outages("计划", "planned"),
-    "outage_temporary": _reason_outages("临时", "temporary"),
-    "complaints_1m": _reason_complaints(1, "1m"),
-    "complaints_3m": _reason_complaints(3, "3m"),
-    "complaints_12m": _reason_complaints(12, "12m"),
-    "last_year": lambda r: f"去年同月{r['last_year_customers']}户投诉" if r["last_year_complaints"] else None,
+    "low_voltage": lambda r: {"code": "voltage_min", "value": r["vmin_3m"]} if r["vmin_3m"] is not None else None,
+    "over_voltage": lambda r: {"code": "voltage_max", "value": r["vmax_3m"]} if r["vmax_3m"] is not None else None,
+    "outage_fault": _reason_outages("fault"),
+    "outage_planned": _reason_outages("planned"),
+    "outage_temporary": _reason_outages("temporary"),
+    "complaints_1m": _reason_complaints(1),
+    "complaints_3m": _reason_complaints(3),
+    "complaints_12m": _reason_complaints(12),
+    "last_year": lambda r: ({"code": "last_year", "customers": r["last_year_customers"]}
+                            if r["last_year_complaints"] else None),
     "season": _reason_season,
-    "projects_due": lambda r: f"{r['projects_due']}项工程计划本月底前投运、尚未投运" if r["projects_due"] else None,
-    "projects_commissioned": lambda r: (f"近60天投运{r['projects_commissioned_60d']}项工程"
-                                        if r["projects_commissioned_60d"] else None),
-    "incidents": lambda r: f"近3月供电瓶颈事件{r['incidents_3m']}起" if r["incidents_3m"] else None,
-    "rectifications": lambda r: f"{r['rectifications_overdue']}项整改逾期未完成" if r["rectifications_overdue"] else None,
-    "size": lambda r: f"用户数{r['district_customers']}户" if r["district_customers"] else None,
+    "projects_due": _reason_count("projects_due", "projects_due"),
+    "projects_commissioned": _reason_count("projects_commissioned", "projects_commissioned_60d"),
+    "incidents": _reason_count("incidents", "incidents_3m"),
+    "rectifications": _reason_count("rectifications", "rectifications_overdue"),
+    "size": lambda r: {"code": "size", "value": r["district_customers"]} if r["district_customers"] else None,
 }
 # How the reasons page names each feature and its unit (the model's names never reach the screen).
 FEATURE_LABELS = {
@@ -577,21 +573,16 @@ def contributions(fitted: Fitted, X: np.ndarray) -> dict[str, np.ndarray]:
 
 def explained(row: dict, contrib: dict[str, float], limit: int = TOP_REASONS) -> list[dict]:
     """The groups that raise this 台区's probability the most (ties by group order), each as
-    ``{"group", "text", "points"}``: its words and the probability it accounts for (0–1)."""
+    ``{"group", "reason", "points"}``: its reason (``REASONS``) and the probability it accounts for (0–1)."""
     order = sorted((g for g in GROUPS if contrib[g] > 1e-4), key=lambda g: (-contrib[g], list(GROUPS).index(g)))
     out = []
     for g in order:
-        text = REASONS[g](row)
-        if text:
-            out.append({"group": g, "text": text, "points": round(contrib[g], 4)})
+        reason = REASONS[g](row)
+        if reason:
+            out.append({"group": g, "reason": reason, "points": round(contrib[g], 4)})
         if len(out) == limit:
             break
     return out
-
-
-def reasons(row: dict, contrib: dict[str, float], limit: int = TOP_REASONS) -> list[str]:
-    """The words of the groups that raise this 台区's probability the most (ties by group order)."""
-    return [r["text"] for r in explained(row, contrib, limit)]
 
 
 # --- the list -------------------------------------------------------------------------------------
@@ -600,7 +591,7 @@ def reasons(row: dict, contrib: dict[str, float], limit: int = TOP_REASONS) -> l
 class RiskResult:
     month: dt.date
     model: str
-    entries: list[dict] = field(default_factory=list)   # by rank: code, probability, reasons, features
+    entries: list[dict] = field(default_factory=list)   # by rank: code, probability, reasons (codes), features
     backtest_rows: list[dict] = field(default_factory=list)   # both models and the baselines
     backtest: list[dict] = field(default_factory=list)        # the chosen model's table (CLI shape)
 
@@ -622,7 +613,7 @@ def predict(month: dt.date, *, data: Data | None = None) -> RiskResult:
         code = data.codes[i]
         why = explained(feats[code], {g: float(c[i]) for g, c in contrib.items()})
         entries.append({"code": code, "rank": rank, "probability": round(float(proba[i]), 4),
-                        "reasons": [r["text"] for r in why], "explanation": why, "features": feats[code]})
+                        "reasons": [r["reason"] for r in why], "explanation": why, "features": feats[code]})
     return RiskResult(month, fitted.kind, entries, rows, backtest_table(rows, kind))
 
 
@@ -639,7 +630,8 @@ def readout(month: dt.date, *, top: int | None = None) -> dict:
 
     A read: the stored list when it was computed at the current data version, else computed now
     from the same data (nothing is stored; ``compute_risk_list`` stores). Either way the same data
-    gives the same list, so the two agree.
+    gives the same list, so the two agree. Reasons are printed as words in the active language
+    (the command's ``--language``, Chinese by default).
     """
     month = month.replace(day=1)
     version = freshness.current()
@@ -659,5 +651,6 @@ def readout(month: dt.date, *, top: int | None = None) -> dict:
     managers = _managers(codes)
     return {"month": label(month), "data_version": version, "model": model,
             "districts": [{"code": e["code"], "station": stations.get(e["code"]), "manager": managers.get(e["code"]),
-                           "probability": e["probability"], "reasons": e["reasons"]} for e in entries],
+                           "probability": e["probability"], "reasons": risk_reasons.texts(e["reasons"])}
+                          for e in entries],
             "backtest": backtest_}

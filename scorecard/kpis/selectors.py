@@ -43,6 +43,7 @@ from .expressions import (
     on_time_q,
     with_deadline,
 )
+from . import risk_reasons
 from .models import (
     Appeal,
     CalendarYear,
@@ -1008,13 +1009,20 @@ def risk_entry(*, risk_list: RiskList | None, district: District) -> RiskEntry |
     return RiskEntry.objects.filter(risk_list=risk_list, district=district).first()
 
 
+def risk_explanation(entry: RiskEntry) -> list[dict]:
+    """The entry's reasons in the active language, each ``{"group", "text", "points"}`` (points 0–1). A list
+    stored before reasons were structured kept the Chinese words under ``text``; they are shown as written."""
+    return [{"group": r["group"], "text": risk_reasons.text(r["reason"] if "reason" in r else r["text"]),
+             "points": r["points"]} for r in entry.explanation]
+
+
 def risk_feature_groups(entry: RiskEntry) -> list[dict]:
     """The stored feature values of an entry by feature group (kpis.risk.GROUPS order), each feature as
     (label, value, unit); the groups its reasons come from first, in the reasons' order, with the words and
     the probability points they account for."""
     from . import risk  # noqa: PLC0415  (numpy: only the pages that need it pay for the import)
 
-    why = {r["group"]: r for r in entry.explanation}
+    why = {r["group"]: r for r in risk_explanation(entry)}
     groups = []
     for group, names in risk.GROUPS.items():
         rows = []

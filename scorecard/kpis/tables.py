@@ -12,6 +12,7 @@ from scorecard.complaints.links import order_link
 from scorecard.core.numbers import CHANGE, COUNT, HOURS, PER_10K, RATE, SCORE, VOLTAGE, display
 from scorecard.core.tables import FigureColumn
 
+from . import risk_reasons
 from .models import Appeal, Deduction, Exclusion, Incident, SeasonalRiskEntry
 from .selectors import CATEGORY_LABELS, category, scored_by_rule_groups
 
@@ -460,11 +461,13 @@ class RiskTable(tables.Table):
     def value_probability(self, value):
         return value
 
+    # Stored as codes and numbers (or, in lists computed before that, Chinese words): written in the
+    # viewer's language here and in the export.
     def render_reasons(self, value):
-        return "；".join(value) if value else "—"
+        return risk_reasons.joined(value) or "—"
 
     def value_reasons(self, value):
-        return "；".join(value or [])
+        return risk_reasons.joined(value)
 class _LinkedName(tables.Column):
     def render(self, value, record):
         url = record.get("url")

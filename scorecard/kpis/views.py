@@ -470,6 +470,7 @@ def risk_district(request, code: str):
     entry = selectors.risk_entry(risk_list=stored, district=district)
     return render(request, "kpis/risk_district.html", {
         "district": district, "month": month, "month_label": label(month), "stored": stored, "entry": entry,
+        "explanation": selectors.risk_explanation(entry) if entry else [],
         "groups": selectors.risk_feature_groups(entry) if entry else [],
         "history": selectors.district_history(district=district, month=month, viewer=request.user)})
 # Lazy: read when a page is rendered, in the reader's language (a module-level gettext would fix the

@@ -11,9 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
+from django.utils import translation
 
 from scorecard.accounts import scoping
 from scorecard.complaints.models import WorkOrder
@@ -22,6 +24,7 @@ from scorecard.core.months import bounds, current_month, label
 from scorecard.grid.models import DistrictManagerAssignment
 from scorecard.grid.selectors import assignments_on, month_manager_day
 
+from . import risk_reasons
 from .models import ReportingMonth, RiskEntry, RiskList, WarningAction, WarningOrder
 
 TOP_RISKS_PER_CITY = 5
@@ -173,9 +176,13 @@ def notice_risk_block(month: dt.date, per_city: int = TOP_RISKS_PER_CITY) -> dic
                     "district__station__name", "rank", "probability", "reasons")
             .order_by("district__city__path", "rank"))
     cities: dict[str, dict] = {}
-    for r in rows:
-        city = cities.setdefault(r["district__city__name"], {"city": r["district__city__name"], "rows": []})
-        city["rows"].append({"code": r["district_id"], "name": r["district__name"] or "",
-                             "station": r["district__station__name"] or "", "rank": r["rank"],
-                             "probability": r["probability"], "reasons": list(r["reasons"] or [])[:2]})
+    # The notice is Chinese and its snapshot keeps the words it was made with (a notice renders the same
+    # whenever it is rendered): the stored reasons are written here, in Chinese, whoever asks.
+    with translation.override(settings.LANGUAGE_CODE):
+        for r in rows:
+            city = cities.setdefault(r["district__city__name"], {"city": r["district__city__name"], "rows": []})
+            city["rows"].append({"code": r["district_id"], "name": r["district__name"] or "",
+                                 "station": r["district__station__name"] or "", "rank": r["rank"],
+                                 "probability": r["probability"],
+                                 "reasons": risk_reasons.texts(list(r["reasons"] or [])[:2])})
     return {"month": label(month), "stored": True, "model": rl.model, "cities": list(cities.values())}

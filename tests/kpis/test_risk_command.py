@@ -1,16 +1,18 @@
 """``early_warning --month YYYY-MM --json`` (docs/interfaces.md): the JSON's shape, a read-out that stores
 nothing unless --write, the table; the task the beat job sends on the 1st."""
 import json
+import re
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone, translation
 from django_celery_beat.models import PeriodicTask
 
 from scorecard.accounts.models import AuditLog
 from scorecard.core import freshness
-from scorecard.kpis import risk, tasks
-from scorecard.kpis.models import RiskList
+from scorecard.kpis import risk, risk_reasons, tasks
+from scorecard.kpis.models import RiskEntry, RiskList
 from tests.fixtures.risk_world import JUNE
 
 pytestmark = pytest.mark.django_db
@@ -18,6 +20,7 @@ pytestmark = pytest.mark.django_db
 DISTRICT_KEYS = ["code", "station", "manager", "probability", "reasons"]
 BACKTEST_KEYS = ["month", "k", "model_precision", "persistence_precision", "last_year_precision", "model_recall",
                  "persistence_recall", "last_year_recall", "lift"]
+CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def run(*args) -> str:
@@ -81,3 +84,28 @@ def test_the_task_computes_the_month_and_the_beat_sends_it_on_the_first(risk_pro
     assert (beat.enabled, beat.crontab.day_of_month, beat.crontab.hour, beat.crontab.minute,
             str(beat.crontab.timezone)) == (True, "1", "3", "0", "Asia/Shanghai")
     assert beat.args in ("", "[]")   # no month: the one that starts that day
+
+
+def test_the_reasons_are_printed_in_chinese_unless_another_language_is_asked_for(risk_province):
+    with translation.override("en"):   # whatever the calling process has active
+        zh = json.loads(run("--month", "2024-06", "--json", "--write"))
+    en = json.loads(run("--month", "2024-06", "--json", "--language", "en"))
+    stored = dict(RiskList.objects.get().entries.values_list("district_id", "reasons"))
+    assert any(d["reasons"] for d in zh["districts"])
+    for z, e in zip(zh["districts"], en["districts"], strict=True):
+        assert z["code"] == e["code"] and len(z["reasons"]) == len(e["reasons"]) == len(stored[z["code"]])
+        assert all(CJK.search(r) for r in z["reasons"]) and not any(CJK.search(r) for r in e["reasons"])
+        with translation.override("zh-hans"):
+            assert z["reasons"] == risk_reasons.texts(stored[z["code"]])
+    assert {k: v for k, v in zh.items() if k != "districts"} == {k: v for k, v in en.items() if k != "districts"}
+    with pytest.raises(CommandError, match="--language"):
+        run("--month", "2024-06", "--language", "fr")
+
+
+def test_a_list_stored_with_chinese_words_is_printed_as_it_was(risk_province):
+    rl = RiskList.objects.create(month=JUNE, data_version=freshness.current(), model="logistic_regression",
+                                 created_at=timezone.now())
+    RiskEntry.objects.create(risk_list=rl, district_id="TQ001", rank=1, probability=0.8,
+                             reasons=["近3月负载率上升至96%", "去年同月3户投诉"])
+    data = json.loads(run("--month", "2024-06", "--json", "--language", "en"))
+    assert [(d["code"], d["reasons"]) for d in data["districts"]] == [("TQ001", ["近3月负载率上升至96%", "去年同月3户投诉"])]

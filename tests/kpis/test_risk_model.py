@@ -2,6 +2,7 @@
 by hand, the list of a month on a small synthetic province (deterministic, unchanged by data dated
 in the month or later, reasons derived from the data), and the stored, audited list."""
 import datetime as dt
+import json
 import math
 
 import pytest
@@ -118,17 +119,21 @@ def test_it_ranks_the_districts_the_same_way_every_time_and_before_and_after_jun
     assert comparable(risk.predict(shift(JUNE, 1))) != comparable(first)   # while July's does use June's
 
 
-def test_its_reasons_are_words_derived_from_the_districts_own_data():
+def test_its_reasons_are_codes_with_the_districts_own_figures():
     build_province(HISTORY)
     result = risk.predict(JUNE)
     top = result.entries[0]
     assert top["reasons"], "the riskiest 台区 has at least one reason"
     f = top["features"]
-    allowed = {text(f) for text in risk.REASONS.values()} - {None}
-    assert set(top["reasons"]) <= allowed and len(top["reasons"]) <= risk.TOP_REASONS
+    allowed = [reason(f) for reason in risk.REASONS.values()]
+    assert all(r in allowed for r in top["reasons"]) and len(top["reasons"]) <= risk.TOP_REASONS
+    assert [e["reason"] for e in top["explanation"]] == top["reasons"]
     # The load reason quotes the 台区's own reading of May (rising) or its 3-month maximum.
     load = risk.REASONS["load"](f)
-    assert load in (f"近3月负载率上升至{f['load_last']:.0f}%", f"近3月最大负载率{f['load_max_3m']:.0f}%")
+    assert load in ({"code": "load_rising", "value": f["load_last"]}, {"code": "load_max", "value": f["load_max_3m"]})
+    # Stored as figures, not words: the words come when the reason is shown, in the viewer's language.
+    assert json.loads(json.dumps(top["reasons"])) == top["reasons"]
+    assert all(isinstance(r, dict) and "code" in r for e in result.entries for r in e["reasons"])
 
 
 def test_a_month_without_history_gets_a_constant_list_without_reasons():

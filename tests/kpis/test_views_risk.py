@@ -3,9 +3,11 @@ worker for a list; one 台区's reasons with the feature values stored at comput
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone, translation
+from django.utils.html import escape
 
-from scorecard.kpis import services
-from scorecard.kpis.models import RiskList
+from scorecard.kpis import risk_reasons, services
+from scorecard.kpis.models import RiskEntry, RiskList
 from tests.fixtures.risk_world import JUNE
 
 pytestmark = pytest.mark.django_db
@@ -93,13 +95,13 @@ def test_filters_sorting_and_paging(client, stored):
 def test_one_districts_reasons_and_the_stored_features(client, stored):
     entry = RiskList.objects.get().entries.get(district_id="TQ001")
     assert entry.features["district_customers"] == 110 and len(entry.explanation) == len(entry.reasons)
-    assert [r["text"] for r in entry.explanation] == entry.reasons
+    assert [r["reason"] for r in entry.explanation] == entry.reasons
     client.force_login(stored["county"])
     resp, writes = _writes(client, "/scorecard/risk/district/TQ001/?month=2024-06")
     html = resp.content.decode()
     assert resp.status_code == 200 and writes == []
     assert f"{entry.probability * 100:.2f}%" in html and "用户数" in html and "110" in html
-    assert all(reason in html for reason in entry.reasons)
+    assert all(escape(reason) in html for reason in risk_reasons.texts(entry.reasons))
     assert "2024-05" in html     # the readings before June
     assert client.get("/scorecard/risk/district/TQ020/?month=2024-06").status_code == 404   # another county
     assert client.get("/scorecard/risk/district/TQZ01/?month=2024-06").status_code == 404   # another city
@@ -120,3 +122,35 @@ def test_an_analyst_issues_a_warning_from_a_row_and_no_one_else_sees_the_button(
     for role in ("head", "county", "zz"):
         client.force_login(stored[role])
         assert "/scorecard/warnings/new/" not in client.get("/scorecard/risk/?month=2024-06").content.decode(), role
+
+
+def test_the_reasons_are_written_in_the_viewers_language_on_both_pages(client, stored):
+    entry = RiskList.objects.get().entries.get(district_id="TQ001")
+    assert entry.reasons and all(isinstance(r, dict) for r in entry.reasons)   # codes and figures
+    zh = [risk_reasons.text(r) for r in entry.reasons]
+    with translation.override("en"):
+        en = [risk_reasons.text(r) for r in entry.reasons]
+    client.force_login(stored["analyst"])
+    for url in ("/scorecard/risk/?month=2024-06&per_page=100", "/scorecard/risk/district/TQ001/?month=2024-06"):
+        html = client.get(url).content.decode()
+        assert all(escape(text) in html for text in zh) and not any(escape(text) in html for text in en), url
+        client.cookies["django_language"] = "en"
+        html = client.get(url).content.decode()
+        client.cookies["django_language"] = "zh-hans"
+        assert all(escape(text) in html for text in en) and not any(escape(text) in html for text in zh), url
+
+
+def test_a_list_stored_with_chinese_words_is_still_shown(client, risk_province):
+    # Lists computed before reasons were structured: strings in ``reasons``, ``text`` in ``explanation``.
+    rl = RiskList.objects.create(month=JUNE, data_version=1, model="logistic_regression", created_at=timezone.now())
+    RiskEntry.objects.create(risk_list=rl, district_id="TQ001", rank=1, probability=0.8,
+                             reasons=["近3月负载率上升至96%", "去年同月3户投诉"],
+                             features={"district_customers": 110},
+                             explanation=[{"group": "load", "text": "近3月负载率上升至96%", "points": 0.2},
+                                          {"group": "last_year", "text": "去年同月3户投诉", "points": 0.1}])
+    client.force_login(risk_province["analyst"])
+    client.cookies["django_language"] = "en"
+    html = client.get("/scorecard/risk/?month=2024-06").content.decode()
+    assert "近3月负载率上升至96%; 去年同月3户投诉" in html
+    html = client.get("/scorecard/risk/district/TQ001/?month=2024-06").content.decode()
+    assert "<li>近3月负载率上升至96% " in html and "<li>去年同月3户投诉 " in html

@@ -18,6 +18,8 @@ from tests.fixtures.factories import city, dept, district, order
 pytestmark = pytest.mark.django_db
 
 JUNE = dt.date(2024, 6, 1)
+# The entry's reasons as kpis.risk stores them: codes and figures (「近3月负载率上升至96%」「去年同月3户投诉」).
+REASONS = [{"code": "load_rising", "value": 96.2}, {"code": "last_year", "customers": 3}]
 
 
 def build() -> SimpleNamespace:
@@ -47,7 +49,7 @@ def build() -> SimpleNamespace:
     rl = RiskList.objects.create(month=JUNE, data_version=1, model="logistic_regression",
                                  created_at=timezone.now())
     RiskEntry.objects.create(risk_list=rl, district=tq1, rank=1, probability=0.83,
-                             reasons=["近3月负载率上升至96%", "去年同月3户投诉"])
+                             reasons=REASONS)
     return w
 
 
@@ -66,7 +68,7 @@ def test_an_analyst_issues_an_order_from_the_risk_list_and_its_assignees_are_tol
     assert (order_.status, order_.city, order_.county, order_.station, order_.department) == (
         "pending", w.a, w.county, w.station, w.yj)
     # What the risk list said is kept on the order (a recomputed list replaces its entries).
-    assert (order_.risk_rank, order_.probability, order_.reasons) == (1, 0.83, ["近3月负载率上升至96%", "去年同月3户投诉"])
+    assert (order_.risk_rank, order_.probability, order_.reasons) == (1, 0.83, REASONS)
     assert (order_.manager_name, order_.manager_staff_no) == ("王五", "HN0042")
     told = set(Notification.objects.filter(kind="warning_assigned").values_list("user__username", flat=True))
     assert told == {"w-station", "w-county", "w-head"}   # not the other station, 营销, city B, the analyst

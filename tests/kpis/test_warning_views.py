@@ -156,3 +156,21 @@ def test_the_form_prefills_the_station_and_the_manager_in_office_for_the_month(w
                        "manager_name": "王五", "manager_staff_no": "HN0042"})
     order_ = WarningOrder.objects.get()
     assert (order_.station, order_.manager_name, order_.manager_staff_no) == (w.station, "王五", "HN0042")
+
+
+def test_the_orders_reasons_are_written_in_the_viewers_language_and_old_words_shown_as_they_are(w):
+    structured = issue(w)                               # the risk list's codes and figures
+    analyst = client(w.analyst)
+    analyst.cookies["django_language"] = "en"
+    form = analyst.get(reverse("kpis:warning_create") + "?district=TQW01&month=2024-06").content.decode()
+    assert "Load rate rising to 96 % over the last 3 months; Same month last year: complaints from 3 customer(s)" in form
+    page = analyst.get(reverse("kpis:warning", args=[structured.pk])).content.decode()
+    assert "Load rate rising to 96 % over the last 3 months" in page and "近3月负载率上升至96%" not in page
+    analyst.cookies["django_language"] = "zh-hans"
+    page = analyst.get(reverse("kpis:warning", args=[structured.pk])).content.decode()
+    assert "近3月负载率上升至96%；去年同月3户投诉" in page
+    # An order issued before reasons were structured kept the Chinese words: shown as they are.
+    old = issue(w, w.tq2)
+    WarningOrder.objects.filter(pk=old.pk).update(reasons=["近3月最大负载率114%"])
+    analyst.cookies["django_language"] = "en"
+    assert "近3月最大负载率114%" in analyst.get(reverse("kpis:warning", args=[old.pk])).content.decode()

@@ -7,9 +7,10 @@ import re
 import subprocess
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from scorecard.accounts.models import User
+from scorecard.kpis import warning_selectors
 from scorecard.kpis.models import ReportingMonth, RiskEntry, RiskList, WarningAction, WarningOrder
 from scorecard.notices import services
 from scorecard.notices.renderer import render_notice_pdf
@@ -128,3 +129,16 @@ def test_a_snapshot_made_before_the_section_renders_without_it_byte_for_byte(tmp
                                           "risks": {"month": "2018-04", "stored": False, "model": "", "cities": []}}
     assert render_notice_pdf(with_section) != before
     assert render_notice_pdf(copy.deepcopy(snap)) == before
+
+
+@pytest.mark.django_db
+def test_the_snapshot_keeps_the_chinese_words_of_structured_reasons_whoever_asks(warned):
+    # Reasons are stored as codes and figures: the snapshot gets their Chinese words (the notice is
+    # Chinese, and a snapshot renders the same bytes whenever it is rendered), even under English.
+    RiskEntry.objects.filter(district_id="TQ1005").update(reasons=[
+        {"code": "load_rising", "value": 96.2}, {"code": "last_year", "customers": 3},
+        {"code": "size", "value": 120}])
+    with translation.override("en"):
+        block = warning_selectors.notice_risk_block(NOVEMBER)
+    assert block["cities"][0]["rows"][0]["reasons"] == ["近3月负载率上升至96%", "去年同月3户投诉"]
+    assert block["cities"][0]["rows"][1]["reasons"] == ["原因TQ1004甲", "原因TQ1004乙"]   # words stored earlier

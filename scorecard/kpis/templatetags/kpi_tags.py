@@ -4,6 +4,7 @@ import datetime as dt
 from django import template
 
 from scorecard.core.roles import can_trace
+from scorecard.kpis import risk_reasons
 from scorecard.kpis.selectors import month_cycle
 
 register = template.Library()
@@ -22,6 +23,12 @@ def last_day(iso_end: str) -> str:
         return iso_end or ""
     day = end.date() - dt.timedelta(days=1) if end.time() == dt.time(0) else end.date()
     return day.isoformat()
+
+
+@register.filter
+def risk_reasons_text(reasons) -> str:
+    """A risk list's or a warning order's reasons in the viewer's language, in one line."""
+    return risk_reasons.joined(reasons)
 
 
 @register.inclusion_tag("kpis/_month_status.html", takes_context=True)

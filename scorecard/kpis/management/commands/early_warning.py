@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from scorecard.kpis import risk
 from scorecard.kpis.services import compute_risk_list, request_risk_list
@@ -18,6 +20,8 @@ class Command(MonthReadoutCommand):
     def add_arguments(self, parser):
         super().add_arguments(parser)
         parser.add_argument("--top", type=int, default=None, metavar="N", help="only the N riskiest 台区")
+        parser.add_argument("--language", default=settings.LANGUAGE_CODE, choices=[c for c, _n in settings.LANGUAGES],
+                            help=f"the language of the reasons (default {settings.LANGUAGE_CODE})")
         group = parser.add_mutually_exclusive_group()
         group.add_argument("--write", action="store_true",
                            help="compute and store the month's list now (a write, audited as risk.compute)")
@@ -28,7 +32,10 @@ class Command(MonthReadoutCommand):
         if opts["top"] is not None and opts["top"] < 1:
             raise CommandError(f"--top: must be >= 1, got {opts['top']}", returncode=2)
         self._top, self._write, self._enqueue = opts["top"], opts["write"], opts["enqueue"]
-        super().handle(*args, **opts)
+        # Reasons are stored as codes and numbers and written in words here: Chinese unless asked,
+        # whatever language the calling process had active.
+        with translation.override(opts["language"]):
+            super().handle(*args, **opts)
 
     def read(self, month) -> dict:
         if self._enqueue:
