@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from scorecard.accounts.models import User
 from scorecard.complaints.models import WorkOrder
 from scorecard.grid.freeze import unfreeze_month
-from scorecard.grid.models import District, DistrictManagerAssignment as A, OrgUnit
+from scorecard.grid.models import Department, District, DistrictManagerAssignment as A, OrgUnit
 from scorecard.kpis import services
 from scorecard.kpis.selectors import drill_unit_for_viewer, drilldown
 
@@ -206,3 +206,56 @@ def test_a_frozen_month_page_says_it_is_frozen(world, client):
     client.force_login(world["users"]["analyst"])
     html = client.get(f"/scorecard/units/{world['s1'].pk}/?month=2024-10").content.decode()
     assert "均按发布时冻结的数据" in html and "master-not-frozen" not in html and "按当前数据计算" not in html
+
+
+# --- scoping by role: a department head their own company and department, a county user their county --------
+
+def test_a_department_head_sees_their_own_company_and_only_their_departments_complaints(world, client):
+    yj = Department.objects.get(code="yj")
+    # Two of the six complaints name 运检 in the source export (rule 1): T1's first and T4's.
+    t1_first = WorkOrder.objects.filter(district_id="T1").order_by("accepted_at").first()
+    WorkOrder.objects.filter(pk__in=[t1_first.pk, WorkOrder.objects.get(district_id="T4").pk]).update(
+        responsible_dept=yj)
+    other = city("国网株洲供电公司")
+    other_county = OrgUnit.objects.create(name="醴陵市供电公司", level="county", parent=other)
+    head = User.objects.create(username="yj-cs", role="dept_head", org_unit=world["cs"], department=yj)
+
+    page = drilldown(month=OCT, unit=world["cs"], viewer=head)
+    assert page["department_only"]
+    # 宁乡: T4's complaint / 2000; 望城: T1's first / 2000 (closed in time, not a repeat). 用户数 are the units'.
+    assert figures(page["children"]) == [(1, "宁乡市供电公司", 1, 2000, 5.0, 0.0, 100.0),
+                                         (1, "望城区供电公司", 1, 2000, 5.0, 0.0, 100.0)]
+    assert figures(page["managers"]) == [(1, "王芳（GW003）", 0, 1000, 0.0, None, None),
+                                         (2, "张伟（GW001）", 1, 1000, 10.0, 0.0, 100.0)]
+    station = drilldown(month=OCT, unit=world["s1"], viewer=head)
+    assert [(str(r["name"]), r["complaints"]) for r in station["children"]] == [("T2台区", 0), ("T1台区", 1)]
+    # The analyst's figures of the same unit count every department.
+    assert sum(r["complaints"] for r in drilldown(month=OCT, unit=world["cs"], viewer=world["users"]["analyst"])
+               ["children"]) == 6
+
+    assert drill_unit_for_viewer(unit_id=world["a"].pk, viewer=head) == world["a"]
+    for unit in (other, other_county):
+        with pytest.raises(Http404):
+            drill_unit_for_viewer(unit_id=unit.pk, viewer=head)
+    client.force_login(head)
+    html = client.get(f"/scorecard/units/{world['cs'].pk}/?month=2024-10").content.decode()
+    assert "仅统计归属本部门的投诉。" in html
+    for unit in (other, other_county):
+        for query in ("", "&export=csv", "&table=managers&export=xlsx"):
+            assert client.get(f"/scorecard/units/{unit.pk}/?month=2024-10{query}").status_code == 404
+    exported = client.get(f"/scorecard/units/{world['cs'].pk}/?month=2024-10&export=csv").content.decode("utf-8-sig")
+    assert [line.split(",")[3] for line in exported.splitlines()[1:]] == ["1", "1"]  # 考核口径投诉量: 运检's only
+
+
+def test_a_county_user_sees_their_county_and_its_figures_only(world, client):
+    user = world["users"]["county_b"]
+    page = drilldown(month=OCT, unit=world["b"], viewer=user)
+    assert not page["department_only"]
+    # 宁乡's one complaint and its 2000 customers (T4 has no station); nothing of 望城.
+    assert figures(page["children"]) == [(1, "（未关联）", 1, 2000, 5.0, 0.0, 100.0)]
+    assert figures(page["managers"]) == []  # nobody manages T4
+    client.force_login(user)
+    html = client.get(f"/scorecard/units/{world['b'].pk}/?month=2024-10").content.decode()
+    assert "望城区供电公司" not in html and "张伟" not in html
+    for other in ("cs", "a", "s1", "s2"):
+        assert client.get(f"/scorecard/units/{world[other].pk}/?month=2024-10").status_code == 404
