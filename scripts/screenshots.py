@@ -89,6 +89,9 @@ notices.request_generation(month=previous, user=analyst)
 write_requirements(previous)
 appeal_window_goes_by(previous)
 notices.publish_notice(notice=Notice.objects.get(month=previous, status="draft"), user=analyst)
+# The coming season's 迎峰 list, as the beat job computes it on May 1st / November 1st (kpis.tasks).
+kpi.compute_seasonal_list(season="summer" if month.month <= 6 else "winter", year=month.year, user=analyst,
+                          reason="screenshots")
 """,
     "cutoff": r"""
 kpi.declare_cutoff(month=month, user=analyst)
@@ -351,6 +354,20 @@ def shoot(base: str, out: Path, password: str, quality: int) -> None:
             bad.unlink(missing_ok=True)
         page.goto(base + "/imports/")
         save(page, "15-import")
+        ctx.close()
+
+        # The seasonal risk list at the narrowest width the product supports (1366 px): it must not scroll sideways.
+        ctx, page = login("analyst", width=1366, height=900)
+        page.goto(base + "/scorecard/risk/seasonal/")
+        page.wait_for_load_state("networkidle")
+        # Neither the page nor the table inside its scrolling container may be wider than the window.
+        wide = page.evaluate("Math.max(document.documentElement.scrollWidth, ...Array.from("
+                             "document.querySelectorAll('.table-container'), c => c.scrollWidth - c.clientWidth + 1366))")
+        if wide > 1366:
+            print(f"WARNING: the seasonal list is {wide} px wide at 1366 px")
+        height = min(page.evaluate("document.documentElement.scrollHeight"), 1800)
+        page.screenshot(path=str(out / "23-seasonal-list.png"), full_page=True,
+                        clip={"x": 0, "y": 0, "width": 1366, "height": height})
         ctx.close()
 
         ctx, page = login("depthead")

@@ -533,13 +533,14 @@ class SeasonalTable(tables.Table):
                            default="—")
     city = tables.Column(_("地市公司"), accessor="district__city__name", order_by="district__city__name",
                          attrs=NOWRAP)
-    risk = tables.Column(_("风险"), accessor="load_risk", order_by=("load_risk", "-low_voltage"))
+    # empty_values=(): a low-voltage-only row has no load risk ("") and must still say 低电压.
+    risk = tables.Column(_("风险"), accessor="load_risk", order_by=("load_risk", "-low_voltage"), empty_values=())
     last_peak = FigureColumn(_("上一季最大负载率(%)"), kind=RATE)
     trend = FigureColumn(_("负载率增长(百分点)"), kind=CHANGE)
     expected_peak = FigureColumn(_("预计峰值负载率(%)"), kind=RATE)
     last_vmin = FigureColumn(_("上一季最低电压(V)"), kind=VOLTAGE)
+    # The status and, under it, each relieving project on a line of its own (one column: fits 1366 px).
     project_status = tables.Column(_("改造项目"), order_by=("project_status", "rank"))
-    projects = tables.Column(_("项目明细"), orderable=False, empty_values=())
 
     class Meta:
         model = SeasonalRiskEntry
@@ -548,31 +549,30 @@ class SeasonalTable(tables.Table):
         order_by = "rank"
 
     def render_district(self, value, record):
-        return format_html("{} {}", value, record.district.name)
+        return format_html("{}<br>{}", value, record.district.name)
 
     def value_district(self, value):
         return value
 
     def render_risk(self, value, record):
-        return "、".join(record.risk_labels)
+        labels = record.risk_labels
+        return format_html_join(mark_safe("<br>"), '<span class="nowrap">{}</span>', ((x,) for x in labels)) \
+            if labels else "—"
 
     def value_risk(self, value, record):
         return "、".join(record.risk_labels)
 
     def render_project_status(self, value, record):
         css = {"in_time": "ok", "late": "bad"}.get(record.project_status, "warn")
-        return format_html('<span class="badge {}">{}</span>', css, record.get_project_status_display())
-
-    def value_project_status(self, value, record):
-        return record.get_project_status_display()
-
-    def render_projects(self, value, record):
+        badge = format_html('<span class="badge {}">{}</span>', css, record.get_project_status_display())
         if not record.projects:
-            return "—"
-        return format_html_join(mark_safe("<br>"), "{}（{}，{}）", (
+            return badge
+        # Number, then date and verdict, on lines of their own: the column stays narrow enough for 1366 px.
+        lines = format_html_join("", '<br>{}<br><span class="nowrap">{} · {}</span>', (
             (p["project_no"], p["commissioned_on"] and _("%(d)s已投运") % {"d": p["commissioned_on"]}
              or _("计划%(d)s") % {"d": p["planned_on"]}, _("及时") if p["in_time"] else _("不及时"))
             for p in record.projects))
+        return format_html("{}{}", badge, lines)
 
-    def value_projects(self, value, record):
-        return "；".join(p["project_no"] for p in record.projects)
+    def value_project_status(self, value, record):
+        return "；".join([record.get_project_status_display(), *(p["project_no"] for p in record.projects)])

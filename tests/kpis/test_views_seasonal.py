@@ -82,7 +82,7 @@ def _codes(html) -> list[str]:
     if 'id="seasonal-table"' not in html:
         return []
     table = html[html.index('id="seasonal-table"'):]
-    return re.findall(r"<td >(TQ[A-Z0-9]+) ", table) or re.findall(r">(TQ[A-Z0-9]+) [^<]*台区<", table)
+    return re.findall(r"<td >(TQ[A-Z0-9]+)<br>", table)
 
 
 def test_each_role_sees_its_own_districts_and_a_get_writes_nothing(client, stored):
@@ -124,7 +124,7 @@ def test_filters(client, stored):
     assert _codes(_get(client, analyst, f"county={stored['wc'].pk}&risk=heavy_load&project=late")) == ["TQB"]
     # The project's details and status are on the row.
     html = _get(client, analyst, "project=in_time")
-    assert "项目按期投运" in html and "计划2025-05-20" in html and "及时" in html
+    assert "项目按期投运" in html and "计划2025-05-20 · 及时" in html
     # A county leader may not widen the list to another county or city: the choice is refused, nothing shown.
     assert _total(_get(client, stored["county"], f"county={stored['ny'].pk}")) == 0
     assert _total(_get(client, stored["county"], f"city={stored['zz_city'].pk}")) == 0
@@ -147,6 +147,11 @@ def test_paging_and_sorting_keep_every_row_beyond_900(client, stored):
     # The figures print by their kind: rates with 2 decimals, the voltage with one.
     html = _get(client, analyst, "risk=low_voltage")
     assert "185.0" in html and "40.00" in html
+    # A low-voltage-only row (no load risk) still names its risk; overload and its project on A's row.
+    assert '<td ><span class="nowrap">低电压</span></td>' in html
+    html = _get(client, analyst, "district=TQA")
+    assert '<td ><span class="nowrap">过载</span></td>' in html and "项目按期投运" in html
+    assert "计划2025-05-20 · 及时" in html
 
 
 def test_only_an_analyst_may_enqueue_the_computation(client, world, django_capture_on_commit_callbacks):
