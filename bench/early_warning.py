@@ -2,7 +2,7 @@
 
 Usage (a database filled by `manage.py seed_demo`; the target is the 1M-order, 20,000-台区 province):
 
-    DATABASE_URL=... python bench/early_warning.py [--month YYYY-MM] [--repeat 3]
+    DATABASE_URL=... python bench/early_warning.py [--month YYYY-MM] [--repeat 3] [--json]
 
 Prints, for the month after the latest month with complaints (or --month, the predicted month):
 - `risk.predict`: the features of 13 months in SQL (the month and the 12 the backtest and the
@@ -11,8 +11,10 @@ Prints, for the month after the latest month with complaints (or --month, the pr
 - one month's features alone (six SQL statements grouped by 台区);
 - the persistence baseline in the same process (last month's hotspots, one SQL statement, ranked):
   what an analyst gets without the model, and the ratio of the list's time to it;
-- the peak memory of the process (ru_maxrss: everything, Django and scikit-learn included) and the
-  peak of Python allocations during one list (tracemalloc, numpy's arrays included);
+- the peak memory of the process (ru_maxrss: everything, Django and scikit-learn included, taken
+  before tracemalloc, whose bookkeeping would inflate it) and the peak of Python allocations during
+  one list (tracemalloc, numpy's arrays included);
+- the target of issue #18: the list in under 30 s including training, peak memory under 1 GB;
 - the backtest table of the chosen model beside both baselines (docs/benchmarks.md).
 """
 import argparse
@@ -49,6 +51,7 @@ def main():
     parser.add_argument("--month", help="the predicted month (default: the month after the latest with data)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--warmup", type=int, default=1)
+    parser.add_argument("--json", action="store_true", help="also print one JSON line with the figures (make bench)")
     args = parser.parse_args()
     if args.month:
         month = parse_month(args.month)
@@ -66,11 +69,11 @@ def main():
                    warmup=args.warmup)
     feats = measure(lambda: risk.features(month), repeat=args.repeat, warmup=args.warmup)
     full = measure(lambda: risk.predict(month), repeat=args.repeat, warmup=args.warmup)
+    rss_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
     tracemalloc.start()
     result = risk.predict(month)
     _, traced_peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    rss_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
 
     print(f"risk list (13 months' features, 13 fits, backtest, reasons): {fmt(full)}")
     print(f"one month's features (SQL):                                 {fmt(feats)}")
@@ -78,6 +81,9 @@ def main():
     print(f"ratio risk list / persistence baseline: {full['median_s'] / base['median_s']:.1f}x")
     print(f"peak memory: process RSS {rss_peak / 2**20:.0f} MiB; Python allocations during one list "
           f"{traced_peak / 2**20:.0f} MiB")
+    met = full["median_s"] < 30 and rss_peak < 2**30
+    print(f"target (#18): under 30 s including training, peak memory under 1 GB — "
+          f"{'met' if met else 'NOT met'} ({full['median_s']:.1f} s, {rss_peak / 2**20:.0f} MiB)")
     print(f"model chosen by the backtest: {result.model}; "
           f"{sum(1 for e in result.entries if e['reasons'])} of {len(result.entries):,} 台区 with reasons; "
           f"top: {result.entries[0]['code'] if result.entries else '—'} "
@@ -100,6 +106,14 @@ def main():
                 for k in risk.MODELS}
         print(f"\nmean precision@K over the backtest: " + ", ".join(f"{k} {pct(v)}" for k, v in mean.items())
               + f" (the other model: {kind})")
+    if args.json:
+        import json
+
+        print(json.dumps({"bench": "early_warning", "orders": orders, "districts": districts, "month": f"{month:%Y-%m}",
+                          "seconds": full["median_s"], "runs_s": full["runs_s"], "features_s": feats["median_s"],
+                          "baseline_s": base["median_s"], "ratio": full["median_s"] / base["median_s"],
+                          "peak_rss_mb": rss_peak / 2**20, "traced_peak_mb": traced_peak / 2**20,
+                          "model": result.model, "met": met}))
 
 
 if __name__ == "__main__":

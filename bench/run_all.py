@@ -34,6 +34,8 @@ BENCHES = {
     "tracing": ["bench/tracing.py"],
     "notice": ["bench/notice.py"],
     "pandas": ["bench/pandas_baseline.py"],
+    # Once (no warm-up): each run is 13 months' features, 13 fits and the backtest, ~30 s.
+    "early_warning": ["bench/early_warning.py", "--repeat", "1", "--warmup", "0"],
     "load": ["bench/load.py"],
     "faults": ["bench/faults.py"],
 }
@@ -140,6 +142,10 @@ def rows_for(name: str, f: dict) -> list[list]:
                  f"export {fmt_s(f['export_s'])}, read {fmt_s(f['read_s'])}, compute {fmt_s(f['compute_s'])}",
                  f"profile equal: {'yes' if f['profile_equal'] else 'NO'}", rss,
                  f"{f['in_memory_mb']:.0f} MB of DataFrames", ""]]
+    if name == "early_warning":
+        return [[f"risk list ({f['districts']:,} 台区, training + backtest)", fmt_s(f["seconds"]), "",
+                 f"persistence {fmt_s(f['baseline_s'])}", f"{f['ratio']:.0f}x", rss, "< 30 s, < 1 GB",
+                 "yes" if f["met"] else "NO"]]
     if name == "load":
         t = f["total"]
         return [[f"load: {f['users']} users, {f['time']}", f"p95 {t['pages_p95']:.0f} ms",

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.db import connection
+from threadpoolctl import threadpool_limits
 from django.utils.translation import gettext_lazy as _
 
 from scorecard.complaints.models import WorkOrder
@@ -42,6 +43,11 @@ from . import risk_reasons
 from .models import Incident, Rectification, RiskList, RuleSettings
 
 SEED = 18
+# Native threads (OpenMP, BLAS) the model may fit and predict with. One: gradient boosting's OpenMP
+# loops spin-wait at every barrier, and on a server whose 2 cores are shared with the web workers and
+# the database a 2-thread fit of 120,000 rows × 33 features took 37 s of CPU and 74 s against 3.9 s and
+# 11 s with one thread (docs/benchmarks.md, 2026-12-03); the fitted model is the same either way.
+MODEL_THREADS = 1
 TRAIN_MONTHS = 6
 BACKTEST_MONTHS = 6
 KS = (50, 100, 200)
@@ -326,7 +332,8 @@ class Fitted:
     def proba(self, X: np.ndarray) -> np.ndarray:
         if self.estimator is None:
             return np.full(len(X), self.constant)
-        return self.estimator.predict_proba(X)[:, 1]
+        with threadpool_limits(limits=MODEL_THREADS):
+            return self.estimator.predict_proba(X)[:, 1]
 
 
 class Data:
@@ -374,7 +381,9 @@ def fit(kind: str, data: Data, months: list[dt.date]) -> Fitted:
     baseline = np.median(X, axis=0)
     if y.min() == y.max():
         return Fitted("constant", constant=float(y[0]), baseline=baseline)
-    return Fitted(kind, _estimator(kind).fit(X, y), baseline=baseline)
+    estimator = _estimator(kind)  # imports scikit-learn: its OpenMP runtime must be loaded before the limit
+    with threadpool_limits(limits=MODEL_THREADS):
+        return Fitted(kind, estimator.fit(X, y), baseline=baseline)
 
 
 def ranking(codes: list[str], proba: np.ndarray) -> list[int]:

@@ -5,6 +5,7 @@ import datetime as dt
 import json
 import math
 
+import numpy as np
 import pytest
 
 from scorecard.accounts.models import AuditLog
@@ -162,3 +163,40 @@ def test_the_service_stores_the_list_with_its_data_version_and_audits_it():
     readout = risk.readout(JUNE)
     assert readout["data_version"] == rl.data_version and readout["model"] == rl.model
     assert [d["code"] for d in readout["districts"]] == [e["code"] for e in expected.entries]
+
+
+def test_the_model_fits_and_predicts_on_one_native_thread(monkeypatch):
+    # Gradient boosting's OpenMP threads spin-wait on shared cores (a fit took 4x the CPU with two
+    # threads, docs/benchmarks.md): the limit must hold inside fit and predict, after scikit-learn
+    # has loaded its OpenMP runtime (a limit set before the import does not reach it).
+    from threadpoolctl import threadpool_info  # noqa: PLC0415  (the test's own probe)
+
+    seen = []
+
+    class Probe:
+        def fit(self, X, y):
+            seen.append(sorted({i["num_threads"] for i in threadpool_info() if i["user_api"] in ("openmp", "blas")}))
+            return self
+
+        def predict_proba(self, X):
+            self.fit(X, None)
+            return np.zeros((len(X), 2))
+
+    real = risk._estimator
+
+    def estimator(kind):
+        real(kind)  # loads scikit-learn and its OpenMP runtime, as the real one does
+        return Probe()
+
+    monkeypatch.setattr(risk, "_estimator", estimator)
+
+    class Data:
+        def X(self, month):
+            return np.zeros((4, len(risk.FEATURES)))
+
+        def y(self, month):
+            return np.array([0, 1, 0, 1], dtype=np.int8)
+
+    fitted = risk.fit("gradient_boosting", Data(), [dt.date(2026, 5, 1)])
+    fitted.proba(np.zeros((3, len(risk.FEATURES))))
+    assert seen == [[risk.MODEL_THREADS], [risk.MODEL_THREADS]]
