@@ -19,13 +19,6 @@ from tests.fixtures.factories import city, dept, order
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def people():
     cs, zz = city("国网长沙供电公司"), city("国网株洲供电公司")

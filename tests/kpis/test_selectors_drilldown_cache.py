@@ -3,7 +3,6 @@ profile are): a second read does not count the work orders again, a data change 
 viewers of different scopes never share an entry. Caching is off inside a transaction that may roll
 back, so these tests commit."""
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -17,13 +16,6 @@ from tests.fixtures.factories import order
 from tests.kpis.test_selectors_drilldown import OCT, figures, world  # noqa: F401  (the hand-made county world)
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-@pytest.fixture(autouse=True)
-def _clean_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def work_order_reads(queries) -> list[str]:

@@ -25,13 +25,6 @@ NOV = dt.date(2024, 11, 1)
 CS = "国网长沙供电公司"
 
 
-@pytest.fixture(autouse=True)
-def _clean_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def complaints() -> int:
     return dept_row(scorecard_for_month(NOV), CS, "营销")["complaints"]
 

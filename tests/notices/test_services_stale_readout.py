@@ -4,7 +4,6 @@ transaction that may roll back, so these tests commit."""
 import datetime as dt
 
 import pytest
-from django.core.cache import cache
 from django.db import transaction
 
 from scorecard.accounts.models import User
@@ -22,11 +21,9 @@ CS = "国网长沙供电公司"
 
 
 @pytest.fixture(autouse=True)
-def _clean_cache(settings, tmp_path):
+def _media(settings, tmp_path):
+    # The cache is emptied around every test by tests/conftest.py's _clear_cache.
     settings.MEDIA_ROOT = tmp_path
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def test_it_builds_the_draft_from_the_current_version_while_pages_show_the_previous_one():
