@@ -37,7 +37,7 @@ from scorecard.complaints.models import WorkOrder  # noqa: E402
 from scorecard.complaints.selectors import latest_month  # noqa: E402
 from scorecard.core.months import parse_month, shift  # noqa: E402
 from scorecard.grid.models import District  # noqa: E402
-from scorecard.kpis import risk  # noqa: E402
+from scorecard.kpis import risk, risk_reasons  # noqa: E402
 
 from bench.timing import fmt, measure  # noqa: E402
 
@@ -88,7 +88,7 @@ def main():
           f"{sum(1 for e in result.entries if e['reasons'])} of {len(result.entries):,} 台区 with reasons; "
           f"top: {result.entries[0]['code'] if result.entries else '—'} "
           f"{result.entries[0]['probability'] if result.entries else ''} "
-          f"{'；'.join(result.entries[0]['reasons']) if result.entries else ''}")
+          f"{risk_reasons.joined(result.entries[0]['reasons']) if result.entries else ''}")
     print()
     print("| month | K | hotspots | model P@K | persistence P@K | last year P@K | model R@K | persistence R@K "
           "| last year R@K | lift |")
