@@ -177,6 +177,35 @@ def acknowledged_in_time_q(hours: int) -> Q:
     return Q(acknowledged_at__isnull=False) & Q(acknowledged_at__lte=base + dt.timedelta(hours=hours))
 
 
+SATISFIED = ["满意", "基本满意"]
+CALLED_BACK = ["满意", "基本满意", "不满意"]
+# The facts of a complaint that the KPIs count (``fact_conditions``) and publication freezes.
+FACTS = ("repeat", "closed", "on_time", "satisfied", "callback", "ack_known", "ack_in_time")
+
+
+def with_fact_inputs(queryset, rules):
+    """``queryset`` (work orders) with what ``fact_conditions`` reads: the SLA deadline, the clocks, ``repeat``."""
+    return with_deadline(queryset).annotate(**clock_annotations(), repeat=is_repeat(rules.repeat_days))
+
+
+def fact_conditions(rules) -> dict[str, Q]:
+    """Each of ``FACTS`` as a condition over a ``with_fact_inputs`` queryset: the live KPIs count them and
+    publication freezes them (``frozen_facts``), so a published month's figures are the live ones of
+    the moment it was published — one definition for both."""
+    return {"repeat": Q(repeat=True), "closed": Q(closed_at__isnull=False), "on_time": on_time_q(),
+            "satisfied": Q(satisfaction__in=SATISFIED), "callback": Q(satisfaction__in=CALLED_BACK),
+            "ack_known": Q(acknowledged_at__isnull=False), "ack_in_time": acknowledged_in_time_q(rules.ack_hours)}
+
+
+def frozen_facts(queryset, rules):
+    """``queryset`` (work orders) annotated ``fact_<name>`` (a boolean per ``FACTS``) and
+    ``fact_resolution_seconds`` (NULL while open): the values SnapshotAttribution freezes."""
+    flags = {f"fact_{name}": Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
+             for name, condition in fact_conditions(rules).items()}
+    return with_fact_inputs(queryset, rules).annotate(
+        **flags, fact_resolution_seconds=DurationSeconds("closed_at", "accepted_at"))
+
+
 def rule_case() -> Case:
     """Which rule decided the attribution, in the order of domain.md (an accepted appeal first)."""
     return Case(

@@ -551,6 +551,22 @@ class SnapshotAttribution(models.Model):
     incident = models.ForeignKey(Incident, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     # Why the complaint was left out of the 考核口径 at publication (Exclusion; "" = counted).
     exclusion = models.CharField(max_length=12, blank=True, default="")
+    # The complaint's KPI facts at publication (expressions.frozen_facts) and where it was filed: the
+    # drill-down of a published month aggregates these, so a later re-import of the work order moves
+    # nothing. NULL on the rows of months published before they were frozen (their figures are
+    # computed from the current work orders, and the page says so).
+    county = models.ForeignKey(OrgUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    station = models.ForeignKey(OrgUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    district = models.ForeignKey(District, db_index=False, to_field="code", db_column="district_code", null=True,
+                                 blank=True, on_delete=models.PROTECT, related_name="+")
+    closed = models.BooleanField(null=True)
+    on_time = models.BooleanField(null=True)
+    repeat = models.BooleanField(null=True)
+    resolution_seconds = models.FloatField(null=True)
+    satisfied = models.BooleanField(null=True)
+    callback = models.BooleanField(null=True)
+    ack_known = models.BooleanField(null=True)
+    ack_in_time = models.BooleanField(null=True)
 
     class Meta:
         indexes = [models.Index(fields=["reporting_month", "city", "department"], name="snapshot_attr_unit_idx")]

@@ -34,14 +34,12 @@ from scorecard.grid.selectors import (
 from .attribution import RULES, attributed, default_table, month_complaints
 from .calendar import library_covers
 from .expressions import (
+    FACTS,
     DurationSeconds,
     Median,
-    acknowledged_in_time_q,
-    clock_annotations,
     exclusion_case,
-    is_repeat,
-    on_time_q,
-    with_deadline,
+    fact_conditions,
+    with_fact_inputs,
 )
 from . import risk_reasons
 from .models import (
@@ -60,6 +58,7 @@ from .models import (
     SeasonalRiskEntry,
     SeasonalRiskList,
     RuleSettings,
+    SnapshotAttribution,
     Verification,
 )
 
@@ -120,8 +119,15 @@ def _complaint_rows(month: dt.date, group_by: list[str], *, where: Q | None = No
     the complaints (a unit's subtree), ``department_id`` to one department's attributed ones;
     ``frozen_managers``: the 台区经理 as the month's publication froze them (``grid.freeze``)."""
     rs = RuleSettings.current()
-    qs = with_deadline(month_attributed(month, rules=rs)).annotate(**clock_annotations(),
-                                                                   repeat=is_repeat(rs.repeat_days))
+    rm = published_month(month)
+    if rm is not None and facts_frozen(month):
+        # A published month: the facts frozen with each complaint's attribution, where it was filed then.
+        qs = SnapshotAttribution.objects.filter(reporting_month=rm).annotate(
+            attr_department_id=F("department_id"), attr_rule=F("rule"))
+        facts, seconds = {name: Q(**{name: True}) for name in FACTS}, F("resolution_seconds")
+    else:
+        qs = with_fact_inputs(month_attributed(month, rules=rs), rs)
+        facts, seconds = fact_conditions(rs), DurationSeconds("closed_at", "accepted_at")
     if where is not None:
         qs = qs.filter(where)
     if department_id is not None:
@@ -141,18 +147,25 @@ def _complaint_rows(month: dt.date, group_by: list[str], *, where: Q | None = No
         "accepted": Count("pk"),
         **{f"excl_{code}": Count("pk", filter=Q(exclusion=code)) for code in Exclusion.values},
         "complaints": count(),
-        "repeat_complaints": count(Q(repeat=True)),
-        "closed": count(Q(closed_at__isnull=False)),
-        "on_time": count(on_time_q()),
-        "avg_resolution_seconds": Avg(DurationSeconds("closed_at", "accepted_at"), filter=counted),
-        "median_resolution_seconds": Median(DurationSeconds("closed_at", "accepted_at"), filter=counted),
-        "satisfied": count(Q(satisfaction__in=["满意", "基本满意"])),
-        "callbacks": count(Q(satisfaction__in=["满意", "基本满意", "不满意"])),
-        "ack_known": count(Q(acknowledged_at__isnull=False)),
-        "ack_in_time": count(acknowledged_in_time_q(rs.ack_hours)),
+        "repeat_complaints": count(facts["repeat"]),
+        "closed": count(facts["closed"]),
+        "on_time": count(facts["on_time"]),
+        "avg_resolution_seconds": Avg(seconds, filter=counted),
+        "median_resolution_seconds": Median(seconds, filter=counted),
+        "satisfied": count(facts["satisfied"]),
+        "callbacks": count(facts["callback"]),
+        "ack_known": count(facts["ack_known"]),
+        "ack_in_time": count(facts["ack_in_time"]),
     }
     aggregates.update({f"rule_{r}": count(Q(attr_rule=r)) for r in RULES})
     return qs.order_by().values(*[fields[g] for g in group_by]).annotate(**aggregates)
+
+
+def facts_frozen(month: dt.date) -> bool:
+    """Whether a published month's complaints have their KPI facts frozen (SnapshotAttribution's
+    closed, on_time, …; published after that freeze existed). A month published before has them NULL:
+    its figures come from the current work orders (``drill_master_data`` says so)."""
+    return not SnapshotAttribution.objects.filter(reporting_month__month=month, closed__isnull=True).exists()
 
 
 def month_attributed(month: dt.date, *, rules: RuleSettings | None = None):
@@ -1084,22 +1097,38 @@ def _ranked(rows: list[dict]) -> list[dict]:
     return sorted(rows, key=lambda r: (r["rank"], r["name"]))
 
 
-# Where a drill-down's 台区 master data comes from (``drilldown``'s ``master_data``).
+# Where a drill-down's 台区 master data and complaint facts come from (``drilldown``'s ``master_data``).
 MASTER_LIVE, MASTER_FROZEN, MASTER_NOT_FROZEN = "live", "frozen", "not_frozen"
+MASTER_FACTS_NOT_FROZEN = "facts_not_frozen"
 MASTER_DATA_LABELS = {
     MASTER_LIVE: _("未发布，按当前数据计算"),
     MASTER_FROZEN: _("已发布，按发布时冻结的数据"),
     MASTER_NOT_FROZEN: _("已发布；投诉按发布时冻结，用户数、台区所属单位和台区经理按当前主数据（发布时未冻结）"),
+    MASTER_FACTS_NOT_FROZEN: _("已发布；投诉归因、用户数和台区经理按发布时冻结，办结、及时、回访、接单、重复投诉和所属单位按当前工单（发布时未冻结）"),
 }
+# Added to a label when a month's complaint facts were not frozen either (published before both freezes).
+FACTS_NOT_FROZEN_NOTE = _("办结、及时、回访、接单、重复投诉和所属单位按当前工单（发布时未冻结）")
 
 
 def drill_master_data(month: dt.date) -> str:
-    """``MASTER_FROZEN`` for a month published with its 台区 master data frozen, ``MASTER_LIVE`` for a draft,
-    ``MASTER_NOT_FROZEN`` for a month published before that freeze existed: nothing records its 用户数,
-    units and 台区经理 as published, so the page computes them from today's and says so."""
+    """``MASTER_FROZEN`` for a month published with its 台区 master data and complaint facts frozen,
+    ``MASTER_LIVE`` for a draft, ``MASTER_NOT_FROZEN`` for a month published before the master data
+    freeze existed: nothing records its 用户数, units and 台区经理 as published, so the page computes
+    them from today's and says so; ``MASTER_FACTS_NOT_FROZEN`` for one published before the complaint
+    facts were frozen (``facts_frozen``): its 办结, 回访 … come from the current work orders."""
     if not is_published(month):
         return MASTER_LIVE
-    return MASTER_FROZEN if districts_frozen(month) else MASTER_NOT_FROZEN
+    if not districts_frozen(month):
+        return MASTER_NOT_FROZEN
+    return MASTER_FROZEN if facts_frozen(month) else MASTER_FACTS_NOT_FROZEN
+
+
+def master_data_label(month: dt.date, master: str) -> str:
+    """Where a drill-down's figures come from, in words (each exported row says it)."""
+    text = MASTER_DATA_LABELS[master]
+    if master == MASTER_NOT_FROZEN and not facts_frozen(month):
+        return f"{text}；{FACTS_NOT_FROZEN_NOTE}"
+    return str(text)
 
 
 def _drill_figures(month: dt.date, unit: OrgUnit, department_id: int | None, master: str) -> dict:
@@ -1171,15 +1200,18 @@ def drilldown(*, month: dt.date, unit: OrgUnit, viewer) -> dict:
     A published month never moves: complaints and attributions follow ``month_attributed``, 用户数,
     the 台区's units and the 台区经理 the month's ``FrozenDistrict`` (``grid.freeze``); a draft reads
     them live. ``master_data`` says which (``drill_master_data``: a month published before the freeze
-    existed is computed from today's master data, and the page says so)."""
+    existed is computed from today's master data, one published before the complaint facts were
+    frozen from the current work orders, and the page says so)."""
     scope = scoping.scope_for(viewer)
     master = drill_master_data(month)
     page = drill_figures(month=month, unit=unit, department_id=scope.department_id, master=master)
     for row in page["children"]:
         if row["name"] is None:
             row["name"] = _("（未关联）")
+    published = master != MASTER_LIVE
     return {"unit": unit, **page, "department_only": scope.department_id is not None,
-            "published": master != MASTER_LIVE, "master_data": master}
+            "published": published, "master_data": master,
+            "facts_frozen": not published or facts_frozen(month)}
 
 
 def seasonal_entries(*, seasonal_list, viewer):

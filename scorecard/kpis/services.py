@@ -27,7 +27,7 @@ from scorecard.grid.models import Department, OrgUnit
 from . import calendar as workcal
 from . import risk, seasonal
 from .attribution import attributed, month_complaints
-from .expressions import exclusion_case
+from .expressions import FACTS, exclusion_case, frozen_facts
 from .models import (
     SeasonalRiskEntry,
     SeasonalRiskList,
@@ -344,12 +344,19 @@ def publish_month(*, month: dt.date, user, reason: str = "", correction: bool = 
     rm.refresh_from_db()
     rm.scorecard = scorecard_for_month(month)
     rm.trace = trace_for_month(month)
-    frozen = attributed(month_complaints(month)).annotate(exclusion=exclusion_case(RuleSettings.current())).values_list(
-        "pk", "city_id", "attr_department_id", "attr_rule", "incident_link__incident_id", "exclusion")
+    # Each complaint's attribution and, computed in SQL as the live figures compute them, its KPI facts
+    # and where it was filed: the drill-down of a published month reads these, never the work order.
+    rules = RuleSettings.current()
+    facts = [f"fact_{name}" for name in FACTS]
+    frozen = frozen_facts(attributed(month_complaints(month)).annotate(exclusion=exclusion_case(rules)), rules).values_list(
+        "pk", "city_id", "attr_department_id", "attr_rule", "incident_link__incident_id", "exclusion",
+        "county_id", "station_id", "district_id", "fact_resolution_seconds", *facts)
     SnapshotAttribution.objects.bulk_create(
         (SnapshotAttribution(reporting_month=rm, work_order_id=pk, city_id=city, department_id=dept, rule=rule,
-                             incident_id=inc, exclusion=excl)
-         for pk, city, dept, rule, inc, excl in frozen.iterator(chunk_size=5000)),
+                             incident_id=inc, exclusion=excl, county_id=county, station_id=station,
+                             district_id=district, resolution_seconds=seconds, **dict(zip(FACTS, flags)))
+         for pk, city, dept, rule, inc, excl, county, station, district, seconds, *flags
+         in frozen.iterator(chunk_size=5000)),
         batch_size=5000,
     )
     freeze_profile(month=month)  # the complaint rows the month's profile reads (complaints.freeze)

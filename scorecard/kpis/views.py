@@ -487,7 +487,7 @@ def drill_view(request, unit_id: int, *, month: dt.date):
     page = selectors.drilldown(month=month, unit=unit, viewer=request.user)
     scope = scoping.scope_for(request.user)
     # Each exported row says where its figures come from (the page says it above the tables).
-    basis = selectors.MASTER_DATA_LABELS[page["master_data"]]
+    basis = selectors.master_data_label(month, page["master_data"])
     for row in page["children"]:
         row["basis"] = basis
         if page["child"] != "district" and row["key"] is not None:
@@ -512,7 +512,7 @@ def drill_view(request, unit_id: int, *, month: dt.date):
     return render(request, "kpis/drilldown.html", {
         "unit": unit, "month": month, "month_label": label(month), "children": children, "managers": managers,
         "ancestors": ancestors, "published": page["published"], "department_only": page["department_only"],
-        "master_data": page["master_data"],
+        "master_data": page["master_data"], "facts_frozen": page["facts_frozen"],
         "child_header": CHILD_HEADERS[page["child"]]})
 
 
