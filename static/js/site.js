@@ -43,6 +43,28 @@
   scrollables();
   window.addEventListener("resize", scrollables);
 
+  // The navigation folds behind the menu button when its entries would run under the search box
+  // (static/css/app.css, .topbar.folded): measured unfolded, since what fits depends on the role's
+  // entries and the language, not on a fixed width.
+  var topbar = document.querySelector(".topbar");
+  function fold() {
+    if (!topbar || !nav) { return; }
+    topbar.classList.remove("folded");
+    var links = nav.querySelectorAll("a");
+    var right = topbar.querySelector(".topbar-right");
+    var last = links.length ? links[links.length - 1].getBoundingClientRect().right : 0;
+    var limit = right ? right.getBoundingClientRect().left : window.innerWidth;
+    var overflows = nav.scrollWidth > nav.clientWidth + 1 || last > limit;
+    topbar.classList.toggle("folded", overflows);
+    if (!overflows && button) { button.setAttribute("aria-expanded", "false"); nav.classList.remove("open"); }
+  }
+  var pending = false;
+  fold();
+  window.addEventListener("load", fold);  // the web fonts may widen the entries once they arrive
+  window.addEventListener("resize", function () {
+    if (!pending) { pending = true; window.requestAnimationFrame(function () { pending = false; fold(); }); }
+  });
+
   // A picker that submits its form when changed (<select data-autosubmit>): an attribute handled
   // here, not an onchange= attribute, so the CSP needs no 'unsafe-inline' (issue #15).
   document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
