@@ -631,6 +631,9 @@ class RiskList(models.Model):
     model = models.CharField(_("模型"), max_length=40)
     created_at = models.DateTimeField(_("计算时间"))
     backtest = models.JSONField(_("回测"), default=list)
+    # The backtest's folds: fold key (kpis.risk.fold_key, a digest of the model and of its inputs) → the
+    # top ranked 台区 codes. A later list whose fold has the same key takes its ranking instead of training again.
+    folds = models.JSONField(_("回测折"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("投诉风险清单")

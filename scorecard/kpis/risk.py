@@ -25,6 +25,7 @@ training value, the median) lowers its probability the most, each a code with th
 (``REASONS``), put into words when shown (kpis.risk_reasons, in the viewer's language).
 """
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -345,6 +346,17 @@ class Data:
         self._features: dict[dt.date, dict] = {}
         self._X: dict[dt.date, np.ndarray] = {}
         self._hot: dict[dt.date, dict] = {}
+        self._digest: dict[tuple[str, dt.date], str] = {}
+
+    def digest(self, part: str, month: dt.date) -> str:
+        """SHA-256 of a month's feature matrix (``part`` "X") or hotspot labels ("y"), rows by 台区 code."""
+        key = (part, month)
+        if key not in self._digest:
+            array = self.X(month) if part == "X" else self.y(month)
+            h = hashlib.sha256("\n".join(self.codes).encode())
+            h.update(np.ascontiguousarray(array).tobytes())
+            self._digest[key] = h.hexdigest()
+        return self._digest[key]
 
     def features(self, month: dt.date) -> dict[str, dict]:
         if month not in self._features:
@@ -436,21 +448,58 @@ def backtest_rows(month: dt.date, ranked_by_model: dict[str, list[str]], data: D
     return rows
 
 
-def backtest(month: dt.date, data: Data, first: dt.date | None) -> list[dict]:
+def fold_key(kind: str, data: Data, train: list[dt.date], month: dt.date) -> str:
+    """What a backtest fold's ranking depends on, as one digest: the model and its settings, the
+    library that fits it, the training months' features and labels, and the ranked month's features
+    (its labels are scored afresh each time). Equal keys give the same ranking: the fits are seeded."""
+    import sklearn  # noqa: PLC0415  (heavy; only the processes that train pay for it)
+
+    parts = [kind, repr(sorted(_estimator(kind).get_params(deep=True).items(), key=lambda kv: kv[0])),
+             ",".join(FEATURES), f"sklearn {sklearn.__version__}", f"seed {SEED}"]
+    parts += [f"{m:%Y-%m} {data.digest('X', m)} {data.digest('y', m)}" for m in train]
+    parts.append(f"rank {month:%Y-%m} {data.digest('X', month)}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def backtest(month: dt.date, data: Data, first: dt.date | None, *,
+             known: dict[str, list[str]] | None = None, used: dict[str, list[str]] | None = None) -> list[dict]:
     """For each of the ``BACKTEST_MONTHS`` months before ``month`` (oldest first) with complaint data:
-    every model trained on the months before it, ranked, scored beside the baselines."""
+    every model trained on the months before it, ranked, scored beside the baselines.
+
+    A fold whose inputs are byte for byte those of a fold already run (``known``: fold key → its top
+    ranked codes, from the lists stored before, ``stored_folds``) takes that fold's ranking instead of
+    training again: next month's list re-runs five of this month's six folds on the same data, and the
+    fits are most of a list's time (docs/benchmarks.md). ``used`` collects every fold of this backtest.
+    """
+    known = known or {}
     rows = []
     for n in range(BACKTEST_MONTHS, 0, -1):
         b = shift(month, -n)
         if first is None or b < first:
             continue
         ranked = {}
+        train = training_months(b, first)
         for kind in MODELS:
-            fitted = fit(kind, data, training_months(b, first))
-            proba = fitted.proba(data.X(b))
-            ranked[kind] = [data.codes[i] for i in ranking(data.codes, proba)]
+            key = fold_key(kind, data, train, b)
+            if key in known:
+                ranked[kind] = list(known[key])
+            else:
+                fitted = fit(kind, data, train)
+                proba = fitted.proba(data.X(b))
+                # Only the top max(KS) are ever scored (at_k), so that is what a fold keeps.
+                ranked[kind] = [data.codes[i] for i in ranking(data.codes, proba)][:max(KS)]
+            if used is not None:
+                used[key] = ranked[kind]
         rows += backtest_rows(b, ranked, data)
     return rows
+
+
+def stored_folds() -> dict[str, list[str]]:
+    """The backtest folds of every stored risk list (a read): fold key → top ranked codes."""
+    folds: dict[str, list[str]] = {}
+    for stored in RiskList.objects.order_by("month").values_list("folds", flat=True):
+        folds.update(stored or {})
+    return folds
 
 
 def choose(rows: list[dict]) -> str:
@@ -603,14 +652,18 @@ class RiskResult:
     entries: list[dict] = field(default_factory=list)   # by rank: code, probability, reasons (codes), features
     backtest_rows: list[dict] = field(default_factory=list)   # both models and the baselines
     backtest: list[dict] = field(default_factory=list)        # the chosen model's table (CLI shape)
+    folds: dict[str, list[str]] = field(default_factory=dict)  # the backtest's folds (fold key → top codes)
 
 
-def predict(month: dt.date, *, data: Data | None = None) -> RiskResult:
+def predict(month: dt.date, *, data: Data | None = None, reuse: bool = True) -> RiskResult:
     """The risk list of ``month`` from data dated before it: backtest both models, keep the better,
-    train it on the months before ``month``, rank every 台区 with its reasons."""
+    train it on the months before ``month``, rank every 台区 with its reasons. ``reuse``: take the
+    rankings of backtest folds already stored with the same inputs (False: train every fold; the
+    bench's cold case)."""
     data = data or Data()
     first = first_complaint_month(month)
-    rows = backtest(month, data, first)
+    folds: dict[str, list[str]] = {}
+    rows = backtest(month, data, first, known=stored_folds() if reuse else {}, used=folds)
     kind = choose(rows)
     fitted = fit(kind, data, training_months(month, first))
     X = data.X(month)
@@ -623,7 +676,7 @@ def predict(month: dt.date, *, data: Data | None = None) -> RiskResult:
         why = explained(feats[code], {g: float(c[i]) for g, c in contrib.items()})
         entries.append({"code": code, "rank": rank, "probability": round(float(proba[i]), 4),
                         "reasons": [r["reason"] for r in why], "explanation": why, "features": feats[code]})
-    return RiskResult(month, fitted.kind, entries, rows, backtest_table(rows, kind))
+    return RiskResult(month, fitted.kind, entries, rows, backtest_table(rows, kind), folds)
 
 
 # --- the read-out (early_warning --json) ------------------------------------------------------------

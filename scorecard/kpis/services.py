@@ -824,7 +824,7 @@ def compute_risk_list(*, month: dt.date, user=None, reason: str = "") -> RiskLis
                    "created_at": previous.created_at.isoformat()} if previous else None)
         rl, _created = RiskList.objects.update_or_create(month=month, defaults={
             "data_version": version, "model": result.model, "created_at": timezone.now(),
-            "backtest": result.backtest})
+            "backtest": result.backtest, "folds": result.folds})
         rl.entries.all().delete()
         RiskEntry.objects.bulk_create(
             [RiskEntry(risk_list=rl, district_id=e["code"], rank=e["rank"], probability=e["probability"],

@@ -200,3 +200,49 @@ def test_the_model_fits_and_predicts_on_one_native_thread(monkeypatch):
     fitted = risk.fit("gradient_boosting", Data(), [dt.date(2026, 5, 1)])
     fitted.proba(np.zeros((3, len(risk.FEATURES))))
     assert seen == [[risk.MODEL_THREADS], [risk.MODEL_THREADS]]
+
+
+def counting_fits(monkeypatch) -> list:
+    calls, real = [], risk.fit
+
+    def spy(kind, data, months):
+        calls.append(kind)
+        return real(kind, data, months)
+    monkeypatch.setattr(risk, "fit", spy)
+    return calls
+
+
+def test_a_backtest_fold_already_run_on_the_same_inputs_is_not_trained_again(monkeypatch):
+    build_province(HISTORY)
+    may = shift(JUNE, -1)
+    services.compute_risk_list(month=may)          # its folds: Nov–Apr, both models
+    fits = counting_fits(monkeypatch)
+    reused = risk.predict(JUNE)                    # folds Dec–May: Dec–Apr have May's inputs exactly
+    assert len(fits) == 2 + 1                      # May's fold (both models) and June's own model
+    assert len(reused.folds) == 12
+    RiskList.objects.all().delete()
+    fits.clear()
+    fresh = risk.predict(JUNE)
+    assert len(fits) == 6 * 2 + 1
+    assert comparable(reused) == comparable(fresh) and reused.folds == fresh.folds
+    # A complaint arrives late for January: every fold that trains on January or ranks it trains again.
+    services.compute_risk_list(month=may)
+    order(accepted="2024-01-15 10:00", city_unit=reused_city(), district_obj=first_district(),
+          category="供电质量", subcategory="频繁停电", customer="LATE-1")
+    fits.clear()
+    after = risk.predict(JUNE)
+    # Feb–May train on January (its labels, the features after it) and train again; December's fold and
+    # January's (trained on Jul–Dec, ranking January from the data before it) keep their rankings.
+    assert len(fits) == 4 * 2 + 1
+    RiskList.objects.all().delete()
+    assert comparable(after) == comparable(risk.predict(JUNE))
+
+
+def reused_city():
+    from scorecard.grid.models import OrgUnit  # noqa: PLC0415  (this test's own lookup)
+    return OrgUnit.objects.get(name="长沙供电公司")
+
+
+def first_district():
+    from scorecard.grid.models import District  # noqa: PLC0415  (this test's own lookup)
+    return District.objects.order_by("code").first()
