@@ -810,7 +810,7 @@ class SeasonalRiskEntry(models.Model):
     load_risk = models.CharField(_("负载风险"), max_length=12, choices=LoadRisk.choices, blank=True)
     low_voltage = models.BooleanField(_("低电压风险"), default=False)
     last_peak = models.FloatField(_("上一季最大负载率"), null=True)
-    trend = models.FloatField(_("负载率增长"), default=0)
+    trend = models.FloatField(_("负载率增长"), null=True, blank=True)  # None: no readings to compare
     expected_peak = models.FloatField(_("预计峰值负载率"), null=True)
     last_vmin = models.FloatField(_("上一季最低电压"), null=True)
     low_voltage_months = models.PositiveIntegerField(_("低电压月数"), default=0)
@@ -831,7 +831,7 @@ class SeasonalRiskEntry(models.Model):
         kinds = row["kinds"]
         load = next((k for k in kinds if k in cls.LoadRisk.values), "")
         return cls(seasonal_list=seasonal_list, district_id=row["code"], rank=rank, load_risk=load,
-                   low_voltage="low_voltage" in kinds, last_peak=row["last_peak"], trend=row["trend"] or 0,
+                   low_voltage="low_voltage" in kinds, last_peak=row["last_peak"], trend=row["trend"],
                    expected_peak=row["expected_peak"], last_vmin=row["last_vmin"],
                    low_voltage_months=row["low_voltage_months"] or 0,
                    project_status=row.get("project_status") or cls.ProjectStatus.NONE, projects=row["projects"])

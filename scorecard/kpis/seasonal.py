@@ -8,7 +8,8 @@ Pure reads, one SQL statement grouped by 台区 for the readings. The rule, expl
   before the publication month);
 - trend = the max load rate of the 3 months before the publication month minus that of the same
   3 months a year earlier (how much the 台区 grew since last season);
-- expected peak = last season's peak load rate + trend (None without a peak);
+- expected peak = last season's peak load rate + trend (None without a peak; the trend is None,
+  unknown, without readings in both 3-month windows, and the peak is then taken alone);
 - overload risk: expected peak ≥ the overload threshold (RuleSettings.overload_pct); heavy load:
   ≥ heavy_load_pct; low voltage: last season's lowest voltage < low_voltage_v;
 - a project relieves the 台区 when it is not commissioned before the publication month; it is in
@@ -75,8 +76,10 @@ def rows(season: str, year: int) -> list[dict]:
     out = []
     for code, peak, vlo, n_low, now, before, n_projects, n_in_time, projects in _fetch(sql, params):
         peak, vlo, now, before = _num(peak), _num(vlo), _num(now), _num(before)
-        trend = round(now - before, 2) if now is not None and before is not None else 0.0
-        expected = round(peak + trend, 2) if peak is not None else None
+        # Without readings of both windows the growth is unknown (None, shown as 「—」), not zero; the
+        # expected peak is then last season's peak alone, which the page says.
+        trend = round(now - before, 2) if now is not None and before is not None else None
+        expected = round(peak + (trend or 0.0), 2) if peak is not None else None
         kinds = []
         if expected is not None and expected >= over:
             kinds.append("overload")

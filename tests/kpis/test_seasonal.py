@@ -35,7 +35,7 @@ def test_summer_list_figures_and_projects():
     assert (ra["kinds"], ra["last_peak"], ra["trend"], ra["expected_peak"]) == (["overload"], 95.0, 8.0, 103.0)
     assert [(p["planned_on"], p["in_time"]) for p in ra["projects"]] == [
         ("2025-03-01", False), ("2025-05-20", True), ("2025-06-15", False)]
-    assert (rb["kinds"], rb["expected_peak"], rb["projects"]) == (["heavy_load"], 85.0, [])
+    assert (rb["kinds"], rb["trend"], rb["expected_peak"], rb["projects"]) == (["heavy_load"], None, 85.0, [])
     assert (rc["kinds"], rc["last_vmin"], rc["low_voltage_months"]) == (["low_voltage"], 190.0, 2)
     assert [p["in_time"] for p in rc["projects"]] == [True]
 
