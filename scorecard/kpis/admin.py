@@ -5,6 +5,7 @@ from scorecard.accounts.audit import AuditedAdminMixin
 
 from scorecard.core.admin import ReadOnlyAdminMixin
 
+from . import risk_reasons
 from .models import (
     Appeal, CalendarYear, Deduction, DeductionKind, DefaultAttribution, Incident, KpiDefinition, Rectification,
     ReportingMonth, RuleSettings, Verification, WarningAction, WarningOrder, WorkingDayOverride,
@@ -161,10 +162,15 @@ class WarningOrderAdmin(AuditedAdminMixin, admin.ModelAdmin):
     date_hierarchy = "month"
     list_select_related = ("district", "city", "station", "department", "created_by")
     fields = ("month", "district", "city", "county", "station", "department", "manager_name", "manager_staff_no",
-              "due_on", "note", "probability", "risk_rank", "reasons", "status", "created_by", "created_at",
+              "due_on", "note", "probability", "risk_rank", "reasons_text", "status", "created_by", "created_at",
               "acknowledged_by", "acknowledged_at", "escalated_at", "closed_by", "closed_at", "outcome")
     readonly_fields = tuple(f for f in fields if f not in ("due_on", "note"))
     inlines = [WarningActionInline]
+
+    @admin.display(description=_("主要原因"))
+    def reasons_text(self, obj):
+        # The stored reasons are codes and figures: written out in the reader's language, as on the pages.
+        return risk_reasons.joined(obj.reasons) or "—"
 
     def has_add_permission(self, request):
         return False  # kpis:warning_create: the risk's figures copied, the assignees notified

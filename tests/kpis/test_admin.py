@@ -7,7 +7,7 @@ from django.test import Client
 from django.utils import timezone
 
 from scorecard.accounts.models import AuditLog, User
-from scorecard.kpis import warning_services
+from scorecard.kpis import risk_reasons, warning_services
 from scorecard.kpis.models import WarningOrder
 from tests.kpis.test_warning_services import build, issue
 
@@ -28,6 +28,9 @@ def test_the_warning_admin_is_read_only_but_for_due_date_and_note_and_audits_the
     assert c.post(base + f"{order_.pk}/delete/", {"post": "yes"}).status_code == 403
     page = c.get(base + f"{order_.pk}/change/").content.decode()
     assert "夜间巡视" in page and 'name="due_on"' in page and 'name="status"' not in page
+    # The reasons in words, as on the pages (kpis.risk_reasons), never the stored codes.
+    words = risk_reasons.joined(order_.reasons)
+    assert order_.reasons and words and words in page and '"code"' not in page
     new_due = timezone.localdate() + dt.timedelta(days=20)
     resp = c.post(base + f"{order_.pk}/change/", {
         "due_on": new_due.isoformat(), "note": "延期：等待改造物资", "status": "done", "outcome": "forged",
