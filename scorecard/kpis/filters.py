@@ -78,12 +78,20 @@ class DepartmentComplaintFilter(django_filters.FilterSet):
         return queryset.filter(repeat_count__gt=0) if value else queryset
 
 
+def district_code_or_name(queryset, name, value):
+    """Entries whose 台区 code or name contains ``value`` (the risk and seasonal lists' 台区 box)."""
+    value = (value or "").strip()
+    if not value:
+        return queryset
+    return queryset.filter(Q(district__code__icontains=value) | Q(district__name__icontains=value))
+
+
 class RiskFilter(django_filters.FilterSet):
     """The risk list: by unit (a city company, county or station: its subtree; the view narrows the choices
     to the viewer's units) and by 台区 code or name."""
 
     unit = UnitFilter(label=_("单位"), queryset=OrgUnit.objects.order_by("path"), method="filter_unit")
-    district = django_filters.CharFilter(label=_("台区编号/名称"), method="filter_district")
+    district = django_filters.CharFilter(label=_("台区编号/名称"), method=district_code_or_name)
 
     class Meta:
         model = RiskEntry
@@ -91,12 +99,6 @@ class RiskFilter(django_filters.FilterSet):
 
     def filter_unit(self, queryset, name, value):
         return queryset.filter(unit_q(value, prefix="district__")) if value else queryset
-
-    def filter_district(self, queryset, name, value):
-        value = (value or "").strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(district__code__icontains=value) | Q(district__name__icontains=value))
 
 
 class SeasonalFilter(django_filters.FilterSet):
@@ -114,7 +116,7 @@ class SeasonalFilter(django_filters.FilterSet):
     risk = django_filters.ChoiceFilter(label=_("风险"), choices=RISKS, method="filter_risk", empty_label=_("全部风险"))
     project = django_filters.ChoiceFilter(label=_("改造项目"), field_name="project_status",
                                           choices=SeasonalRiskEntry.ProjectStatus.choices, empty_label=_("全部"))
-    district = django_filters.CharFilter(label=_("台区编号/名称"), method="filter_district")
+    district = django_filters.CharFilter(label=_("台区编号/名称"), method=district_code_or_name)
 
     class Meta:
         model = SeasonalRiskEntry
@@ -124,9 +126,3 @@ class SeasonalFilter(django_filters.FilterSet):
         if value == "low_voltage":
             return queryset.filter(low_voltage=True)
         return queryset.filter(load_risk=value) if value else queryset
-
-    def filter_district(self, queryset, name, value):
-        value = (value or "").strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(district__code__icontains=value) | Q(district__name__icontains=value))

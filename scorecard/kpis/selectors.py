@@ -34,7 +34,9 @@ from scorecard.grid.selectors import (
 from .attribution import RULES, attributed, default_table, month_complaints
 from .calendar import library_covers
 from .expressions import (
+    CALLED_BACK,
     FACTS,
+    SATISFIED,
     DurationSeconds,
     Median,
     exclusion_case,
@@ -511,8 +513,8 @@ def _department_trend(*, city_id: int, department_id: int, end_month: dt.date, m
                                              city_id=city_id), default_table())
     for row in (qs.filter(attr_department_id=department_id).order_by()
                 .annotate(m=TruncMonth("accepted_at", tzinfo=LOCAL_TZ)).values("m")
-                .annotate(n=Count("pk"), sat=Count("pk", filter=Q(satisfaction__in=["满意", "基本满意"])),
-                          cb=Count("pk", filter=Q(satisfaction__in=["满意", "基本满意", "不满意"])))):
+                .annotate(n=Count("pk"), sat=Count("pk", filter=Q(satisfaction__in=SATISFIED)),
+                          cb=Count("pk", filter=Q(satisfaction__in=CALLED_BACK)))):
         month = row["m"].date() if hasattr(row["m"], "date") else row["m"]
         live[month.replace(day=1)] = row
     out = []
@@ -1123,10 +1125,11 @@ def drill_master_data(month: dt.date) -> str:
     return MASTER_FROZEN if facts_frozen(month) else MASTER_FACTS_NOT_FROZEN
 
 
-def master_data_label(month: dt.date, master: str) -> str:
-    """Where a drill-down's figures come from, in words (each exported row says it)."""
+def master_data_label(master: str, *, facts_are_frozen: bool) -> str:
+    """Where a drill-down's figures come from, in words (each exported row says it); ``master`` and
+    ``facts_are_frozen`` as ``drilldown`` returns them."""
     text = MASTER_DATA_LABELS[master]
-    if master == MASTER_NOT_FROZEN and not facts_frozen(month):
+    if master == MASTER_NOT_FROZEN and not facts_are_frozen:
         return f"{text}；{FACTS_NOT_FROZEN_NOTE}"
     return str(text)
 
@@ -1208,10 +1211,11 @@ def drilldown(*, month: dt.date, unit: OrgUnit, viewer) -> dict:
     for row in page["children"]:
         if row["name"] is None:
             row["name"] = _("（未关联）")
-    published = master != MASTER_LIVE
+    # ``master`` already answers it but for a month published before both freezes (one EXISTS over the
+    # month's snapshot rows; asked again per request it would be a scan of the month each time).
+    facts = master != MASTER_FACTS_NOT_FROZEN and (master != MASTER_NOT_FROZEN or facts_frozen(month))
     return {"unit": unit, **page, "department_only": scope.department_id is not None,
-            "published": published, "master_data": master,
-            "facts_frozen": not published or facts_frozen(month)}
+            "published": master != MASTER_LIVE, "master_data": master, "facts_frozen": facts}
 
 
 def seasonal_entries(*, seasonal_list, viewer):

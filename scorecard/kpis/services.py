@@ -846,12 +846,16 @@ def request_risk_list(*, month: dt.date, user=None) -> None:
             f"requested by {getattr(user, 'username', '') or 'command'}")
 
 
+def _check_season(season: str) -> None:
+    if season not in SeasonalRiskList.Season.values:
+        raise ValidationError(f"season: {season!r} is not summer or winter")
+
+
 def compute_seasonal_list(*, season: str, year: int, user=None, reason: str = "") -> SeasonalRiskList:
     """Compute and store the 迎峰度夏 (``summer``) or 迎峰度冬 (``winter``) risk list of ``year``
     (kpis.seasonal's rule), replacing the previous one's entries; audited as ``seasonal.compute``. Run by
     the beat job on May 1st and November 1st (kpis.compute_seasonal_list) and on demand."""
-    if season not in SeasonalRiskList.Season.values:
-        raise ValidationError(f"season: {season!r} is not summer or winter")
+    _check_season(season)
     version = freshness.current()
     rows = seasonal.rows(season, year)
     with transaction.atomic():
@@ -871,7 +875,6 @@ def compute_seasonal_list(*, season: str, year: int, user=None, reason: str = ""
 def request_seasonal_list(*, season: str, year: int, user=None) -> None:
     """Send the computation of a seasonal list to a worker once the caller's transaction commits (the
     worker's ``compute_seasonal_list`` is the audited write), as the beat job does in May and November."""
-    if season not in SeasonalRiskList.Season.values:
-        raise ValidationError(f"season: {season!r} is not summer or winter")
+    _check_season(season)
     enqueue("kpis.compute_seasonal_list", season, year,
             f"requested by {getattr(user, 'username', '') or 'command'}")

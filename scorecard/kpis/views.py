@@ -487,7 +487,7 @@ def drill_view(request, unit_id: int, *, month: dt.date):
     page = selectors.drilldown(month=month, unit=unit, viewer=request.user)
     scope = scoping.scope_for(request.user)
     # Each exported row says where its figures come from (the page says it above the tables).
-    basis = selectors.master_data_label(month, page["master_data"])
+    basis = selectors.master_data_label(page["master_data"], facts_are_frozen=page["facts_frozen"])
     for row in page["children"]:
         row["basis"] = basis
         if page["child"] != "district" and row["key"] is not None:
