@@ -84,7 +84,6 @@ def analysis(request):
     month = month or default_month(latest)
     if not selectors.month_has_data(month):
         return responses.no_data(request, month=month, title=_("投诉分析"), latest=latest)
-    unit_key = unit.pk if unit else "province"
     # The month's figures and the rising-complaint lists are a few grouped queries over the month:
     # computed once per data version, like the scorecard.
     figures = selectors.profile_readout(month, unit)
@@ -98,7 +97,7 @@ def analysis(request):
     # links): its HTML is kept per data version for exactly those (freshness.fragment).
     body = freshness.fragment(request, "analysis", viewer=scoping.viewer_key(request.user), compute=lambda: render_to_string(
         "complaints/_analysis_body.html",
-        _analysis_context(request, form, month, unit, unit_key, figures, params), request))
+        _analysis_context(request, form, month, unit, figures, params), request))
     return render(request, "complaints/analysis.html", {"body": body})
 
 
@@ -109,15 +108,13 @@ def _hotspot_table(request, key: str, figures: dict, params: dict) -> HotspotTab
     return table
 
 
-def _analysis_context(request, form, month, unit, unit_key, figures, params) -> dict:
+def _analysis_context(request, form, month, unit, figures, params) -> dict:
     hotspot_tables = [{"key": key, "title": title, "table": _hotspot_table(request, key, figures, params),
                        "count": len(figures["hotspots"][field])} for key, (field, title) in HOTSPOT_TABLES.items()]
 
+    shared = selectors.analysis_lists(figures["window"], unit)
     proactive = {
-        "regional_demands": freshness.cached("regional", month.isoformat(), unit_key,
-                                             compute=lambda: selectors.regional_demands(figures["window"], unit)),
-        "hot_topics": freshness.cached("hot_topics", month.isoformat(), unit_key,
-                                       compute=lambda: selectors.hot_topics(figures["window"], unit)),
+        "regional_demands": shared["regional_demands"], "hot_topics": shared["hot_topics"],
         # repeat_demands, sensitive_customers: a department head's only of their department's customers.
         **selectors.customer_lists(figures["window"], unit, viewer=request.user),
     }

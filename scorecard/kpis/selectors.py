@@ -395,8 +395,15 @@ def scorecard_for_month(month: dt.date) -> dict:
 def _scorecard_from_data(month: dt.date) -> dict:
     previous_month = shift(month, -1)
     prev = published_month(previous_month)
-    previous = prev.scorecard if prev else (compute_scorecard(previous_month) if _has_data(previous_month) else None)
-    return _with_movement(compute_scorecard(month), previous)
+    previous = prev.scorecard if prev else (_computed_scorecard(previous_month) if _has_data(previous_month) else None)
+    return _with_movement(_computed_scorecard(month), previous)
+
+
+def _computed_scorecard(month: dt.date) -> dict:
+    """``compute_scorecard`` of an unpublished month, cached per data version: the month's card reads
+    it, and so does the next month's rank movement, so a department page, which shows both months'
+    cards, does not compute the shared one twice."""
+    return freshness.cached("scorecard-computed", label(month), compute=lambda: compute_scorecard(month))
 
 
 def trace_state(month: dt.date) -> dict:

@@ -14,10 +14,10 @@ from scorecard.complaints.freeze import freeze_month as freeze_profile
 from scorecard.complaints.freeze import unfreeze_month as unfreeze_profile
 from scorecard.grid.freeze import freeze_month as freeze_districts
 from scorecard.grid.freeze import unfreeze_month as unfreeze_districts
-from scorecard.complaints.selectors import late_rows, latest_month, profile_changes, profile_readout
+from scorecard.complaints.selectors import analysis_lists, late_rows, latest_month, profile_changes, profile_readout
 from scorecard.core import freshness
 from scorecard.core.tasks import enqueue
-from scorecard.core.months import LOCAL_TZ, default_month, label, last_day, parse_month
+from scorecard.core.months import LOCAL_TZ, default_month, label, last_day, parse_month, shift
 from scorecard.core.numbers import half_up
 from scorecard.core.roles import can_enter_deduction, can_file_appeal, can_set_verification
 from scorecard.core.signals import attribution_changed
@@ -55,6 +55,7 @@ from .selectors import (
     department_trend,
     drill_figures,
     is_published,
+    month_has_data,
     scorecard_for_month,
     trace_for_month,
 )
@@ -545,8 +546,9 @@ def warm_read_outs(*, months: list[dt.date]) -> int:
     """Compute the read-outs the pages use under the current data version, then mark it ready
     (core.freshness: pages serve the previous version, 「数据更新中」, until this is done).
 
-    The months touched and the month the pages open on; for each, the scorecard and the complaint
-    profile of the province and of every city, and every city's drill-down over all departments
+    The months touched and the month the pages open on; for each, the scorecard (and the month
+    before's, which a department page reads), the complaint profile and the analysis page's lists
+    of the province and of every city, and every city's drill-down over all departments
     (the figures shared by every viewer: scoping and the rendered HTML stay at request time). Published months answer from their snapshot at once.
     For the month the pages open on, also every city × department's 12-month trend (the
     department page's heaviest part); other months' trends are left to their first visitor.
@@ -558,9 +560,12 @@ def warm_read_outs(*, months: list[dt.date]) -> int:
     departments = list(Department.objects.order_by("pk").values_list("pk", flat=True))
     with freshness.warming_up() as version:
         for month in targets:
+            previous_month = shift(month, -1)
+            if month_has_data(previous_month):  # a department page compares with last month's card
+                scorecard_for_month(previous_month)
             scorecard_for_month(month)
             for unit in [None, *cities]:
-                profile_readout(month, unit)
+                analysis_lists(profile_readout(month, unit)["window"], unit)
             for city in cities:  # the drill-down the scorecard's city names open (all departments)
                 drill_figures(month=month, unit=city)
         for city in cities:

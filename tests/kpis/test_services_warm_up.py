@@ -12,6 +12,8 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from scorecard.accounts.models import User
+from scorecard.complaints.models import WorkOrder
+from scorecard.complaints.selectors import analysis_lists, customer_lists, profile_readout
 from scorecard.core import freshness
 from scorecard.kpis import services
 from scorecard.grid.models import Department
@@ -95,3 +97,59 @@ def test_a_trace_schedules_the_warm_up_on_commit(django_capture_on_commit_callba
     with django_capture_on_commit_callbacks(execute=True):
         services.trace_month(month=NOV)
     assert cache.get(freshness.WARMING_KEY) == freshness.current() > cache.get(freshness.READY_KEY)
+
+
+def work_order_reads(queries) -> list[str]:
+    return [q["sql"] for q in queries if WorkOrder._meta.db_table in q["sql"]]
+
+
+def test_the_warm_up_computes_last_months_card_which_a_department_page_reads():
+    cs = city(CS)
+    order(accepted="2024-10-05 10:00", city_unit=cs, order_no="O-0", customer="C1")
+    order(accepted="2024-11-05 10:00", city_unit=cs, order_no="O-1", customer="C1")
+    services.warm_read_outs(months=[NOV])
+    with CaptureQueriesContext(connection) as queries:
+        october = scorecard_for_month(dt.date(2024, 10, 1))
+    assert dept_row(october, CS, "营销")["complaints"] == 1
+    assert work_order_reads(queries) == []  # computed by the warm-up, not by the page's first visitor
+
+
+def test_the_warm_up_computes_the_analysis_pages_lists_for_the_province_and_every_city(client):
+    cs = city(CS)
+    for n, day in enumerate(["2024-11-05", "2024-11-06", "2024-11-07"]):
+        order(accepted=f"{day} 10:00", city_unit=cs, order_no=f"O-{n}", customer="C1")
+    services.warm_read_outs(months=[NOV])
+    for unit in (None, cs):
+        with CaptureQueriesContext(connection) as queries:
+            lists = analysis_lists(profile_readout(NOV, unit)["window"], unit)
+        assert work_order_reads(queries) == []
+        assert [(r["customer_id"], r["complaints"]) for r in lists["customers"]["repeat_demands"]] == [("C1", 3)]
+
+    client.force_login(User.objects.create_user("analyst", password="pw", role="analyst"))
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/analysis/?month=2024-11").content.decode()
+    assert "C1" in html  # the repeat-demand list, served from the warmed rows
+    # The first visitor after the warm-up computes no figure: the page asks only the latest month
+    # (an index probe) and whether the month has data.
+    assert [q for q in work_order_reads(queries) if "GROUP BY" in q or "COUNT(" in q] == []
+    for sort in ("customer__name", "-last_at", "-customer__sensitive"):  # the warmed rows sort as a queryset did
+        assert "C1" in client.get(f"/analysis/?month=2024-11&rp-sort={sort}").content.decode()
+
+
+def test_a_department_heads_customer_lists_are_narrowed_from_the_shared_ones():
+    cs = city(CS)
+    for n in range(2):
+        order(accepted=f"2024-11-0{n + 5} 10:00", city_unit=cs, order_no=f"Y-{n}", customer="C-yx")
+        order(accepted=f"2024-11-0{n + 5} 11:00", city_unit=cs, order_no=f"J-{n}", customer="C-yj",
+              category="供电质量", subcategory="频繁停电")
+    services.warm_read_outs(months=[NOV])
+    head = User.objects.create_user("head", password="pw", role="dept_head", org_unit=cs,
+                                    department=Department.objects.get(code="yx"))
+    analyst = User.objects.create_user("analyst", password="pw", role="analyst")
+    window = profile_readout(NOV, cs)["window"]
+
+    def customers(viewer):
+        return sorted(r["customer_id"] for r in customer_lists(window, cs, viewer=viewer)["repeat_demands"])
+
+    assert customers(analyst) == ["C-yj", "C-yx"]
+    assert customers(head) == ["C-yx"]
