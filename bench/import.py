@@ -74,23 +74,28 @@ def child(kind: str, path: str, reimport: bool, increment_repeat: int = 0) -> No
     import django
 
     django.setup()
-    from scorecard.imports.services import import_file
-
     if increment_repeat:
         increment_child(kind, path, increment_repeat)
         return
     out = {}
     for label in (["first", "again"] if reimport else ["first"]):
-        started = time.perf_counter()
-        result = import_file(kind=kind, path=path)
-        seconds = time.perf_counter() - started
-        if not result.ok:
-            print(json.dumps({"error": [str(e) for e in result.errors[:20]]}, ensure_ascii=False))
-            sys.exit(1)
-        out[label] = {"rows": result.rows, "created": result.created, "updated": result.updated,
-                      "unchanged": result.unchanged, "seconds": seconds}
+        out[label] = timed_import(kind, path)
     out["maxrss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(json.dumps(out))
+
+
+def timed_import(kind: str, path: str) -> dict:
+    """One ``import_file`` and its figures; a refused file ends the child with its first errors."""
+    from scorecard.imports.services import import_file
+
+    started = time.perf_counter()
+    result = import_file(kind=kind, path=path)
+    seconds = time.perf_counter() - started
+    if not result.ok:
+        print(json.dumps({"error": [str(e) for e in result.errors[:20]]}, ensure_ascii=False))
+        sys.exit(1)
+    return {"rows": result.rows, "created": result.created, "updated": result.updated,
+            "unchanged": result.unchanged, "seconds": seconds}
 
 
 def increment_child(kind: str, path: str, repeat: int) -> None:
@@ -98,24 +103,17 @@ def increment_child(kind: str, path: str, repeat: int) -> None:
     from django.db import connection, transaction
 
     from bench.timing import DEFAULT_WARMUP, summary
-    from scorecard.imports.services import import_file
 
     def once(commit: bool) -> dict:
         with transaction.atomic():
-            started = time.perf_counter()
-            result = import_file(kind=kind, path=path)
-            seconds = time.perf_counter() - started
-            if not result.ok:
-                print(json.dumps({"error": [str(e) for e in result.errors[:20]]}, ensure_ascii=False))
-                sys.exit(1)
+            figures = timed_import(kind, path)
             if not commit:
                 transaction.set_rollback(True)
         if not commit:
             # The next run meets the table as this one did: no dead tuples in its heap or indexes.
             with connection.cursor() as cur:
                 cur.execute("VACUUM complaints_workorder, complaints_customer")
-        return {"rows": result.rows, "created": result.created, "updated": result.updated,
-                "unchanged": result.unchanged, "seconds": seconds}
+        return figures
 
     for _ in range(DEFAULT_WARMUP):
         once(commit=False)

@@ -675,30 +675,39 @@ def customer_for_viewer(*, customer_no: str, viewer, orders: QuerySet | None = N
     return customer if orders.filter(customer_id=customer_no).exists() else None
 
 
+def _lists_key(window: MonthWindow, unit: OrgUnit | None) -> tuple:
+    return window.month.isoformat(), "live" if window.live else "as-read", unit.pk if unit else "province"
+
+
 def analysis_lists(window, unit: OrgUnit | None = None) -> dict:
-    """The analysis page's lists shared by every viewer of ``unit``, cached per data version (the
-    warm-up after a change of data computes them, so the first visitor does not): the rising units
-    and feeders, the growing sub-categories, and the customer lists unscoped (``customer_lists``
-    narrows them for a department head, at request time). ``window``: the profile's month window."""
+    """The analysis page's rising units and feeders and growing sub-categories of ``unit``, shared by
+    every viewer and cached per data version (the warm-up after a change of data computes them, so
+    the first visitor does not). ``window``: the profile's month window."""
     window = month_window(window)
-    key = (window.month.isoformat(), "live" if window.live else "as-read", unit.pk if unit else "province")
+    key = _lists_key(window, unit)
     return {
         "regional_demands": freshness.cached("regional", *key, compute=lambda: regional_demands(window, unit)),
         "hot_topics": freshness.cached("hot_topics", *key, compute=lambda: hot_topics(window, unit)),
-        # Lists of rows, not querysets: django-tables2 sorts and pages them as it does a queryset.
-        "customers": freshness.cached("customers", *key, compute=lambda: {
-            "repeat_demands": list(repeat_demands(window, unit)),
-            "sensitive_customers": list(sensitive_customers(window, unit))}),
     }
+
+
+def shared_customer_lists(window, unit: OrgUnit | None = None) -> dict[str, list]:
+    """``repeat_demands`` and ``sensitive_customers`` of ``unit`` unscoped, cached per data version like
+    ``analysis_lists`` (the warm-up computes them); ``customer_lists`` narrows them for a department head."""
+    window = month_window(window)
+    # Lists of rows, not querysets: django-tables2 sorts and pages them as it does a queryset.
+    return freshness.cached("customers", *_lists_key(window, unit), compute=lambda: {
+        "repeat_demands": list(repeat_demands(window, unit)),
+        "sensitive_customers": list(sensitive_customers(window, unit))})
 
 
 def customer_lists(month, unit: OrgUnit | None = None, *, viewer) -> dict[str, QuerySet | list]:
     """``repeat_demands`` and ``sensitive_customers`` as the viewer may see them: a department head only
     customers with complaints attributed to their department (in their city). Everyone else sees the
-    lists every such viewer shares (``analysis_lists``, computed once per data version)."""
+    lists every such viewer shares (``shared_customer_lists``, computed once per data version)."""
     scope = scoping.scope_for(viewer)
     if scope.department_id is None:
-        return analysis_lists(month, unit)["customers"]
+        return shared_customer_lists(month, unit)
     lists = {"repeat_demands": repeat_demands(month, unit), "sensitive_customers": sensitive_customers(month, unit)}
     # One subquery for both lists (scoped_orders reads the attribution rules once).
     customers = scoping.scoped_orders(WorkOrder.objects.all(), scope).values("customer_id")

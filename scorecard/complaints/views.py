@@ -112,9 +112,8 @@ def _analysis_context(request, form, month, unit, figures, params) -> dict:
     hotspot_tables = [{"key": key, "title": title, "table": _hotspot_table(request, key, figures, params),
                        "count": len(figures["hotspots"][field])} for key, (field, title) in HOTSPOT_TABLES.items()]
 
-    shared = selectors.analysis_lists(figures["window"], unit)
     proactive = {
-        "regional_demands": shared["regional_demands"], "hot_topics": shared["hot_topics"],
+        **selectors.analysis_lists(figures["window"], unit),
         # repeat_demands, sensitive_customers: a department head's only of their department's customers.
         **selectors.customer_lists(figures["window"], unit, viewer=request.user),
     }

@@ -14,7 +14,14 @@ from scorecard.complaints.freeze import freeze_month as freeze_profile
 from scorecard.complaints.freeze import unfreeze_month as unfreeze_profile
 from scorecard.grid.freeze import freeze_month as freeze_districts
 from scorecard.grid.freeze import unfreeze_month as unfreeze_districts
-from scorecard.complaints.selectors import analysis_lists, late_rows, latest_month, profile_changes, profile_readout
+from scorecard.complaints.selectors import (
+    analysis_lists,
+    late_rows,
+    latest_month,
+    profile_changes,
+    profile_readout,
+    shared_customer_lists,
+)
 from scorecard.core import freshness
 from scorecard.core.tasks import enqueue
 from scorecard.core.months import LOCAL_TZ, default_month, label, last_day, parse_month, shift
@@ -565,7 +572,9 @@ def warm_read_outs(*, months: list[dt.date]) -> int:
                 scorecard_for_month(previous_month)
             scorecard_for_month(month)
             for unit in [None, *cities]:
-                analysis_lists(profile_readout(month, unit)["window"], unit)
+                window = profile_readout(month, unit)["window"]
+                analysis_lists(window, unit)
+                shared_customer_lists(window, unit)
             for city in cities:  # the drill-down the scorecard's city names open (all departments)
                 drill_figures(month=month, unit=city)
         for city in cities:

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from scorecard.accounts.models import User
 from scorecard.complaints.models import WorkOrder
-from scorecard.complaints.selectors import analysis_lists, customer_lists, profile_readout
+from scorecard.complaints.selectors import analysis_lists, customer_lists, profile_readout, shared_customer_lists
 from scorecard.core import freshness
 from scorecard.kpis import services
 from scorecard.grid.models import Department
@@ -121,9 +121,13 @@ def test_the_warm_up_computes_the_analysis_pages_lists_for_the_province_and_ever
     services.warm_read_outs(months=[NOV])
     for unit in (None, cs):
         with CaptureQueriesContext(connection) as queries:
-            lists = analysis_lists(profile_readout(NOV, unit)["window"], unit)
+            window = profile_readout(NOV, unit)["window"]
+            rising = analysis_lists(window, unit)
+            customers = shared_customer_lists(window, unit)
         assert work_order_reads(queries) == []
-        assert [(r["customer_id"], r["complaints"]) for r in lists["customers"]["repeat_demands"]] == [("C1", 3)]
+        assert [(r["name"], r["current"]) for r in rising["regional_demands"]["units"]] == (
+            [(CS, 3)] if unit is None else [])
+        assert [(r["customer_id"], r["complaints"]) for r in customers["repeat_demands"]] == [("C1", 3)]
 
     client.force_login(User.objects.create_user("analyst", password="pw", role="analyst"))
     with CaptureQueriesContext(connection) as queries:
