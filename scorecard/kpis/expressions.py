@@ -129,31 +129,38 @@ def with_deadline(queryset):
 class OnTime(Func):
     """Whether a with_deadline() + clock_annotations() row was closed on time (see ``on_time_q``).
 
-    Sources: closed_at, accepted_at, deadline_date, acc_working, and the portable condition.
-    On PostgreSQL one comparison of timestamps — closed (local) ≤ the deadline day at the
-    acceptance clock time, or at 24:00 when accepted on a non-working day — reads the deadline and
-    the working-day subqueries once per row. The portable condition (date and clock comparisons)
-    names the deadline three times, and PostgreSQL evaluates a subquery at each place it is
-    written: three deadline and two calendar look-ups per complaint made the month's scorecard 1.5x
-    its hand-written SQL (issue #16). SQLite keeps the portable condition; both suites test both
-    against the same cases.
+    Sources: closed_at, accepted_at, the business type's SLA (working days), and the portable
+    condition. On PostgreSQL it is one timestamp comparison — closed (local) ≤ the deadline day at
+    the acceptance clock time, or at 24:00 when accepted on a non-working day — whose right-hand
+    side is one scalar subquery joining the acceptance day's calendar row to the deadline's. The
+    portable condition names the deadline three times and the working-day flag twice, each a
+    correlated look-up, and PostgreSQL evaluates a subquery at every place it is written: that made
+    the month's scorecard 1.5x its hand-written SQL (issue #16). Three separate look-ups per
+    complaint (acceptance day, working flag, deadline) left it at 1.46x on the 1M province; this
+    one subquery, 1.26x (bench/scorecard.py, 2026-12-03).
+    SQLite keeps the portable condition; both suites test both against the same cases.
     """
 
     output_field = BooleanField()
     conditional = True
-    arity = 5
+    arity = 4
 
     def as_sql(self, compiler, connection, **extra):
-        return compiler.compile(self.source_expressions[4])
+        return compiler.compile(self.source_expressions[3])
 
     def as_postgresql(self, compiler, connection, **extra):
-        (closed, p1), (accepted, p2), (deadline, p3), (working, p4) = (
-            compiler.compile(e) for e in self.source_expressions[:4])
+        (closed, p1), (accepted, p2), (sla, p3) = (compiler.compile(e) for e in self.source_expressions[:3])
         zone = str(LOCAL_TZ)
-        sql = (f"({closed} IS NOT NULL AND ({closed} AT TIME ZONE '{zone}') <= ({deadline} + CASE WHEN {working} "
-               f"THEN ({accepted} AT TIME ZONE '{zone}')::time ELSE TIME '24:00' END))")
+        calendar = connection.ops.quote_name(WorkCalendar._meta.db_table)
+        # NULL when the calendar does not reach the deadline: then, as with the portable form,
+        # the comparison is NULL and the complaint is not counted on time.
+        limit = (f"(SELECT c2.date + CASE WHEN c1.is_working_day THEN ({accepted} AT TIME ZONE '{zone}')::time "
+                 f"ELSE TIME '24:00' END FROM {calendar} c1 JOIN {calendar} c2 "
+                 f"ON c2.is_working_day AND c2.seq = c1.seq + {sla} "
+                 f"WHERE c1.date = ({accepted} AT TIME ZONE '{zone}')::date)")
+        sql = f"({closed} IS NOT NULL AND ({closed} AT TIME ZONE '{zone}') <= {limit})"
         # Each placeholder's parameters in the order they appear in the SQL.
-        return sql, (*p1, *p1, *p3, *p4, *p2)
+        return sql, (*p1, *p1, *p2, *p3, *p2)
 
 
 def on_time_q() -> Q:
@@ -164,7 +171,7 @@ def on_time_q() -> Q:
     # Accepted on a non-working day: by 24:00 of the deadline day, that instant included.
     by_midnight = Q(acc_working=False) & Q(closed_date_24__lte=F("deadline_date"))
     portable = ExpressionWrapper(Q(closed_at__isnull=False) & (by_clock | by_midnight), output_field=BooleanField())
-    return Q(OnTime(F("closed_at"), F("accepted_at"), F("deadline_date"), F("acc_working"), portable))
+    return Q(OnTime(F("closed_at"), F("accepted_at"), F("business_type__sla_working_days"), portable))
 
 
 def clock_annotations():

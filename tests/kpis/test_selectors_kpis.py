@@ -1,12 +1,14 @@
 """Each KPI pinned on small hand-made data (figures derived by hand in the comments)."""
-import json
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from scorecard.core.months import parse_month
 from scorecard.kpis import calendar as workcal
 from scorecard.kpis.models import WorkingDayOverride
-from scorecard.kpis.selectors import competition_ranks
+from scorecard.kpis.selectors import competition_ranks, compute_scorecard
 
 from tests.fixtures.factories import city, district, local, order
 from tests.fixtures.readouts import dept_row, scorecard, unit_row  # noqa: F401
@@ -205,3 +207,45 @@ def test_rule_changes_apply_to_unpublished_months_and_are_audited(client):
     # Weights are data too: only the per-10k KPI left → the score is its band's points.
     KpiDefinition.objects.filter(level="department").exclude(code="per_10k").update(weight=0)
     assert dept_row(scorecard("2024-11"), "国网长沙供电公司", "发展")["score"] == 20.0
+
+
+def test_an_excluded_complaint_moves_no_kpi_of_its_department():
+    # The month's query groups by the 考核口径 and merges the groups: what the excluded complaints
+    # did (a repeat, a late close, an unhappy callback, a long resolution) must reach none of the figures.
+    cs = city("国网长沙供电公司")
+    order(accepted="2024-07-01 10:00", city_unit=cs, customer="C1", closed="2024-07-01 12:00", satisfaction="满意")
+    late = order(accepted="2024-07-02 10:00", city_unit=cs, customer="C1", closed="2024-07-30 10:00",
+                 satisfaction="不满意")  # a repeat of C1, closed after its 4 working days
+    late.valid = "不属实"
+    late.save()
+    slow = order(accepted="2024-07-03 10:00", city_unit=cs, closed="2024-07-03 20:00", satisfaction="不满意")
+    slow.at_fault = "无责"
+    slow.save()
+    order(accepted="2024-07-04 10:00", city_unit=cs)  # assessed, still open
+    card = scorecard("2024-07")
+    row = dept_row(card, "国网长沙供电公司", "营销")
+    assert (row["accepted_complaints"], row["complaints"]) == (4, 2)
+    assert row["excluded"] == {"not_valid": 1, "not_at_fault": 1, "downgraded": 0}
+    assert (row["repeat_complaints"], row["closed"], row["on_time"]) == (0, 1, 1)
+    assert row["satisfaction_rate"] == 100.0  # 1 satisfied of 1 callback
+    assert (row["avg_resolution_hours"], row["median_resolution_hours"]) == (2.0, 2.0)
+    unit = unit_row(card, "国网长沙供电公司")
+    assert (unit["accepted_complaints"], unit["complaints"], unit["closed"]) == (4, 2, 1)
+    assert unit["median_resolution_hours"] == 2.0  # the city's median, of the assessed complaints only
+
+
+def test_the_months_query_evaluates_the_assessment_and_the_deadline_once_per_complaint():
+    # PostgreSQL evaluates an expression at every place it is written: the 考核口径 CASE repeated in
+    # each aggregate's FILTER, and three calendar look-ups per complaint, made the month's scorecard
+    # 1.46x its hand-written SQL on the 1M province (issue #16; bench/scorecard.py).
+    cs = city("国网长沙供电公司")
+    order(accepted="2024-07-01 10:00", city_unit=cs, closed="2024-07-01 12:00")
+    with CaptureQueriesContext(connection) as ctx:
+        compute_scorecard(parse_month("2024-07"))
+    case = "THEN 'not_valid'"  # the 考核口径 CASE (kpis.expressions.exclusion_case)
+    assessed = [q["sql"] for q in ctx.captured_queries if case in q["sql"]]
+    assert len(assessed) == 2  # the (city, department) figures and the cities' medians
+    assert all(sql.count(case) == 1 for sql in assessed)
+    if connection.vendor == "postgresql":  # SQLite keeps the portable form (kpis.expressions.OnTime)
+        main = next(sql for sql in assessed if "COUNT" in sql)
+        assert main.count('"kpis_workcalendar"') == 2  # the acceptance day's row joined to the deadline's
