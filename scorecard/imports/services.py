@@ -74,6 +74,7 @@ def import_file(*, kind: str, path: str | Path, dry_run: bool = False,
             sender=ImportResult, kind=kind, months=list(result.months), user=user, result=result, source=source),
             robust=True)
 
+    rows_before = _table_rows(kind)
     # The aliases are read once, here, for the whole file (not per row, nor per cell).
     result = run(IMPORTERS[kind], path=path, dry_run=dry_run, progress=progress, before_commit=committed,
                  profile=load_profile(kind), user=user)
@@ -91,8 +92,7 @@ def import_file(*, kind: str, path: str | Path, dry_run: bool = False,
     elif result.created or result.updated or any(result.changes.values()):
         # Bulk upserts send no model signals: tell the cached read-outs that figures may have moved.
         freshness.bump()
-        if result.created + result.updated >= ANALYZE_AFTER_ROWS:
-            _analyze(kind)
+        _analyze(kind, written=result.created + result.updated, rows_before=rows_before)
     return result
 
 
@@ -142,14 +142,50 @@ _ANALYZE_TABLES = {
     "projects": ["grid_gridproject"],
     "taxonomy": ["complaints_category", "complaints_subcategory", "complaints_detail"],
 }
+# An increment smaller than this share of its table (autovacuum's own default for "enough has
+# changed to re-analyse", autovacuum_analyze_scale_factor) moves no distribution the planner
+# uses, except one: a new month lies past the upper end of the time columns' histograms, and as
+# no index leads with those columns the planner cannot look the real end up — it would estimate
+# the new month at a handful of rows and plan nested loops over it. So such an increment
+# re-analyses just those columns: on the 1M-order province 0.14-0.17 s, where the three tables
+# took 0.45-0.53 s (the work orders 0.30-0.31 s, the customers 0.12-0.19 s, the 台区 0.03 s).
+ANALYZE_SHARE = 0.1
+_RANGE_COLUMNS = {
+    "workorders": {"complaints_workorder": ["accepted_at", "dispatched_at", "acknowledged_at", "closed_at",
+                                            "imported_at"]},
+    "loads": {"grid_loadreading": ["month"]},
+    "outages": {"grid_outage": ["start_at", "end_at"]},
+    "projects": {"grid_gridproject": ["planned_on", "commissioned_on"]},
+}
 
 
-def _analyze(kind: str) -> None:
+def _table_rows(kind: str) -> int | None:
+    """The planner's row estimate of the kind's main table before the import (None: never analysed)."""
+    if connection.vendor != "postgresql" or kind not in _ANALYZE_TABLES:
+        return None
+    with connection.cursor() as cur:
+        cur.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [_ANALYZE_TABLES[kind][0]])
+        row = cur.fetchone()
+    return int(row[0]) if row and row[0] >= 0 else None
+
+
+def analyze_statements(kind: str, *, written: int, rows_before: int | None) -> list[str]:
+    """The ANALYZE statements an import of ``kind`` that wrote ``written`` rows into a table of
+    ``rows_before`` rows (the planner's estimate; None if never analysed) runs after its commit."""
+    if written < ANALYZE_AFTER_ROWS or kind not in _ANALYZE_TABLES:
+        return []
+    if rows_before is not None and written < ANALYZE_SHARE * rows_before:
+        return [f'ANALYZE "{table}" ({", ".join(columns)})'
+                for table, columns in _RANGE_COLUMNS.get(kind, {}).items()]
+    return [f'ANALYZE "{table}"' for table in _ANALYZE_TABLES[kind]]
+
+
+def _analyze(kind: str, *, written: int, rows_before: int | None) -> None:
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cur:
-        for table in _ANALYZE_TABLES[kind]:
-            cur.execute(f'ANALYZE "{table}"')
+        for sql in analyze_statements(kind, written=written, rows_before=rows_before):
+            cur.execute(sql)
 
 
 def _broker_down(exc: Exception) -> None:

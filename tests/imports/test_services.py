@@ -7,13 +7,14 @@ from io import StringIO
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.urls import reverse
 
 from scorecard.accounts.models import AuditLog, User
 from scorecard.celery import app as celery_app
 from scorecard.complaints.models import WorkOrder
 from scorecard.imports.models import ImportJob
-from scorecard.imports.services import import_file
+from scorecard.imports.services import analyze_statements, import_file
 from scorecard.core.signals import data_imported
 
 from tests.fixtures.import_files import (DISTRICT_HEADER, WO_HEADER, sample_districts, sample_orders, web_import, wo,
@@ -188,3 +189,51 @@ def test_an_auditor_lists_imports_but_cannot_post(client, tmp_path):
                                                      "file": SimpleUploadedFile("o.csv", path.read_bytes())})
     assert response.status_code == 403
     assert ImportJob.objects.count() == 1 and WorkOrder.objects.count() == 0
+
+
+# --- the planner's statistics after an import (imports.services.analyze_statements) -------------------
+
+def test_a_large_load_analyses_its_tables_whole():
+    # Into a table never analysed, or one the file grows by a tenth or more: every column's statistics.
+    whole = ['ANALYZE "complaints_workorder"', 'ANALYZE "complaints_customer"', 'ANALYZE "grid_district"']
+    assert analyze_statements("workorders", written=1_000_000, rows_before=None) == whole
+    assert analyze_statements("workorders", written=100_000, rows_before=1_000_000) == whole
+
+
+def test_a_monthly_increment_analyses_only_the_time_columns_it_extends():
+    # 80,000 orders into 1,000,000: below autovacuum's 10 %, yet the new month lies past the histograms.
+    assert analyze_statements("workorders", written=80_000, rows_before=1_000_000) == [
+        'ANALYZE "complaints_workorder" (accepted_at, dispatched_at, acknowledged_at, closed_at, imported_at)']
+    assert analyze_statements("outages", written=20_000, rows_before=500_000) == [
+        'ANALYZE "grid_outage" (start_at, end_at)']
+    # A small table's kinds re-analyse nothing on a small increment (no ranges a month extends).
+    assert analyze_statements("districts", written=10_000, rows_before=200_000) == []
+
+
+def test_a_small_import_leaves_the_statistics_to_autovacuum():
+    assert analyze_statements("workorders", written=9_999, rows_before=None) == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner statistics")
+def test_after_an_increment_the_new_month_is_in_the_histogram(tmp_path, monkeypatch):
+    from scorecard.imports import services
+
+    monkeypatch.setattr(services, "ANALYZE_AFTER_ROWS", 5)  # a test-sized "large" import
+    with connection.cursor() as cur:
+        # pg_class.reltuples is updated in place, so an earlier test's rolled-back rows still count
+        # there: start from the empty table this test sees.
+        cur.execute("ANALYZE complaints_workorder")
+    rows = [wo(f"H{i:03d}", accepted=f"2026-03-{1 + i % 28:02d} 09:00:00", customer=f"C{i:03d}") for i in range(60)]
+    assert import_file(kind="workorders", path=write_table(tmp_path / "a.csv", WO_HEADER, rows)).ok
+    increment = [wo(f"J{i:03d}", accepted="2026-04-02 09:00:00", customer=f"C{i:03d}") for i in range(5)]
+    assert import_file(kind="workorders", path=write_table(tmp_path / "b.csv", WO_HEADER, increment)).ok
+
+    def upper(column: str) -> str:
+        with connection.cursor() as cur:
+            cur.execute("SELECT histogram_bounds::text, most_common_vals::text FROM pg_stats "
+                        "WHERE tablename = 'complaints_workorder' AND attname = %s", [column])
+            return " ".join(v or "" for v in cur.fetchone())
+
+    assert "2026-04-02" in upper("accepted_at")  # re-analysed: April is known to the planner
+    # The first import analysed every column; the increment only the time columns.
+    assert "H059" in upper("order_no") and "J000" not in upper("order_no")
