@@ -150,7 +150,7 @@ def main() -> int:
     args = parser.parse_args()
     urls = pages()
     c = client()
-    out = {"rounds": args.rounds, "orders": None, "pages": {}}
+    out = {"bench": "first_visitor", "rounds": args.rounds, "orders": None, "pages": {}}
     out["orders"] = WorkOrder.objects.count()
     print(f"{out['orders']:,} work orders; cache {settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}; {connection.vendor}")
 
@@ -203,12 +203,13 @@ def main() -> int:
     print(f"  during warm-up (previous version): p95 {during['p95_s'] * 1000:.0f} ms, median {during['median_s'] * 1000:.0f} ms")
     print(f"  no warm-up, single flight: p95 {locked['p95_s'] * 1000:.0f} ms, median {locked['median_s'] * 1000:.0f} ms")
     print(f"  no warm-up, no lock:       p95 {unlocked['p95_s'] * 1000:.0f} ms, median {unlocked['median_s'] * 1000:.0f} ms")
-    worst = max(p["during_warm_up"]["median_s"] for p in out["pages"].values())
+    # Every first visitor: those who arrive while the warm-up runs and the first after it.
+    worst = max(max(p["during_warm_up"]["median_s"], p["after_warm_up"]["median_s"]) for p in out["pages"].values())
     out["target_first_met"] = worst < TARGET_FIRST_S
     out["target_six_met"] = during["p95_s"] < TARGET_SIX_P95_S
     print(f"target: six at once p95 < {TARGET_SIX_P95_S * 1000:.0f} ms with the warm-up: "
           f"{'met' if out['target_six_met'] else 'MISSED'} ({during['p95_s'] * 1000:.0f} ms)")
-    print(f"target: first visitor < {TARGET_FIRST_S * 1000:.0f} ms with the warm-up: "
+    print(f"target: first visitor < {TARGET_FIRST_S * 1000:.0f} ms with the warm-up, during and after it: "
           f"{'met' if out['target_first_met'] else 'MISSED'} (worst page median {worst * 1000:.0f} ms)")
     if args.json:
         print(json.dumps(out, default=str))

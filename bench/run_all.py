@@ -28,12 +28,15 @@ PY = sys.executable
 
 BENCHES = {
     "demo_generator": ["bench/demo_generator.py", "--orders", "1000000"],
-    "import": ["bench/import.py"],
+    # With the monthly increment against its row-by-row floor in the same run (issue #16).
+    "import": ["bench/import.py", "--increment"],
     "profile": ["bench/profile.py"],
     "scorecard": ["bench/scorecard.py"],
     "tracing": ["bench/tracing.py"],
     "notice": ["bench/notice.py"],
     "pandas": ["bench/pandas_baseline.py"],
+    # The first visitor after a data change, with and without the warm-up, and six at once (issue #16).
+    "first_visitor": ["bench/first_visitor.py", "--rounds", "3"],
     # Once (no warm-up): each run is 13 months' features, 13 fits and the backtest, ~30 s.
     "early_warning": ["bench/early_warning.py", "--repeat", "1", "--warmup", "0"],
     "load": ["bench/load.py"],
@@ -115,15 +118,41 @@ def rows_for(name: str, f: dict) -> list[list]:
                          f"{f['rows'] / f['bulk_floor_s']:,.0f}", "",
                          f"{f['bulk_floor_s'] / f['copy_s']:.2f}x COPY; import {f['ratio_bulk_floor']:.2f}x",
                          "", "", ""])
+        if "increment" in f:
+            i = f["increment"]
+            out.append([f"monthly increment ({i['rows']:,} orders into the table)", fmt_s(i["seconds"]),
+                        f"{i['rows_per_s']:,.0f}", f"row-by-row floor {fmt_s(i['floor_s'])}",
+                        f"{i['ratio_floor']:.2f}x", f"{i['peak_rss_mb']:.0f} MB", "≤ 1.5x floor",
+                        "yes" if i["ratio_floor"] <= 1.5 else "NO"])
+        if "ratio_bulk_floor" in f:
+            out.append(["  1M import against the bulk-way floor", "", "", "", f"{f['ratio_bulk_floor']:.2f}x", "",
+                        "≤ 1.5x floor", "yes" if f["ratio_bulk_floor"] <= 1.5 else "NO"])
+        return out
+    if name == "first_visitor":
+        out = []
+        for page, p in f["pages"].items():
+            worst = max(p["during_warm_up"]["median_s"], p["after_warm_up"]["median_s"])
+            out.append([f"first visitor: {page} (during / after the warm-up)",
+                        f"{fmt_s(p['during_warm_up']['median_s'])} / {fmt_s(p['after_warm_up']['median_s'])}", "",
+                        f"cold {fmt_s(p['cold']['median_s'])}", "", "", "< 300 ms",
+                        "yes" if worst < 0.3 else "NO"])
+        six = f["six_at_once"]
+        out.append(["six first visitors at once (p95)", fmt_s(six["during_warm_up"]["p95_s"]), "",
+                    f"no warm-up {fmt_s(six['single_flight']['p95_s'])}, no lock {fmt_s(six['no_lock']['p95_s'])}",
+                    "", rss, "< 500 ms", "yes" if f["target_six_met"] else "NO"])
+        out.append(["  warm-up task", fmt_s(f["warm_up_s"]), "", "", "", "", "", ""])
         return out
     if name == "profile":
-        ok = f["median_s"] < 1 and f["ratio"] <= 2
-        return [["complaint profile (1 month)", fmt_s(f["median_s"]), "", f"SQL {fmt_s(f['baseline_median_s'])}",
-                 f"{f['ratio']:.2f}x", rss, "< 1 s, ≤ 2x SQL", "yes" if ok else "NO"]]
+        # Both ratios of the same interleaved run (bench/timing.measure_pair): #16 asks ≤ 1.0x of both.
+        worst = max(f["ratio"], f.get("ratio_median_of_rounds", f["ratio"]))
+        ok = f["median_s"] < 1 and worst <= 1
+        return [["complaint profile (1 month)", fmt_s(f["median_s"]), "", f"competent SQL {fmt_s(f['baseline_median_s'])}",
+                 f"{f['ratio']:.2f}x (rounds {f.get('ratio_median_of_rounds', f['ratio']):.2f}x)", rss,
+                 "< 1 s, ≤ 1.0x SQL (#16)", "yes" if ok else "NO"]]
     if name == "scorecard":
         return [["bottleneck tracing (1 month)", fmt_s(f["trace_s"]), "", "", "", rss, "(read-out < 2 s)", ""],
                 ["scorecard compute (1 month)", fmt_s(f["compute_s"]), "", f"SQL {fmt_s(f['baseline_s'])}",
-                 f"{f['ratio']:.2f}x", "", "≤ 2x SQL", "yes" if f["ratio"] <= 2 else "NO"],
+                 f"{f['ratio']:.2f}x", "", "≤ 1.0x SQL (#16)", "yes" if f["ratio"] <= 1 else "NO"],
                 ["scorecard read-out (trace + 2 months)", fmt_s(f["readout_s"]), "", "", "", "", "< 2 s",
                  "yes" if f["readout_s"] < 2 else "NO"],
                 ["  same, last month published", fmt_s(f["readout_published_s"]), "", "", "", "", "< 2 s",
