@@ -1,6 +1,6 @@
 """Benchmark: supply-bottleneck tracing of one month, against hand-written SQL detection.
 
-    DATABASE_URL=postgres://... python bench/tracing.py [--month YYYY-MM] [--repeat 3] [--json]
+    DATABASE_URL=postgres://... python bench/tracing.py [--month YYYY-MM] [--repeat 5] [--json]
 
 Times, on the 1M-order demo province, for the latest month (or --month):
 - ``tracing.detect`` — the incidents (台区, kind) with their evidence and responsible
@@ -9,15 +9,14 @@ Times, on the 1M-order demo province, for the latest month (or --month):
   (only what changed; the second and later runs measure an unchanged month);
 - a baseline: one hand-written SQL statement finding the same (台区, kind) pairs with the
   configured thresholds (no evidence, no department, no links): the floor of detection.
-Checks that detect and the baseline find the same pairs, prints the ratio detect : SQL.
+Checks that detect and the baseline find the same pairs, prints the ratio detect : SQL. Timing:
+bench/timing.py's rule (one warm-up, median of N; detect and the baseline interleaved).
 """
 import argparse
 import json
 import os
 import resource
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -36,6 +35,8 @@ from scorecard.kpis import tracing  # noqa: E402
 from scorecard.kpis.models import RuleSettings  # noqa: E402
 from scorecard.kpis.services import trace_month  # noqa: E402
 from scorecard.core.months import bounds, parse_month  # noqa: E402
+
+from bench.timing import DEFAULT_REPEAT, fmt, measure, measure_pair  # noqa: E402
 
 BASELINE_SQL = """
 WITH r AS (SELECT district_code, max_load_pct, min_voltage, max_voltage FROM grid_loadreading WHERE month = %(month)s),
@@ -62,29 +63,20 @@ def baseline(month: dt.date) -> set:
         return set(cur.fetchall())
 
 
-def timed(fn, repeat):
-    times, result = [], None
-    for _ in range(repeat):
-        t = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - t)
-    return result, min(times), statistics.median(times)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--month")
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=DEFAULT_REPEAT)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         print("bench/tracing.py measures PostgreSQL: set DATABASE_URL=postgres://...")
         return 0
     month = parse_month(args.month) if args.month else latest_month()
-    baseline(month)  # warm
-    found, det_best, det_med = timed(lambda: tracing.detect(month), args.repeat)
-    _, trace_best, trace_med = timed(lambda: trace_month(month=month), args.repeat)
-    pairs, base_best, base_med = timed(lambda: baseline(month), args.repeat)
+    # The one timing rule (bench/timing.py): detect and its baseline interleaved, trace_month alone (it writes).
+    det, base, ratios = measure_pair(lambda: tracing.detect(month), lambda: baseline(month), repeat=args.repeat)
+    trace = measure(lambda: trace_month(month=month), repeat=args.repeat)
+    found, pairs = det["result"], base["result"]
     ours = {(d.district, d.kind) for d in found}
     if ours != pairs:
         print(f"MISMATCH: detect only {sorted(ours - pairs)[:5]}, SQL only {sorted(pairs - ours)[:5]}")
@@ -94,15 +86,16 @@ def main() -> int:
         kinds[kind] = kinds.get(kind, 0) + 1
     print(f"month {month:%Y-%m}: {len(ours)} incidents ({', '.join(f'{k} {v}' for k, v in sorted(kinds.items()))}); "
           "detect and the SQL baseline agree")
-    print(f"tracing.detect (incidents, evidence, departments): best {det_best * 1000:.0f} ms, median {det_med * 1000:.0f} ms")
-    print(f"trace_month (detect + write + link):              best {trace_best * 1000:.0f} ms, median {trace_med * 1000:.0f} ms")
-    print(f"hand-written SQL detection:                       best {base_best * 1000:.0f} ms, median {base_med * 1000:.0f} ms")
-    ratio = det_med / base_med
-    print(f"ratio detect : SQL = {ratio:.2f}x (detect also gathers each incident's evidence and decides its "
-          f"department; the SQL finds the pairs only)")
+    print(f"tracing.detect (incidents, evidence, departments): {fmt(det)}")
+    print(f"trace_month (detect + write + link):              {fmt(trace)}")
+    print(f"hand-written SQL detection:                       {fmt(base)}")
+    ratio = ratios["of_medians"]
+    print(f"ratio detect : SQL = {ratio:.2f}x (median of the per-round ratios {ratios['median_of_rounds']:.2f}x; "
+          f"detect also gathers each incident's evidence and decides its department; the SQL finds the pairs only)")
     if args.json:
         print(json.dumps({"bench": "tracing", "month": f"{month:%Y-%m}", "incidents": len(ours),
-                          "detect_s": det_med, "trace_s": trace_med, "baseline_s": base_med, "ratio": ratio,
+                          "detect_s": det["median_s"], "trace_s": trace["median_s"], "baseline_s": base["median_s"],
+                          "ratio": ratio, "n": args.repeat, "warmup": det["warmup"],
                           "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
     return 0
 
