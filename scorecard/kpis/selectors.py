@@ -495,10 +495,22 @@ RULE_LABELS = {"appeal": "申诉改判", "explicit": "工单指定责任部门",
 
 
 def department_complaints(month: dt.date, *, city_id: int, department_id: int):
-    """The complaints a responsible unit answers for in a month, with why (rule, incident, appeal)."""
-    return (month_attributed(month).filter(city_id=city_id, attr_department_id=department_id)
-            .select_related("category", "subcategory", "detail", "district", "incident_link__incident",
-                            "override__appeal")
+    """The complaints a responsible unit answers for in a month, with why (rule, incident, appeal).
+
+    A published month lists its snapshot's complaints (SnapshotAttribution: the city and department
+    they were frozen under), so the list and the card's counts stay one set when a later import moves
+    a work order's 受理时间 or unit: the row still shows the order as it is now, the membership is
+    the publication's. A draft month follows current data."""
+    rm = published_month(month)
+    if rm is not None:
+        qs = WorkOrder.objects.filter(frozen__reporting_month=rm, frozen__city_id=city_id,
+                                      frozen__department_id=department_id).annotate(
+            attr_department_id=F("frozen__department_id"), attr_rule=F("frozen__rule"),
+            exclusion=F("frozen__exclusion"))
+    else:
+        qs = month_attributed(month).filter(city_id=city_id, attr_department_id=department_id)
+    return (qs.select_related("category", "subcategory", "detail", "district", "incident_link__incident",
+                              "override__appeal")
             .order_by("accepted_at", "pk"))
 
 
@@ -784,8 +796,11 @@ def department_row_for_viewer(*, month: dt.date, city: OrgUnit, department: Depa
 def department_complaints_for_viewer(*, month: dt.date, city: OrgUnit, department: Department, viewer):
     """``department_complaints`` within the viewer's unit subtree: a county (or station) leader lists the
     complaints of their own subtree only."""
+    # A published month whose complaints were frozen with their county and station is scoped by those
+    # (where each was filed at publication); one published before that freeze by the current units.
+    frozen_units = published_month(month) is not None and facts_frozen(month)
     return department_complaints(month, city_id=city.pk, department_id=department.pk).filter(
-        scoping.order_q(scoping.scope_for(viewer)))
+        scoping.order_q(scoping.scope_for(viewer), prefix="frozen__" if frozen_units else ""))
 
 
 def incident_list(*, month: dt.date, viewer):

@@ -259,3 +259,32 @@ def test_a_county_user_sees_their_county_and_its_figures_only(world, client):
     assert "望城区供电公司" not in html and "张伟" not in html
     for other in ("cs", "a", "s1", "s2"):
         assert client.get(f"/scorecard/units/{world[other].pk}/?month=2024-10").status_code == 404
+
+
+def test_a_published_months_department_list_is_its_snapshots_when_orders_move_after_it(world):
+    """The department page lists the complaints the card counts: a later import that moves a work order to
+    another month, city or county moves it out of a draft's list, never out of a published month's."""
+    from scorecard.kpis.selectors import department_complaints_for_viewer, scorecard_for_month
+
+    analyst, county_b = world["users"]["analyst"], world["users"]["county_b"]
+    services.publish_month(month=OCT, user=analyst)
+    dept = Department.objects.get(pk=WorkOrder.objects.values_list("frozen__department_id", flat=True).first())
+
+    def listed(viewer, month=OCT):
+        return sorted(o.order_no for o in department_complaints_for_viewer(month=month, city=world["cs"],
+                                                                           department=dept, viewer=viewer))
+
+    before, before_b = listed(analyst), listed(county_b)
+    row = next(d for d in scorecard_for_month(OCT)["departments"] if d["department"] == dept.name)
+    assert len(before) == row["accepted_complaints"] == 6 and len(before_b) == 1  # T4's complaint is 宁乡's
+
+    # After publication a re-import files T4's order under 望城 and dates another in November; a third
+    # goes to another city company.
+    orders = WorkOrder.objects.order_by("pk")
+    WorkOrder.objects.filter(pk=orders[5].pk).update(county=world["a"])
+    WorkOrder.objects.filter(pk=orders[1].pk).update(accepted_at=dt.datetime(2024, 11, 2, 2, tzinfo=dt.timezone.utc))
+    WorkOrder.objects.filter(pk=orders[2].pk).update(city=city("国网株洲供电公司"))
+    assert listed(analyst) == before and listed(county_b) == before_b
+
+    # November is a draft: it follows the orders as they are now (the one moved there is listed).
+    assert listed(analyst, NOV) == [orders[1].order_no]
