@@ -24,7 +24,7 @@ from .models import ExportJob
 
 # The pages whose exports may run in the background (URL names): their GET is a read.
 EXPORT_VIEWS = frozenset({"analysis:orders", "analysis:profile", "kpis:scorecard", "kpis:incidents",
-                          "kpis:appeals", "kpis:drill", "audit_log"})
+                          "kpis:appeals", "kpis:drill", "kpis:seasonal", "audit_log"})
 
 
 def background_rows() -> int:

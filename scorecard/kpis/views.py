@@ -519,7 +519,8 @@ def drill_view(request, unit_id: int, *, month: dt.date):
 @login_required
 def seasonal_list(request):
     """The stored 迎峰度夏/迎峰度冬 risk lists (kpis.seasonal), the viewer's 台区 only, filtered, sorted and
-    paged in the database. A read: computing is the worker's (seasonal_compute, the beat job)."""
+    paged in the database; ``?export=csv|xlsx`` the same rows as a file. A read: computing is the
+    worker's (seasonal_compute, the beat job)."""
     lists = list(SeasonalRiskList.objects.order_by("-year", "-season"))
     chosen = selectors.seasonal_list_for(request.GET.get("list"))
     scope = scoping.scope_for(request.user)
@@ -530,6 +531,12 @@ def seasonal_list(request):
     filters.filters["city"].queryset = units.filter(level=OrgUnit.Level.CITY)
     filters.filters["county"].queryset = units.filter(level=OrgUnit.Level.COUNTY)
     valid = not (filters.is_bound and not filters.is_valid())
+    fmt = request.GET.get("export")
+    if fmt in FORMATS and chosen is not None:
+        # The rows the page lists (the viewer's 台区, the filters, the sort), every page of them, as a file.
+        rows = SeasonalTable(filters.qs if valid else filters.queryset.none())
+        RequestConfig(request, paginate=False).configure(rows)
+        return export(request, rows, fmt, f"seasonal-{chosen.year}-{chosen.season}")
     table = SeasonalTable(filters.qs if valid else filters.queryset.none())
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     this_year = current_month().year

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from scorecard.accounts.models import User
-from scorecard.grid.models import District, GridProject, LoadReading, OrgUnit
+from scorecard.grid.models import District, LoadReading, OrgUnit
 from scorecard.kpis import services
 from scorecard.kpis.models import SeasonalRiskList
 from tests.fixtures.factories import city, dept, district, project, reading
@@ -171,3 +171,43 @@ def test_only_an_analyst_may_enqueue_the_computation(client, world, django_captu
     # What the worker then runs: the task the beat job sends, with the season and year asked for.
     from scorecard.kpis import tasks
     assert tasks.compute_seasonal_list.run("winter", 2025, "requested by sv-analyst") == "2025-winter"
+
+
+def _exported(client, user, query):
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as queries:
+        resp = client.get(URL + "?" + query)
+    writes = [q["sql"] for q in queries.captured_queries
+              if q["sql"].lstrip().upper().startswith(WRITES) and "django_session" not in q["sql"]]
+    assert resp.status_code == 200 and writes == []
+    body = b"".join(resp.streaming_content) if resp.streaming else resp.content
+    return resp, body
+
+
+def test_the_export_is_the_pages_rows_every_page_of_them_in_the_viewers_scope(client, stored):
+    import csv
+    import io
+
+    resp, body = _exported(client, stored["analyst"], "list=2025-summer&export=csv")
+    assert 'filename="seasonal-2025-summer.csv"' in resp["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["排名", "台区", "供电所"]
+    assert len(rows) - 1 == N_BULK + 5  # not one page of 50: every row
+    assert [r[1] for r in rows[1:4]] == ["TQA", "TQZ", "TQN"] and rows[-1][1] == "TQC"
+    assert {r[1]: r[5] for r in rows[1:]}["TQC"] == "低电压"  # the risk as words (the page shows badges)
+    # The filters and the sort of the page apply; a county leader's file holds their county's 台区 only.
+    _, body = _exported(client, stored["analyst"], f"county={stored['wc'].pk}&sort=district&export=csv")
+    assert [r[1] for r in csv.reader(io.StringIO(body.decode("utf-8-sig")))][1:] == ["TQA", "TQB", "TQC"]
+    _, body = _exported(client, stored["county"], "export=csv")
+    assert sorted(r[1] for r in list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))[1:]) == ["TQA", "TQB", "TQC"]
+    _, body = _exported(client, stored["zz"], "export=xlsx")
+    from openpyxl import load_workbook
+    sheet = load_workbook(io.BytesIO(body), read_only=True).worksheets[0]
+    assert [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["TQZ"]
+    # The page links the export with its filters (and not the page number).
+    html = _get(client, stored["analyst"], f"county={stored['wc'].pk}&page=1")
+    assert f'href="?county={stored["wc"].pk}&amp;export=csv"' in html
+
+
+def test_an_export_without_a_list_is_the_page_that_says_so(client, world):
+    assert "尚未计算迎峰风险清单" in _get(client, world["analyst"], "export=csv")
