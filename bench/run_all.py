@@ -34,6 +34,8 @@ BENCHES = {
     "scorecard": ["bench/scorecard.py"],
     "tracing": ["bench/tracing.py"],
     "notice": ["bench/notice.py"],
+    # Publishing a month (re-trace, scorecard, the freezes), rolled back, against compute_scorecard.
+    "publish": ["bench/publish.py"],
     "pandas": ["bench/pandas_baseline.py"],
     # The first visitor after a data change, with and without the warm-up, and six at once (issue #16).
     "first_visitor": ["bench/first_visitor.py", "--rounds", "3"],
@@ -162,6 +164,10 @@ def rows_for(name: str, f: dict, others: dict | None = None) -> list[list]:
                  # A component of the scorecard read-out (whose < 2 s, ≤ 2x is the issue's target).
                  f"{f['ratio']:.2f}x", rss, "— (component)", ""],
                 ["tracing: trace_month (detect + write + link)", fmt_s(f["trace_s"]), "", "", "", "", "", ""]]
+    if name == "publish":
+        return [[f"publish a month ({f['attributions']:,} complaints, {f['frozen_complaints']:,} frozen rows)",
+                 fmt_s(f["publish_s"]), "", f"compute_scorecard {fmt_s(f['compute_s'])}", f"{f['ratio']:.1f}x",
+                 rss, "(no target)", ""]]
     if name == "notice":
         return [["notice: cold snapshot + PDF render", fmt_s(f["total_s"]), "",
                  f"empty notice {fmt_s(f['baseline_s'])}", f"render {f['render_s'] / f['baseline_s']:.1f}x", rss,
