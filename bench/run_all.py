@@ -120,6 +120,9 @@ def rows_for(name: str, f: dict, others: dict | None = None) -> list[list]:
                          f"{f['rows'] / f['bulk_floor_s']:,.0f}", "",
                          f"{f['bulk_floor_s'] / f['copy_s']:.2f}x COPY; import {f['ratio_bulk_floor']:.2f}x",
                          "", "", ""])
+        if "bulk_floor_customers_s" in f:  # shown beside it; the verdict stays on the floor above
+            out.append(["  (the same, with the customers the file creates)", fmt_s(f["bulk_floor_customers_s"]),
+                        "", "", f"import {f['ratio_bulk_floor_customers']:.2f}x", "", "", ""])
         if "increment" in f:
             i = f["increment"]
             out.append([f"monthly increment ({i['rows']:,} orders into the table)", fmt_s(i["seconds"]),

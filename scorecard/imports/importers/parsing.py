@@ -36,6 +36,21 @@ def parse_datetime(value) -> dt.datetime:
     return result
 
 
+def copy_text(raw, value: dt.datetime):
+    """What a COPY into PostgreSQL may send for ``value``, parsed by ``parse_datetime`` from the cell ``raw``:
+    the cell itself with its offset when it is the canonical export format, else ``value``.
+
+    psycopg turns an aware datetime into text at about 1 µs (four a work order: 4 s of a
+    1M-order import's 36, measured), while the cell already is that text. Only the fast
+    path's results qualify — a fixed +08:00 (never LOCAL_TZ, whose 1986–1991 summer time the
+    fast path leaves to zoneinfo) from ``YYYY-MM-DD HH:MM:SS`` or ``YYYY-MM-DD HH:MM``, the
+    forms PostgreSQL reads the same way in every DateStyle."""
+    if type(raw) is str and value.tzinfo is not LOCAL_TZ and raw[13:14] == ":" and (
+            len(raw) == 16 or (len(raw) == 19 and raw[16] == ":")):
+        return raw + "+08:00"
+    return value
+
+
 def parse_date_only(value, *, end_of_day: bool = False) -> dt.datetime | None:
     """A date without a time (受理日期, 办结日期 columns, or an Excel date cell) as a moment, or None if
     ``value`` is not a date alone. The start of the day, or with ``end_of_day`` 23:59:59 — for the
