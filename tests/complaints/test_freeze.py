@@ -70,6 +70,9 @@ def read_outs(month, small, **kw) -> dict:
             "repeat": list(selectors.repeat_demands(month, unit, **kw)),
             "sensitive": list(selectors.sensitive_customers(month, unit, **kw)),
         }
+        # The profile's codes come from their own statement (no names): the same 台区 as the page's rows.
+        assert out[key]["profile"]["hotspots"] == {
+            k: [r["code"] for r in rows] for k, rows in out[key]["hotspots"].items()}, key
     return out
 
 

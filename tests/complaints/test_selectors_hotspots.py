@@ -34,3 +34,26 @@ def test_hotspot_rows_have_the_district_its_units_and_the_counts(small):
     assert [r["code"] for r in selectors.hotspot_districts("2018-03", small.cities[1])[
         "same_month_last_year_districts"]] == [b0.code]
     assert selectors.hotspot_districts("2018-03", small.cities[1])["multi_customer_districts"] == []
+
+
+@pytest.mark.django_db
+def test_the_profiles_hotspot_codes_are_the_rows_codes(small):
+    a0, a1, b0 = small.districts[0], small.districts[1], small.districts[3]
+    small.order(local(2018, 3, 2, 9), customer="A", district=a0)
+    small.order(local(2018, 3, 3, 9), customer="B", district=a0)
+    small.order(local(2018, 3, 5, 9), customer="D", district=a1)
+    small.order(local(2018, 2, 5, 9), customer="E", district=a1)
+    small.order(local(2018, 3, 6, 9), customer="F", district=b0)
+    small.order(local(2017, 3, 6, 9), customer="F", district=b0)
+    small.order(local(2018, 3, 7, 9), customer="G", district=b0)
+    for unit in (None, small.cities[0], small.cities[1], small.counties[1]):
+        codes = selectors.hotspot_codes("2018-03", unit)
+        assert codes == {key: [r["code"] for r in rows]
+                         for key, rows in selectors.hotspot_districts("2018-03", unit).items()}
+        assert codes == selectors.complaint_profile("2018-03", unit)["hotspots"]
+    # Not vacuous: every list has its 台区 (b0 is hot twice: two customers, and last March).
+    assert selectors.hotspot_codes("2018-03") == {
+        "multi_customer_districts": sorted([a0.code, b0.code]),
+        "consecutive_month_districts": [a1.code],
+        "same_month_last_year_districts": [b0.code],
+    }
