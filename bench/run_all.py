@@ -31,7 +31,8 @@ BENCHES = {
     # With the monthly increment against its row-by-row floor in the same run (issue #16).
     "import": ["bench/import.py", "--increment"],
     "profile": ["bench/profile.py"],
-    "scorecard": ["bench/scorecard.py"],
+    # N=9: the product and its baseline are within a few per cent, three rounds cannot tell them apart.
+    "scorecard": ["bench/scorecard.py", "--repeat", "9"],
     "tracing": ["bench/tracing.py"],
     "notice": ["bench/notice.py"],
     # Publishing a month (re-trace, scorecard, the freezes), rolled back, against compute_scorecard.
@@ -190,9 +191,15 @@ def rows_for(name: str, f: dict, others: dict | None = None) -> list[list]:
                         f"{imp['rows'] / imp['seconds']:,.0f} rows/s", "", "", "", ""])
         return out
     if name == "early_warning":
-        return [[f"risk list ({f['districts']:,} 台区, training + backtest)", fmt_s(f["seconds"]), "",
-                 f"persistence {fmt_s(f['baseline_s'])}", f"{f['ratio']:.0f}x", rss, "< 30 s, < 1 GB",
-                 "yes" if f["met"] else "NO"]]
+        # The verdict is the monthly run's (bench/early_warning.py: last month's list stored, 3 fits), so
+        # that is the figure printed beside it; the cold run (every fold trained) has its own line and
+        # its own verdict — a table must not print a figure over its target next to "yes".
+        cold_ok = f["seconds"] < 30
+        return [[f"risk list ({f['districts']:,} 台区, monthly run: training + backtest)", fmt_s(f["monthly_s"]), "",
+                 f"persistence {fmt_s(f['baseline_s'])}", f"{f['monthly_s'] / f['baseline_s']:.0f}x", rss,
+                 "< 30 s, < 1 GB", "yes" if f["met"] else "NO"],
+                ["  cold: no list stored, every backtest fold trained", fmt_s(f["seconds"]), "", "",
+                 f"{f['ratio']:.0f}x", "", "< 30 s", "yes" if cold_ok else "NO"]]
     if name == "load":
         t = f["total"]
         return [[f"load: {f['users']} users, {f['time']}", f"p95 {t['pages_p95']:.0f} ms",
