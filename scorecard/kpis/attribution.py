@@ -61,7 +61,10 @@ def _specificity(rule: DefaultAttribution, sub_name: str, sub_category_id: int) 
     return 6 + bonus if sub_name == pattern else 0
 
 
-def default_table() -> DefaultTable:
+def default_table(*, rules=None) -> DefaultTable:
+    """The default attribution (rule 4) as SQL can read it; ``rules``: RuleSettings when the caller
+    has read them already (they name the fallback department)."""
+    settings = rules or RuleSettings.current()
     rules = list(DefaultAttribution.objects.all())
     by_sub = {}
     for sub in SubCategory.objects.values("id", "name", "category_id"):
@@ -70,7 +73,7 @@ def default_table() -> DefaultTable:
         if best[0]:
             by_sub[sub["id"]] = best[1]
     by_cat = {r.category_id: r.department_id for r in rules if r.category_id and not r.subcategory_pattern}
-    return DefaultTable(by_sub, by_cat, RuleSettings.current().fallback_department_id)
+    return DefaultTable(by_sub, by_cat, settings.fallback_department_id)
 
 
 def month_complaints(month: dt.date) -> QuerySet:

@@ -111,26 +111,32 @@ def is_published(month: dt.date) -> bool:
     return ReportingMonth.objects.published().filter(month=month).exists()
 
 
+_LOOK_UP = object()  # "not given": the callers that already read the month's ReportingMonth pass it on
+
+
 def _complaint_rows(month: dt.date, group_by: list[str], *, where: Q | None = None,
                     department_id: int | None = None, frozen_managers: bool = False,
-                    rules: RuleSettings | None = None):
+                    rules: RuleSettings | None = None, reporting_month=_LOOK_UP):
     """The month's complaints, attributed, aggregated in SQL by ``group_by`` (city, department, and for
     the drill-downs county, station, district or manager — the 台区经理 of the month's last day).
 
     ``accepted`` counts every complaint (受理口径) and ``excl_*`` those the 考核口径 leaves out,
     by reason; every KPI count counts only the assessed ones (``exclusion`` = ""). ``where`` narrows
     the complaints (a unit's subtree), ``department_id`` to one department's attributed ones;
-    ``frozen_managers``: the 台区经理 as the month's publication froze them (``grid.freeze``)."""
+    ``frozen_managers``: the 台区经理 as the month's publication froze them (``grid.freeze``);
+    ``reporting_month``: ``published_month(month)`` when the caller has read it already."""
     rs = rules or RuleSettings.current()
-    rm = published_month(month)
+    rm = published_month(month) if reporting_month is _LOOK_UP else reporting_month
     if rm is not None and facts_frozen(month):
         # A published month: the facts frozen with each complaint's attribution, where it was filed then.
         qs = SnapshotAttribution.objects.filter(reporting_month=rm).annotate(
             attr_department_id=F("department_id"), attr_rule=F("rule"))
         facts, seconds = {name: Q(**{name: True}) for name in FACTS}, F("resolution_seconds")
     else:
-        qs = with_fact_inputs(month_attributed(month, rules=rs), rs)
-        facts, seconds = fact_conditions(rs), DurationSeconds("closed_at", "accepted_at")
+        # The month: a hint that takes the SLA deadline's look-ups out of PostgreSQL's per-complaint
+        # work (kpis.expressions.OnTime).
+        qs = with_fact_inputs(month_attributed(month, rules=rs, published=rm is not None), rs)
+        facts, seconds = fact_conditions(rs, month=month), DurationSeconds("closed_at", "accepted_at")
     if where is not None:
         qs = qs.filter(where)
     if department_id is not None:
@@ -178,28 +184,30 @@ def facts_frozen(month: dt.date) -> bool:
     return not SnapshotAttribution.objects.filter(reporting_month__month=month, closed__isnull=True).exists()
 
 
-def month_attributed(month: dt.date, *, rules: RuleSettings | None = None):
+def month_attributed(month: dt.date, *, rules: RuleSettings | None = None, published: bool | None = None):
     """The month's complaints with ``attr_department_id``, ``attr_rule`` and ``exclusion`` (why the
     考核口径 leaves the complaint out, "" when it counts): frozen for a published month (appeals,
-    verifications and re-traces cannot move it), live otherwise."""
+    verifications and re-traces cannot move it), live otherwise. ``published``: ``is_published(month)``
+    when the caller knows it already."""
     qs = month_complaints(month)
-    if is_published(month):
+    if is_published(month) if published is None else published:
         return qs.filter(frozen__isnull=False).annotate(
             attr_department_id=F("frozen__department_id"), attr_rule=F("frozen__rule"),
             exclusion=F("frozen__exclusion"))
-    return attributed(qs, default_table()).annotate(exclusion=exclusion_case(rules or RuleSettings.current()))
+    rules = rules or RuleSettings.current()
+    return attributed(qs, default_table(rules=rules)).annotate(exclusion=exclusion_case(rules))
 
 
-def month_assessed(month: dt.date, *, rules: RuleSettings):
+def month_assessed(month: dt.date, *, rules: RuleSettings, published: bool | None = None):
     """The month's complaints with ``exclusion`` only (see ``month_attributed``): frozen for a
     published month, live otherwise."""
     qs = month_complaints(month)
-    if is_published(month):
+    if is_published(month) if published is None else published:
         return qs.filter(frozen__isnull=False).annotate(exclusion=F("frozen__exclusion"))
     return qs.annotate(exclusion=exclusion_case(rules))
 
 
-def _unit_rows(month: dt.date, dept_rows, *, rules: RuleSettings) -> dict[int, dict]:
+def _unit_rows(month: dt.date, dept_rows, *, rules: RuleSettings, published: bool | None = None) -> dict[int, dict]:
     """City totals from the (city, department) rows — every count and the
     mean add up — plus the one figure that does not, the median, from a cheap
     query of its own (no attribution, no subqueries). One pass over the
@@ -213,7 +221,7 @@ def _unit_rows(month: dt.date, dept_rows, *, rules: RuleSettings) -> dict[int, d
         if row["avg_resolution_seconds"] is not None:
             unit["_seconds"] += row["avg_resolution_seconds"] * row["closed"]
     # The 考核口径 without the attribution: a city's median does not depend on the department.
-    medians = dict(month_assessed(month, rules=rules).filter(closed_at__isnull=False, exclusion="").order_by()
+    medians = dict(month_assessed(month, rules=rules, published=published).filter(closed_at__isnull=False, exclusion="").order_by()
                    .values("city_id").annotate(m=Median(DurationSeconds("closed_at", "accepted_at")))
                    .values_list("city_id", "m"))
     for city_id, unit in units.items():
@@ -332,13 +340,16 @@ def compute_scorecard(month: dt.date) -> dict:
     departments = list(Department.objects.order_by("sort_order"))
     customers = dict(District.objects.order_by().values("city_id").annotate(n=Sum("customers"))
                      .values_list("city_id", "n"))
-    defs = {lvl: list(KpiDefinition.objects.filter(level=lvl, active=True))
-            for lvl in (KpiDefinition.Level.DEPARTMENT, KpiDefinition.Level.UNIT)}
+    defs = {KpiDefinition.Level.DEPARTMENT: [], KpiDefinition.Level.UNIT: []}
+    for d in KpiDefinition.objects.filter(level__in=list(defs), active=True):
+        defs[d.level].append(d)
     rules = RuleSettings.current()
+    # Read once here and handed down: each small read is a round trip (issue #16).
+    rm = published_month(month)
 
     dept_rows = {(r["city_id"], r["attr_department_id"]): r
-                 for r in _complaint_rows(month, ["city", "department"], rules=rules)}
-    unit_rows = _unit_rows(month, dept_rows.values(), rules=rules)
+                 for r in _complaint_rows(month, ["city", "department"], rules=rules, reporting_month=rm)}
+    unit_rows = _unit_rows(month, dept_rows.values(), rules=rules, published=rm is not None)
     dept_rects = {(r["city_id"], r["department_id"]): r for r in _rectification_rows(month, ["city", "department"])}
     unit_rects = {r["city_id"]: r for r in _rectification_rows(month, ["city"])}
 

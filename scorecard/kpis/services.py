@@ -356,7 +356,8 @@ def publish_month(*, month: dt.date, user, reason: str = "", correction: bool = 
     # and where it was filed: the drill-down of a published month reads these, never the work order.
     rules = RuleSettings.current()
     facts = [f"fact_{name}" for name in FACTS]
-    frozen = frozen_facts(attributed(month_complaints(month)).annotate(exclusion=exclusion_case(rules)), rules).values_list(
+    frozen = frozen_facts(attributed(month_complaints(month)).annotate(exclusion=exclusion_case(rules)), rules,
+                          month=month).values_list(
         "pk", "city_id", "attr_department_id", "attr_rule", "incident_link__incident_id", "exclusion",
         "county_id", "station_id", "district_id", "fact_resolution_seconds", *facts)
     SnapshotAttribution.objects.bulk_create(

@@ -248,4 +248,7 @@ def test_the_months_query_evaluates_the_assessment_and_the_deadline_once_per_com
     assert all(sql.count(case) == 1 for sql in assessed)
     if connection.vendor == "postgresql":  # SQLite keeps the portable form (kpis.expressions.OnTime)
         main = next(sql for sql in assessed if "COUNT" in sql)
-        assert main.count('"kpis_workcalendar"') == 2  # the acceptance day's row joined to the deadline's
+        # One correlated look-up per complaint, the acceptance day's row joined to the deadline's — and
+        # only where the month's arrays (uncorrelated, read once per statement) hold no answer.
+        assert main.count(" c1 JOIN ") == 1
+        assert main.count("array_agg(") == 3  # the days' seqs and working flags, the working days by seq
