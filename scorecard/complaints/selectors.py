@@ -354,9 +354,7 @@ def hotspot_districts(month, unit: OrgUnit | None = None, *, live: bool = False)
             month_window(month, live=live), unit, named=True):
         row = {"code": code, "name": name or "", "city": city, "county": county, "complaints": complaints,
                "customers": customers}
-        for key, hot in zip(HOTSPOT_KEYS, (customers >= MULTI_CUSTOMER_MIN, consecutive, last_year)):
-            if hot:
-                result[key].append(row)
+        _file_hotspot(result, row, customers=customers, consecutive=consecutive, last_year=last_year)
     return result
 
 
@@ -367,10 +365,16 @@ def hotspot_codes(month, unit: OrgUnit | None = None, *, live: bool = False) -> 
     result = {key: [] for key in HOTSPOT_KEYS}
     for code, _complaints, customers, consecutive, last_year in _hotspot_rows(
             month_window(month, live=live), unit, named=False):
-        for key, hot in zip(HOTSPOT_KEYS, (customers >= MULTI_CUSTOMER_MIN, consecutive, last_year)):
-            if hot:
-                result[key].append(code)
+        _file_hotspot(result, code, customers=customers, consecutive=consecutive, last_year=last_year)
     return result
+
+
+def _file_hotspot(result: dict[str, list], item, *, customers: int, consecutive: bool, last_year: bool) -> None:
+    """Append ``item`` (a page row or a code) to each of ``result``'s HOTSPOT_KEYS lists its 台区 is
+    in: the one home of which list a hotspot statement row belongs to, for the page and the profile."""
+    for key, hot in zip(HOTSPOT_KEYS, (customers >= MULTI_CUSTOMER_MIN, consecutive, last_year)):
+        if hot:
+            result[key].append(item)
 
 
 def _hotspot_rows(window, unit: OrgUnit | None, *, named: bool) -> list[tuple]:

@@ -116,16 +116,15 @@ class WorkOrderImporter(Importer):
             insert_only={"sensitive": False, "sensitive_note": ""},
         )
         order_spec = UpsertSpec(WorkOrder, ORDER_FIELDS, ("order_no",), "imported_at")
-        # The orders carry their customers. On PostgreSQL the customers are
-        # upserted in SQL from each chunk of orders (a province's first load has
-        # nearly one customer per order: not sending them twice saves a third of
-        # the import); elsewhere they are merged here, per chunk, in Python.
-        self.customers_in_sql = connection.vendor == "postgresql"
-        # The COPY writer takes the four times as text; SQLite's writer adapts datetimes.
-        self.times_as_text = self.customers_in_sql
+        # One flag for what PostgreSQL's COPY writer changes here. The orders carry their customers:
+        # on PostgreSQL the customers are upserted in SQL from each chunk of orders (a province's
+        # first load has nearly one customer per order: not sending them twice saves a third of the
+        # import); elsewhere they are merged here, per chunk, in Python. And COPY takes the four
+        # times as text (parsing.copy_text); SQLite's writer adapts datetimes.
+        self.copy_way = connection.vendor == "postgresql"
         # customer_no → [name, phone, district], the last non-blank value of the chunk.
         self.customers: dict[str, list] = {}
-        if self.customers_in_sql:
+        if self.copy_way:
             self.customer_writer = None
             # A customer's last non-blank name and phone and last 台区 of the chunk. Nearly every
             # customer appears once in a chunk and is taken as it is; only the repeated ones are
@@ -290,7 +289,7 @@ class WorkOrderImporter(Importer):
         if code and code not in self.districts:
             self.districts.add(code)
             self.new_districts[code] = (district_name, unit, feeder_name)
-        if customer_no and not self.customers_in_sql:
+        if customer_no and not self.copy_way:
             known = self.customers.get(customer_no)
             if known is None:
                 self.customers[customer_no] = [customer_name, phone, code]
@@ -298,7 +297,7 @@ class WorkOrderImporter(Importer):
                 known[0] = customer_name or known[0]
                 known[1] = phone or known[1]
                 known[2] = code or known[2]
-        if self.times_as_text:  # the cells themselves where they can be sent as they are (parsing.copy_text)
+        if self.copy_way:  # the cells themselves where they can be sent as they are (parsing.copy_text)
             accepted_at = copy_text(accepted_raw, accepted_at)
             if dispatched_at is not None:
                 dispatched_at = copy_text(dispatched_raw, dispatched_at)
