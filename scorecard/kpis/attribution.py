@@ -64,16 +64,16 @@ def _specificity(rule: DefaultAttribution, sub_name: str, sub_category_id: int) 
 def default_table(*, rules=None) -> DefaultTable:
     """The default attribution (rule 4) as SQL can read it; ``rules``: RuleSettings when the caller
     has read them already (they name the fallback department)."""
-    settings = rules or RuleSettings.current()
-    rules = list(DefaultAttribution.objects.all())
+    fallback = (rules or RuleSettings.current()).fallback_department_id
+    defaults = list(DefaultAttribution.objects.all())
     by_sub = {}
     for sub in SubCategory.objects.values("id", "name", "category_id"):
-        scored = [(_specificity(r, sub["name"], sub["category_id"]), r.department_id) for r in rules]
+        scored = [(_specificity(r, sub["name"], sub["category_id"]), r.department_id) for r in defaults]
         best = max(scored, default=(0, None))
         if best[0]:
             by_sub[sub["id"]] = best[1]
-    by_cat = {r.category_id: r.department_id for r in rules if r.category_id and not r.subcategory_pattern}
-    return DefaultTable(by_sub, by_cat, settings.fallback_department_id)
+    by_cat = {r.category_id: r.department_id for r in defaults if r.category_id and not r.subcategory_pattern}
+    return DefaultTable(by_sub, by_cat, fallback)
 
 
 def month_complaints(month: dt.date) -> QuerySet:

@@ -221,9 +221,9 @@ def _unit_rows(month: dt.date, dept_rows, *, rules: RuleSettings, published: boo
         if row["avg_resolution_seconds"] is not None:
             unit["_seconds"] += row["avg_resolution_seconds"] * row["closed"]
     # The 考核口径 without the attribution: a city's median does not depend on the department.
-    medians = dict(month_assessed(month, rules=rules, published=published).filter(closed_at__isnull=False, exclusion="").order_by()
-                   .values("city_id").annotate(m=Median(DurationSeconds("closed_at", "accepted_at")))
-                   .values_list("city_id", "m"))
+    medians = dict(month_assessed(month, rules=rules, published=published)
+                   .filter(closed_at__isnull=False, exclusion="").order_by().values("city_id")
+                   .annotate(m=Median(DurationSeconds("closed_at", "accepted_at"))).values_list("city_id", "m"))
     for city_id, unit in units.items():
         unit["avg_resolution_seconds"] = unit.pop("_seconds") / unit["closed"] if unit["closed"] else None
         unit["median_resolution_seconds"] = medians.get(city_id)
